@@ -1,0 +1,92 @@
+// Package api is Centerdesk's JSON REST API (v1). Handlers are thin: they
+// decode, call a domain service and encode; every rule lives in the domain.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Log      *slog.Logger
+	DB       *db.DB
+	Users    *user.Service
+	Settings *settings.Store
+}
+
+// API serves /api/v1.
+type API struct{ Deps }
+
+// New returns the API over deps.
+func New(deps Deps) *API { return &API{Deps: deps} }
+
+// access says who may call a route.
+type access int
+
+const (
+	anyUser access = iota
+	adminOnly
+)
+
+// handle registers h for pattern behind token authentication.
+func (a *API) handle(mux *http.ServeMux, pattern string, who access, h httpx.HandlerFunc) {
+	mux.Handle(pattern, httpx.JSON(a.Log, a.authenticate(who, h)))
+}
+
+// authenticate resolves the bearer token to its user, checks the route's
+// access rule, and attributes the request's changes to that user.
+func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		secret, ok := bearerToken(r)
+		if !ok {
+			return apperr.Unauthorized("send an API token: Authorization: Bearer <token>")
+		}
+		u, err := a.Users.Authenticate(r.Context(), secret)
+		if err != nil {
+			return err
+		}
+		if who == adminOnly && !u.IsAdmin() {
+			return apperr.Forbidden("only admins may do this")
+		}
+		ctx := user.WithUser(r.Context(), u)
+		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
+		return next(w, r.WithContext(ctx))
+	}
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// notFound answers any /api/ path no route matched, in the error convention.
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
+	return &apperr.Error{Kind: apperr.KindNotFound, Code: "no_route",
+		Message: "no API route " + r.Method + " " + r.URL.Path}
+}
+
+// list wraps a listing so clients always get {"items": [...]}.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func listOf[T any](items []T) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items}
+}

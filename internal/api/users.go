@@ -1,0 +1,165 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+func (a *API) me(w http.ResponseWriter, r *http.Request) error {
+	httpx.WriteJSON(w, http.StatusOK, user.FromContext(r.Context()))
+	return nil
+}
+
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
+	users, err := a.Users.List(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(users))
+	return nil
+}
+
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+	var in user.NewUser
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	u, err := a.Users.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := a.Users.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p user.Patch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	u, err := a.Users.Update(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (a *API) resetTwoFactor(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Users.DisableTwoFactor(r.Context(), user.FromContext(r.Context()), id, false); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type tokenCreated struct {
+	*user.Token
+	// Secret is the token itself, shown this once.
+	Secret string `json:"token"`
+}
+
+func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
+	tokens, err := a.Users.Tokens(r.Context(), user.FromContext(r.Context()).ID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(tokens))
+	return nil
+}
+
+func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, secret, err := a.Users.CreateToken(r.Context(), user.FromContext(r.Context()).ID, in.Name)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, tokenCreated{Token: t, Secret: secret})
+	return nil
+}
+
+func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Users.RevokeToken(r.Context(), user.FromContext(r.Context()), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := audit.Filter{Action: q.Get("action")}
+	f.Before, _ = strconv.ParseInt(q.Get("cursor"), 10, 64)
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	entries, err := audit.List(r.Context(), a.DB.Read(), f)
+	if err != nil {
+		return err
+	}
+	out := listOf(entries)
+	if len(entries) > 0 && len(entries) == f.Limit {
+		out.NextCursor = strconv.FormatInt(entries[len(entries)-1].ID, 10)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.Settings.Get(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, s)
+	return nil
+}
+
+func (a *API) updateSettings(w http.ResponseWriter, r *http.Request) error {
+	var p settings.Patch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	s, err := a.Settings.Update(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, s)
+	return nil
+}

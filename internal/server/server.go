@@ -1,0 +1,161 @@
+// Package server wires the domains, the API and the pages into one HTTP
+// server, and runs it until its context ends, then shuts down in order:
+// stop accepting, finish requests in flight, stop background work.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/config"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/metrics"
+	"github.com/centerdesk/centerdesk/internal/secret"
+	"github.com/centerdesk/centerdesk/internal/session"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web"
+)
+
+// Server is a running Centerdesk instance's HTTP side and background work.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *db.DB
+	sessions *session.Store
+	handler  http.Handler
+}
+
+// Options adjust a server for tests.
+type Options struct {
+	PasswordParams user.PasswordParams
+	// Wrap, when set, wraps the finished handler (tests use it to hold a
+	// request in flight).
+	Wrap func(http.Handler) http.Handler
+}
+
+// New builds the server over an open, migrated database.
+func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Options) (*Server, error) {
+	if opts.PasswordParams == (user.PasswordParams{}) {
+		opts.PasswordParams = user.DefaultPasswordParams
+	}
+	users := user.NewService(d, box, opts.PasswordParams)
+	st := settings.NewStore(d)
+	sessStore := session.NewStore(d)
+	sessions := session.NewManager(sessStore, session.Options{
+		Lifetime: cfg.SessionLifetime, IdleTimeout: cfg.SessionIdle, Secure: cfg.SecureCookies(),
+	})
+	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions})
+	if err != nil {
+		return nil, err
+	}
+	m := metrics.New(d.Pools())
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(d))
+	mux.Handle("GET /metrics", m.Handler())
+	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st}).Register(mux)
+	pages.Register(mux)
+
+	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
+	h = crossOriginGuard(log, h)
+	h = httpx.AccessLog(log, h)
+	h = httpx.WithRequestID(h)
+	if opts.Wrap != nil {
+		h = opts.Wrap(h)
+	}
+	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h}, nil
+}
+
+// Handler is the whole HTTP surface, for tests that need no listener.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// crossOriginGuard refuses state-changing requests that a browser sent from
+// another origin (CSRF). Requests without browser headers (API clients with
+// tokens) pass, as they carry no ambient credentials.
+func crossOriginGuard(log *slog.Logger, next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+			"origin", r.Header.Get("Origin"), "request_id", httpx.RequestID(r.Context()))
+		httpx.WriteJSON(w, http.StatusForbidden, httpx.ErrorBody{Error: httpx.ErrorDetail{
+			Code: "cross_origin", Message: "cross-origin request refused: submit forms from Centerdesk's own pages",
+		}})
+	}))
+	return cop.Handler(next)
+}
+
+func healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func readyz(d *db.DB) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.Ping(ctx); err != nil {
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, httpx.ErrorBody{Error: httpx.ErrorDetail{
+				Code: "database_unavailable", Message: "the database does not answer",
+			}})
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ready\n"))
+	})
+}
+
+// Run serves on ln until ctx ends, then shuts down gracefully: the listener
+// closes at once, requests in flight get up to the shutdown timeout to
+// finish, and background work stops after them. The caller closes the
+// database once Run returns.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var work sync.WaitGroup
+	work.Go(func() { s.sessions.CleanUp(workCtx, 10*time.Minute, s.log) })
+
+	served := make(chan error, 1)
+	go func() {
+		if s.cfg.TLSCert != "" {
+			served <- srv.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+
+	var err error
+	select {
+	case err = <-served:
+		err = fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+		s.log.Info("shutting down: finishing requests in flight", "timeout", s.cfg.ShutdownTimeout)
+		shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		defer cancel()
+		if serr := srv.Shutdown(shutCtx); serr != nil {
+			err = fmt.Errorf("shutdown: %w", serr)
+			srv.Close()
+		}
+		if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
+			err = errors.Join(err, serveErr)
+		}
+	}
+	stopWork()
+	work.Wait()
+	return err
+}

@@ -1,0 +1,101 @@
+package user
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/db"
+)
+
+// The sign-in throttle counts failures per key within a window and locks the
+// key for a while once it reaches its limit. Three keys are counted for each
+// attempt, so one address guessing at one account is stopped quickly, while
+// a whole office behind one address, or an attacker spreading guesses over
+// many addresses, meets looser but still finite limits.
+type throttleRule struct {
+	prefix string
+	limit  int
+}
+
+var throttleRules = []throttleRule{
+	{"account+ip:", 5},
+	{"account:", 20},
+	{"ip:", 100},
+}
+
+const (
+	throttleWindow = 15 * time.Minute
+	lockDuration   = 15 * time.Minute
+)
+
+func throttleKeys(email, ip string) []string {
+	return []string{"account+ip:" + email + "|" + ip, "account:" + email, "ip:" + ip}
+}
+
+// lockedUntil returns the latest lock among the attempt's keys, or zero.
+func lockedUntil(ctx context.Context, q db.Queryer, keys []string, now time.Time) (time.Time, error) {
+	var until time.Time
+	for _, key := range keys {
+		var t *time.Time
+		err := q.QueryRowContext(ctx, `SELECT locked_until FROM sign_in_throttle WHERE key = $1`, key).
+			Scan(db.ScanNullTime(&t))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return time.Time{}, fmt.Errorf("user: read throttle: %w", err)
+		}
+		if t != nil && t.After(now) && t.After(until) {
+			until = *t
+		}
+	}
+	return until, nil
+}
+
+// recordFailure counts a failed attempt against each key and locks those
+// that reached their limit.
+func recordFailure(ctx context.Context, tx *sql.Tx, keys []string, now time.Time) error {
+	for i, key := range keys {
+		var (
+			failures int
+			start    time.Time
+		)
+		err := tx.QueryRowContext(ctx, `SELECT failures, window_start FROM sign_in_throttle WHERE key = $1`, key).
+			Scan(&failures, db.ScanTime(&start))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user: read throttle: %w", err)
+		}
+		if errors.Is(err, sql.ErrNoRows) || now.Sub(start) > throttleWindow {
+			failures, start = 0, now
+		}
+		failures++
+		var locked *time.Time
+		if failures >= throttleRules[i].limit {
+			t := now.Add(lockDuration)
+			locked = &t
+			failures, start = 0, now
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
+				locked_until = COALESCE(excluded.locked_until, sign_in_throttle.locked_until)`,
+			key, failures, db.Time(start), db.NullTime(locked))
+		if err != nil {
+			return fmt.Errorf("user: write throttle: %w", err)
+		}
+	}
+	return nil
+}
+
+// clearFailures forgets the account's failures from this address after a
+// successful sign-in.
+func clearFailures(ctx context.Context, q db.Queryer, email, ip string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sign_in_throttle WHERE key = $1`, throttleKeys(email, ip)[0])
+	if err != nil {
+		return fmt.Errorf("user: clear throttle: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package user
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/db"
+)
+
+// Token is an API token. Its secret is shown once, at creation; only its
+// hash is stored.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// tokenPrefix marks Centerdesk tokens, so secret scanners can find leaked ones.
+const tokenPrefix = "cdk_"
+
+// lastUsedGranularity limits how often a token's last-used time is written:
+// once a minute is precise enough to tell a live token from a dead one, and
+// keeps a busy integration from writing on every request.
+const lastUsedGranularity = time.Minute
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken makes a new token for the user and returns it with its secret,
+// which cannot be read again.
+func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*Token, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, "", apperr.Invalid("name", "is required (say what the token is for)")
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		return nil, "", apperr.Invalid("name", "is longer than 100 characters")
+	}
+	secret := tokenPrefix + strings.ToLower(rand.Text()) // 26 base32 characters: 130 bits
+	t := &Token{UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := getByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			userID, t.Name, t.Prefix, hashToken(secret), db.Time(t.CreatedAt)).Scan(&t.ID)
+		if err != nil {
+			return fmt.Errorf("user: insert token: %w", err)
+		}
+		return audit.Record(ctx, tx, "token.created", "api_token", t.ID,
+			map[string]any{"name": t.Name, "owner": u.Email})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// Tokens lists a user's tokens, newest first, revoked ones included.
+func (s *Service) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `
+		SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("user: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*Token
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, db.ScanTime(&t.CreatedAt),
+			db.ScanNullTime(&t.LastUsedAt), db.ScanNullTime(&t.RevokedAt)); err != nil {
+			return nil, fmt.Errorf("user: scan token: %w", err)
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken ends a token. by may revoke their own tokens; admins may revoke
+// anyone's.
+func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var owner int64
+		var revoked *time.Time
+		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = $1`, tokenID).
+			Scan(&owner, db.ScanNullTime(&revoked))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != by.ID && !by.IsAdmin()) {
+			return apperr.NotFound("token")
+		}
+		if err != nil {
+			return fmt.Errorf("user: read token: %w", err)
+		}
+		if revoked != nil {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`,
+			db.Time(s.now()), tokenID); err != nil {
+			return fmt.Errorf("user: revoke token: %w", err)
+		}
+		return audit.Record(ctx, tx, "token.revoked", "api_token", tokenID, map[string]any{"owner_id": owner})
+	})
+}
+
+// Authenticate returns the active user a token belongs to. Unknown, revoked
+// and disabled-owner tokens are all refused alike.
+func (s *Service) Authenticate(ctx context.Context, secret string) (*User, error) {
+	if !strings.HasPrefix(secret, tokenPrefix) {
+		return nil, apperr.Unauthorized("not a Centerdesk API token")
+	}
+	var (
+		tokenID  int64
+		lastUsed *time.Time
+	)
+	u, err := scanUser(s.db.Read().QueryRowContext(ctx, `
+		SELECT t.id, t.last_used_at, `+prefixed("u", userColumns)+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashToken(secret)), &tokenID, db.ScanNullTime(&lastUsed))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.Unauthorized("the API token is unknown or revoked")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user: authenticate token: %w", err)
+	}
+	if !u.Active() {
+		return nil, apperr.Unauthorized("the token's owner is disabled")
+	}
+	now := s.now()
+	if lastUsed == nil || now.Sub(*lastUsed) >= lastUsedGranularity {
+		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
+			db.Time(now), tokenID); err != nil {
+			return nil, fmt.Errorf("user: touch token: %w", err)
+		}
+	}
+	return u, nil
+}
+
+// prefixed qualifies each column in a comma-separated list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

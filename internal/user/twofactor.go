@@ -1,0 +1,233 @@
+package user
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/db"
+)
+
+// totpOpts are the parameters every authenticator app understands.
+var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// recoveryCodeCount is how many one-time recovery codes a user gets.
+const recoveryCodeCount = 10
+
+// Enrolment is what a user needs to add Centerdesk to an authenticator app.
+type Enrolment struct {
+	Secret string `json:"secret"`
+	URL    string `json:"otpauth_url"`
+	QRPNG  string `json:"qr_png_data_url"` // a data: URL, to show in an <img>
+}
+
+// BeginTwoFactor creates a new, not yet active, TOTP secret for the user. It
+// takes effect only once ConfirmTwoFactor sees a code from it.
+func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment, error) {
+	u, err := getByID(ctx, s.db.Read(), userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPEnabled {
+		return nil, apperr.Conflict("", "two-factor sign-in is already on; turn it off first to enrol a new device")
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Centerdesk", AccountName: u.Email})
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.box.Seal(key.Secret())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.db.Write().ExecContext(ctx, `UPDATE users SET totp_secret = $1, updated_at = $2 WHERE id = $3`,
+		sealed, db.Time(s.now()), u.ID); err != nil {
+		return nil, fmt.Errorf("user: store totp secret: %w", err)
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return &Enrolment{
+		Secret: key.Secret(),
+		URL:    key.URL(),
+		QRPNG:  "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()),
+	}, nil
+}
+
+// ConfirmTwoFactor turns two-factor sign-in on once the user proves their
+// app produces codes, and returns the recovery codes, shown this once.
+func (s *Service) ConfirmTwoFactor(ctx context.Context, userID int64, code string) ([]string, error) {
+	var codes []string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := getByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPEnabled {
+			return apperr.Conflict("", "two-factor sign-in is already on")
+		}
+		if u.totpSecret == "" {
+			return apperr.Unprocessable("", "start the enrolment first")
+		}
+		step, err := s.matchTOTP(u, code)
+		if err != nil {
+			return err
+		}
+		u.TOTPEnabled, u.totpLastStep = true, step
+		if err := saveUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if codes, err = replaceRecoveryCodes(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "user.two_factor_enabled", "user", u.ID, nil)
+	})
+	return codes, err
+}
+
+// matchTOTP checks code against the user's secret, allowing one step of
+// clock drift either way, and refuses a code already used (replay).
+func (s *Service) matchTOTP(u *User, code string) (int64, error) {
+	secret, err := s.box.Open(u.totpSecret)
+	if err != nil {
+		return 0, err
+	}
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	now := s.now()
+	for _, drift := range []int64{0, -1, 1} {
+		at := now.Add(time.Duration(drift) * 30 * time.Second)
+		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)
+		if err != nil {
+			return 0, err
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			step := at.Unix() / 30
+			if step <= u.totpLastStep {
+				return 0, apperr.Invalid("code", "this code was already used: wait for the next one")
+			}
+			return step, nil
+		}
+	}
+	return 0, apperr.Invalid("code", "the code is wrong or has expired")
+}
+
+// VerifySecondFactor checks a TOTP code or an unused recovery code during
+// sign-in. A recovery code works once.
+func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code string) (method string, err error) {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := getByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if !u.TOTPEnabled {
+			return apperr.Unprocessable("", "two-factor sign-in is not on for this account")
+		}
+		if looksLikeRecoveryCode(code) {
+			method = "recovery_code"
+			return useRecoveryCode(ctx, tx, u.ID, code, s.now())
+		}
+		method = "totp"
+		step, err := s.matchTOTP(u, code)
+		if err != nil {
+			return err
+		}
+		u.totpLastStep = step
+		return saveUser(ctx, tx, u)
+	})
+	return method, err
+}
+
+// DisableTwoFactor turns two-factor sign-in off and ends the user's sign-ins.
+// Users may do it for themselves unless the instance requires it; admins may
+// do it for anyone (a lost phone).
+func (s *Service) DisableTwoFactor(ctx context.Context, by *User, userID int64, required bool) error {
+	if by.ID != userID && !by.IsAdmin() {
+		return apperr.Forbidden("only an admin can turn off another user's two-factor sign-in")
+	}
+	if by.ID == userID && required && !by.IsAdmin() {
+		return apperr.Forbidden("two-factor sign-in is required on this instance")
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := getByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		u.TOTPEnabled, u.totpSecret, u.totpLastStep = false, "", 0
+		u.SessionEpoch++
+		if err := saveUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, u.ID); err != nil {
+			return fmt.Errorf("user: delete recovery codes: %w", err)
+		}
+		return audit.Record(ctx, tx, "user.two_factor_disabled", "user", u.ID, nil)
+	})
+}
+
+// Recovery codes look like "abcde-fghij": 50 random bits each, enough for a
+// code that works once and only behind a correct password.
+func newRecoveryCode() string {
+	t := strings.ToLower(rand.Text())
+	return t[:5] + "-" + t[5:10]
+}
+
+func looksLikeRecoveryCode(code string) bool {
+	return strings.Contains(code, "-") || len(strings.TrimSpace(code)) == 10
+}
+
+func normalizeRecoveryCode(code string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))
+}
+
+func replaceRecoveryCodes(ctx context.Context, tx *sql.Tx, userID int64) ([]string, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+		return nil, fmt.Errorf("user: delete recovery codes: %w", err)
+	}
+	codes := make([]string, recoveryCodeCount)
+	for i := range codes {
+		codes[i] = newRecoveryCode()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`,
+			userID, hashToken(normalizeRecoveryCode(codes[i]))); err != nil {
+			return nil, fmt.Errorf("user: store recovery code: %w", err)
+		}
+	}
+	return codes, nil
+}
+
+func useRecoveryCode(ctx context.Context, tx *sql.Tx, userID int64, code string, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `
+		UPDATE recovery_codes SET used_at = $1
+		WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
+		db.Time(now), userID, hashToken(normalizeRecoveryCode(code)))
+	if err != nil {
+		return fmt.Errorf("user: use recovery code: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return apperr.Invalid("code", "the recovery code is wrong or already used")
+	}
+	return audit.Record(ctx, tx, "user.recovery_code_used", "user", userID, nil)
+}
+
+// RecoveryCodesLeft counts the user's unused recovery codes.
+func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.db.Read().QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID).Scan(&n)
+	return n, err
+}

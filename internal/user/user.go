@@ -1,0 +1,116 @@
+// Package user holds the people who work in Centerdesk (agents and admins)
+// and how they prove who they are: passwords, two-factor codes, API tokens,
+// and the throttle that slows down guessing.
+package user
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles.
+const (
+	RoleAdmin Role = "admin"
+	RoleAgent Role = "agent"
+)
+
+// ParseRole checks a role name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case RoleAdmin, RoleAgent:
+		return r, nil
+	}
+	return "", apperr.Invalid("role", "must be admin or agent, not %q", s)
+}
+
+// User is an agent or admin.
+type User struct {
+	ID          int64      `json:"id"`
+	Email       string     `json:"email"`
+	Name        string     `json:"name"`
+	Role        Role       `json:"role"`
+	TOTPEnabled bool       `json:"two_factor_enabled"`
+	DisabledAt  *time.Time `json:"disabled_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+
+	passwordHash string
+	totpSecret   string // sealed
+	totpLastStep int64
+	// SessionEpoch changes whenever existing sign-ins must end (password
+	// changed, account disabled, second factor reset).
+	SessionEpoch int64 `json:"-"`
+}
+
+// IsAdmin reports whether u administers the instance.
+func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// Active reports whether u may sign in.
+func (u *User) Active() bool { return u.DisabledAt == nil }
+
+type ctxKey struct{}
+
+// WithUser returns ctx carrying the signed-in user.
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, ctxKey{}, u)
+}
+
+// FromContext returns the signed-in user, or nil.
+func FromContext(ctx context.Context) *User {
+	u, _ := ctx.Value(ctxKey{}).(*User)
+	return u
+}
+
+// NormalizeEmail checks an email address and returns it lower-cased, which
+// is how addresses are stored and compared.
+func NormalizeEmail(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", apperr.Invalid(field, "is required")
+	}
+	if len(s) > 254 {
+		return "", apperr.Invalid(field, "is longer than 254 characters")
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return "", apperr.Invalid(field, "%q is not a valid email address", s)
+	}
+	return strings.ToLower(s), nil
+}
+
+func checkName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", apperr.Invalid("name", "is required")
+	case utf8.RuneCountInString(name) > 200:
+		return "", apperr.Invalid("name", "is longer than 200 characters")
+	}
+	return name, nil
+}
+
+// Password length bounds: long enough to resist guessing, short enough that
+// hashing cannot be abused to burn CPU.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 256
+)
+
+func checkPassword(field, pw string) error {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLen:
+		return apperr.Invalid(field, "must be at least %d characters", MinPasswordLen)
+	case n > MaxPasswordLen:
+		return apperr.Invalid(field, "must be at most %d characters", MaxPasswordLen)
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+type homePage struct{ Page }
+
+func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
+	wb.render(w, r, http.StatusOK, "home", &homePage{Page: wb.basePage(r, "Centerdesk")})
+	return nil
+}
+
+type accountPage struct {
+	Page
+	Tokens        []*user.Token
+	NewToken      string // the secret of a token just created, shown once
+	RecoveryLeft  int
+	Require2FA    bool
+	Error         string
+	ErrorField    string
+	Enrolment     *user.Enrolment
+	RecoveryCodes []string
+}
+
+func (wb *Web) accountPage(r *http.Request) (*accountPage, error) {
+	ctx := r.Context()
+	u := user.FromContext(ctx)
+	tokens, err := wb.Users.Tokens(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	left, err := wb.Users.RecoveryCodesLeft(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	s, err := wb.Settings.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &accountPage{Page: wb.basePage(r, "Your account"), Tokens: tokens, RecoveryLeft: left, Require2FA: s.Require2FA}, nil
+}
+
+func (wb *Web) account(w http.ResponseWriter, r *http.Request) error {
+	p, err := wb.accountPage(r)
+	if err != nil {
+		return err
+	}
+	wb.render(w, r, http.StatusOK, "account", p)
+	return nil
+}
+
+// accountError shows the account page again with a problem the person can fix.
+func (wb *Web) accountError(w http.ResponseWriter, r *http.Request, err error) error {
+	status, detail := httpx.Describe(r.Context(), err)
+	if status >= 500 {
+		return err
+	}
+	p, perr := wb.accountPage(r)
+	if perr != nil {
+		return perr
+	}
+	p.Error, p.ErrorField = detail.Message, detail.Field
+	wb.render(w, r, status, "account", p)
+	return nil
+}
+
+func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := user.FromContext(ctx)
+	if r.PostFormValue("new_password") != r.PostFormValue("confirm_password") {
+		return wb.accountError(w, r, apperr.Invalid("confirm_password", "does not match the new password"))
+	}
+	err := wb.Users.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	if err != nil {
+		return wb.accountError(w, r, err)
+	}
+	// The change ended every sign-in; keep this one.
+	fresh, err := wb.Users.Get(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := wb.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	wb.Sessions.Put(ctx, keyEpoch, fresh.SessionEpoch)
+	wb.flash(r, "Your password is changed. Other sign-ins have ended.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
+func (wb *Web) createToken(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	_, secret, err := wb.Users.CreateToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"))
+	if err != nil {
+		return wb.accountError(w, r, err)
+	}
+	p, err := wb.accountPage(r)
+	if err != nil {
+		return err
+	}
+	p.NewToken = secret
+	wb.render(w, r, http.StatusCreated, "account", p)
+	return nil
+}
+
+func (wb *Web) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := wb.Users.RevokeToken(ctx, user.FromContext(ctx), id); err != nil {
+		return err
+	}
+	wb.flash(r, "The token is revoked.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
+func (wb *Web) twoFactorSetup(w http.ResponseWriter, r *http.Request) error {
+	p, err := wb.accountPage(r)
+	if err != nil {
+		return err
+	}
+	if !p.User.TOTPEnabled {
+		if p.Enrolment, err = wb.Users.BeginTwoFactor(r.Context(), p.User.ID); err != nil {
+			return err
+		}
+	}
+	p.Title = "Two-factor sign-in"
+	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
+	return nil
+}
+
+func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := user.FromContext(ctx)
+	codes, err := wb.Users.ConfirmTwoFactor(ctx, u.ID, r.PostFormValue("code"))
+	if err != nil {
+		status, detail := httpx.Describe(ctx, err)
+		if status >= 500 {
+			return err
+		}
+		wb.flash(r, "That code did not work ("+detail.Message+"): scan the new QR code and try again.")
+		http.Redirect(w, r, twoFactorSetup, http.StatusSeeOther)
+		return nil
+	}
+	p, err := wb.accountPage(r)
+	if err != nil {
+		return err
+	}
+	p.Title, p.RecoveryCodes = "Two-factor sign-in", codes
+	p.User.TOTPEnabled = true
+	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
+	return nil
+}
+
+func (wb *Web) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := user.FromContext(ctx)
+	s, err := wb.Settings.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if err := wb.Users.DisableTwoFactor(ctx, u, u.ID, s.Require2FA); err != nil {
+		return wb.accountError(w, r, err)
+	}
+	// Turning it off ended every sign-in, this one included.
+	if err := wb.Sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	return nil
+}

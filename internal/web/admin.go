@@ -1,0 +1,137 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+type usersPage struct {
+	Page
+	Users      []*user.User
+	Error      string
+	ErrorField string
+	Form       user.NewUser
+}
+
+func (wb *Web) users(w http.ResponseWriter, r *http.Request) error {
+	return wb.renderUsers(w, r, http.StatusOK, nil, user.NewUser{Role: "agent"})
+}
+
+func (wb *Web) renderUsers(w http.ResponseWriter, r *http.Request, status int, problem error, form user.NewUser) error {
+	users, err := wb.Users.List(r.Context())
+	if err != nil {
+		return err
+	}
+	p := &usersPage{Page: wb.basePage(r, "Users"), Users: users, Form: form}
+	if problem != nil {
+		var detail httpx.ErrorDetail
+		status, detail = httpx.Describe(r.Context(), problem)
+		if status >= 500 {
+			return problem
+		}
+		p.Error, p.ErrorField = detail.Message, detail.Field
+	}
+	p.Form.Password = ""
+	wb.render(w, r, status, "users", p)
+	return nil
+}
+
+func (wb *Web) createUser(w http.ResponseWriter, r *http.Request) error {
+	form := user.NewUser{
+		Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
+		Role: r.PostFormValue("role"), Password: r.PostFormValue("password"),
+	}
+	u, err := wb.Users.Create(r.Context(), form)
+	if err != nil {
+		return wb.renderUsers(w, r, 0, err, form)
+	}
+	wb.flash(r, u.Name+" can now sign in as "+u.Email+".")
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+func (wb *Web) updateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p user.Patch
+	if role := r.PostFormValue("role"); role != "" {
+		p.Role = &role
+	}
+	if v := r.PostFormValue("disabled"); v != "" {
+		disabled := v == "true"
+		p.Disabled = &disabled
+	}
+	if _, err := wb.Users.Update(r.Context(), id, p); err != nil {
+		return wb.renderUsers(w, r, 0, err, user.NewUser{Role: "agent"})
+	}
+	wb.flash(r, "Saved.")
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+func (wb *Web) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := wb.Users.DisableTwoFactor(r.Context(), user.FromContext(r.Context()), id, false); err != nil {
+		return wb.renderUsers(w, r, 0, err, user.NewUser{Role: "agent"})
+	}
+	wb.flash(r, "Two-factor sign-in is off for that user; they must enrol again.")
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+type auditPage struct {
+	Page
+	Entries []audit.Entry
+	Action  string
+	Next    int64
+}
+
+func (wb *Web) auditLog(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	const pageSize = 100
+	entries, err := audit.List(r.Context(), wb.DB.Read(), audit.Filter{Action: q.Get("action"), Before: before, Limit: pageSize})
+	if err != nil {
+		return err
+	}
+	p := &auditPage{Page: wb.basePage(r, "Audit log"), Entries: entries, Action: q.Get("action")}
+	if len(entries) == pageSize {
+		p.Next = entries[len(entries)-1].ID
+	}
+	wb.render(w, r, http.StatusOK, "audit", p)
+	return nil
+}
+
+type settingsPage struct {
+	Page
+	Settings settings.Settings
+}
+
+func (wb *Web) settingsForm(w http.ResponseWriter, r *http.Request) error {
+	s, err := wb.Settings.Get(r.Context())
+	if err != nil {
+		return err
+	}
+	wb.render(w, r, http.StatusOK, "settings", &settingsPage{Page: wb.basePage(r, "Settings"), Settings: s})
+	return nil
+}
+
+func (wb *Web) saveSettings(w http.ResponseWriter, r *http.Request) error {
+	require := r.PostFormValue("require_2fa") == "on"
+	if _, err := wb.Settings.Update(r.Context(), settings.Patch{Require2FA: &require}); err != nil {
+		return err
+	}
+	wb.flash(r, "Settings saved.")
+	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	return nil
+}

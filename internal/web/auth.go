@@ -1,0 +1,216 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Session keys.
+const (
+	keyUserID      = "user_id"
+	keyEpoch       = "epoch"
+	keyPendingUser = "pending_user_id" // password checked, second factor not yet
+	keyPendingAt   = "pending_at"
+)
+
+// pendingLimit is how long a person has to enter their second factor.
+const pendingLimit = 5 * time.Minute
+
+// enrolment says whether a page stays reachable to a user who must still
+// enrol a second factor because the instance requires one.
+type enrolment bool
+
+const (
+	enrolledOnly    enrolment = false
+	evenUnenrolled  enrolment = true
+	twoFactorSetup            = "/account/two-factor"
+)
+
+// signedIn loads the session's user, or fails with Unauthorized. A session
+// whose user was disabled or whose password changed since is ended.
+func (wb *Web) signedIn(e enrolment, next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx := r.Context()
+		id := wb.Sessions.GetInt64(ctx, keyUserID)
+		if id == 0 {
+			return apperr.Unauthorized("sign in first")
+		}
+		u, err := wb.Users.Current(ctx, id, wb.Sessions.GetInt64(ctx, keyEpoch))
+		if apperr.Is(err, apperr.KindUnauthorized) || apperr.Is(err, apperr.KindNotFound) {
+			if err := wb.Sessions.Destroy(ctx); err != nil {
+				return err
+			}
+			return apperr.Unauthorized("sign in again")
+		}
+		if err != nil {
+			return err
+		}
+		if e == enrolledOnly && !u.TOTPEnabled {
+			s, err := wb.Settings.Get(ctx)
+			if err != nil {
+				return err
+			}
+			if s.Require2FA {
+				wb.flash(r, "This Centerdesk requires two-factor sign-in: set it up to continue.")
+				http.Redirect(w, r, twoFactorSetup, http.StatusSeeOther)
+				return nil
+			}
+		}
+		ctx = user.WithUser(ctx, u)
+		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
+		return next(w, r.WithContext(ctx))
+	}
+}
+
+// adminOnly requires a signed-in admin.
+func (wb *Web) adminOnly(next httpx.HandlerFunc) httpx.HandlerFunc {
+	return wb.signedIn(enrolledOnly, func(w http.ResponseWriter, r *http.Request) error {
+		if !user.FromContext(r.Context()).IsAdmin() {
+			return apperr.Forbidden("only admins may open this page")
+		}
+		return next(w, r)
+	})
+}
+
+type signInPage struct {
+	Page
+	Email string
+	Next  string
+	Error string
+}
+
+func (wb *Web) signInForm(w http.ResponseWriter, r *http.Request) error {
+	if wb.Sessions.GetInt64(r.Context(), keyUserID) != 0 {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	wb.render(w, r, http.StatusOK, "signin", &signInPage{Page: wb.basePage(r, "Sign in"), Next: r.URL.Query().Get("next")})
+	return nil
+}
+
+func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
+	u, err := wb.Users.CheckCredentials(ctx, email, password, httpx.ClientIP(r))
+	if err != nil {
+		status, detail := httpx.Describe(ctx, err)
+		if status >= 500 {
+			return err
+		}
+		wb.render(w, r, status, "signin", &signInPage{Page: wb.basePage(r, "Sign in"), Email: email, Next: next, Error: detail.Message})
+		return nil
+	}
+	// A new token on every change of privilege defeats session fixation.
+	if err := wb.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	if u.TOTPEnabled {
+		wb.Sessions.Put(ctx, keyPendingUser, u.ID)
+		wb.Sessions.Put(ctx, keyPendingAt, time.Now())
+		http.Redirect(w, r, "/signin/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return nil
+	}
+	return wb.completeSignIn(w, r, u, "password", next)
+}
+
+func (wb *Web) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.User, method, next string) error {
+	ctx := r.Context()
+	if err := wb.Users.SignedIn(ctx, u, httpx.ClientIP(r), method); err != nil {
+		return err
+	}
+	if err := wb.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	wb.Sessions.Remove(ctx, keyPendingUser)
+	wb.Sessions.Remove(ctx, keyPendingAt)
+	wb.Sessions.Put(ctx, keyUserID, u.ID)
+	wb.Sessions.Put(ctx, keyEpoch, u.SessionEpoch)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+type twoFactorPage struct {
+	Page
+	Next  string
+	Error string
+}
+
+// pendingUser returns the user who passed the password step recently.
+func (wb *Web) pendingUser(r *http.Request) (*user.User, error) {
+	ctx := r.Context()
+	id := wb.Sessions.GetInt64(ctx, keyPendingUser)
+	at := wb.Sessions.GetTime(ctx, keyPendingAt)
+	if id == 0 || time.Since(at) > pendingLimit {
+		return nil, apperr.Unauthorized("sign in again")
+	}
+	return wb.Users.Get(ctx, id)
+}
+
+func (wb *Web) twoFactorForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := wb.pendingUser(r); err != nil {
+		return err
+	}
+	wb.render(w, r, http.StatusOK, "twofactor", &twoFactorPage{Page: wb.basePage(r, "Two-factor sign-in"), Next: r.URL.Query().Get("next")})
+	return nil
+}
+
+func (wb *Web) twoFactor(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := wb.pendingUser(r)
+	if err != nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil
+	}
+	ip, next := httpx.ClientIP(r), safeNext(r.PostFormValue("next"))
+	if err := wb.Users.RefuseIfLocked(ctx, u, ip); err != nil {
+		return wb.twoFactorError(w, r, err, next)
+	}
+	method, err := wb.Users.VerifySecondFactor(ctx, u.ID, r.PostFormValue("code"))
+	if apperr.Is(err, apperr.KindInvalid) {
+		if ferr := wb.Users.SecondFactorFailed(ctx, u, ip); ferr != nil && httpx.Status(ferr) >= 500 {
+			return ferr
+		}
+		return wb.twoFactorError(w, r, err, next)
+	}
+	if err != nil {
+		return err
+	}
+	return wb.completeSignIn(w, r, u, "password+"+method, next)
+}
+
+func (wb *Web) twoFactorError(w http.ResponseWriter, r *http.Request, err error, next string) error {
+	status, detail := httpx.Describe(r.Context(), err)
+	if status >= 500 {
+		return err
+	}
+	msg := detail.Message
+	if detail.Field == "code" {
+		msg = "That code did not work: " + msg + "."
+	}
+	wb.render(w, r, status, "twofactor", &twoFactorPage{Page: wb.basePage(r, "Two-factor sign-in"), Next: next, Error: msg})
+	return nil
+}
+
+func (wb *Web) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := wb.Sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

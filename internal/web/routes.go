@@ -1,0 +1,38 @@
+package web
+
+import "net/http"
+
+// Register lists every page route: the one place to see the pages.
+func (wb *Web) Register(mux *http.ServeMux) {
+	mux.Handle("GET /static/", wb.static)
+
+	mux.Handle("GET /signin", wb.page(wb.signInForm))
+	mux.Handle("POST /signin", wb.page(wb.signIn))
+	mux.Handle("GET /signin/two-factor", wb.page(wb.twoFactorForm))
+	mux.Handle("POST /signin/two-factor", wb.page(wb.twoFactor))
+	mux.Handle("POST /signout", wb.page(wb.signOut))
+
+	mux.Handle("GET /{$}", wb.page(wb.signedIn(enrolledOnly, wb.home)))
+	mux.Handle("GET /account", wb.page(wb.signedIn(enrolledOnly, wb.account)))
+	mux.Handle("POST /account/password", wb.page(wb.signedIn(enrolledOnly, wb.changePassword)))
+	mux.Handle("POST /account/tokens", wb.page(wb.signedIn(enrolledOnly, wb.createToken)))
+	mux.Handle("POST /account/tokens/{id}/revoke", wb.page(wb.signedIn(enrolledOnly, wb.revokeToken)))
+	mux.Handle("GET /account/two-factor", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorSetup)))
+	mux.Handle("POST /account/two-factor/confirm", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorConfirm)))
+	mux.Handle("POST /account/two-factor/disable", wb.page(wb.signedIn(enrolledOnly, wb.twoFactorDisable)))
+
+	mux.Handle("GET /admin/users", wb.page(wb.adminOnly(wb.users)))
+	mux.Handle("POST /admin/users", wb.page(wb.adminOnly(wb.createUser)))
+	mux.Handle("POST /admin/users/{id}", wb.page(wb.adminOnly(wb.updateUser)))
+	mux.Handle("POST /admin/users/{id}/reset-two-factor", wb.page(wb.adminOnly(wb.resetUserTwoFactor)))
+	mux.Handle("GET /admin/audit", wb.page(wb.adminOnly(wb.auditLog)))
+	mux.Handle("GET /admin/settings", wb.page(wb.adminOnly(wb.settingsForm)))
+	mux.Handle("POST /admin/settings", wb.page(wb.adminOnly(wb.saveSettings)))
+
+	mux.Handle("/", wb.page(wb.notFound))
+}
+
+func (wb *Web) notFound(w http.ResponseWriter, r *http.Request) error {
+	wb.render(w, r, http.StatusNotFound, "error", &errorPage{Page: wb.basePage(r, "Not found"), Status: http.StatusNotFound})
+	return nil
+}

@@ -1,0 +1,88 @@
+// Package web serves Centerdesk's HTML pages: server-rendered templates and
+// static assets, all embedded in the binary.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Deps are the services the pages call.
+type Deps struct {
+	Log      *slog.Logger
+	DB       *db.DB
+	Users    *user.Service
+	Settings *settings.Store
+	Sessions *scs.SessionManager
+}
+
+// Web serves the pages.
+type Web struct {
+	Deps
+	views  *views
+	static *staticFiles
+}
+
+// New parses the templates and indexes the static files, failing at start
+// rather than on the first request if any is broken.
+func New(deps Deps) (*Web, error) {
+	st, err := newStaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews(st)
+	if err != nil {
+		return nil, err
+	}
+	return &Web{Deps: deps, views: v, static: st}, nil
+}
+
+// page adapts a handler: it loads the session, sets the security headers,
+// and answers errors with a page (or a redirect to sign in).
+func (wb *Web) page(h httpx.HandlerFunc) http.Handler {
+	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setPageHeaders(w)
+		if err := h(w, r); err != nil {
+			wb.fail(w, r, err)
+		}
+	}))
+}
+
+// setPageHeaders forbids inline script, framing and content sniffing.
+func setPageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
+		"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (wb *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if apperr.Is(err, apperr.KindUnauthorized) && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+		return
+	}
+	httpx.LogError(r, wb.Log, err)
+	status, detail := httpx.Describe(r.Context(), err)
+	if status == 499 {
+		return
+	}
+	wb.render(w, r, status, "error", &errorPage{Page: wb.basePage(r, "Error"), Detail: detail, Status: status})
+}
+
+type errorPage struct {
+	Page
+	Status int
+	Detail httpx.ErrorDetail
+}
