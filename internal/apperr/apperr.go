@@ -13,14 +13,14 @@ type Kind int
 
 // The kinds of failure a domain can report.
 const (
-	KindInternal     Kind = iota // a fault of ours; details stay in the log
-	KindInvalid                  // the input is wrong (400/422)
-	KindNotFound                 // no such record, or not visible to the caller
-	KindConflict                 // the request clashes with the current state
-	KindUnauthorized             // who is asking is unknown
-	KindForbidden                // who is asking may not do this
-	KindTooMany                  // slow down: throttled or locked out
-	KindUnprocessable            // well-formed but semantically impossible
+	KindInternal      Kind = iota // a fault of ours; details stay in the log
+	KindInvalid                   // the input is wrong (400/422)
+	KindNotFound                  // no such record, or not visible to the caller
+	KindConflict                  // the request clashes with the current state
+	KindUnauthorized              // who is asking is unknown
+	KindForbidden                 // who is asking may not do this
+	KindTooMany                   // slow down: throttled or locked out
+	KindUnprocessable             // well-formed but semantically impossible
 )
 
 // Error is a failure a client may be told about.

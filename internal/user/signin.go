@@ -124,4 +124,3 @@ func (s *Service) Current(ctx context.Context, id, epoch int64) (*User, error) {
 
 // SetNow replaces the clock, for tests.
 func (s *Service) SetNow(now func() time.Time) { s.now = now }
-

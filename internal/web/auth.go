@@ -28,9 +28,9 @@ const pendingLimit = 5 * time.Minute
 type enrolment bool
 
 const (
-	enrolledOnly    enrolment = false
-	evenUnenrolled  enrolment = true
-	twoFactorSetup            = "/account/two-factor"
+	enrolledOnly   enrolment = false
+	evenUnenrolled enrolment = true
+	twoFactorSetup           = "/account/two-factor"
 )
 
 // signedIn loads the session's user, or fails with Unauthorized. A session
@@ -113,7 +113,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if u.TOTPEnabled {
 		wb.Sessions.Put(ctx, keyPendingUser, u.ID)
-		wb.Sessions.Put(ctx, keyPendingAt, time.Now())
+		wb.Sessions.Put(ctx, keyPendingAt, time.Now().Unix())
 		http.Redirect(w, r, "/signin/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return nil
 	}
@@ -146,7 +146,7 @@ type twoFactorPage struct {
 func (wb *Web) pendingUser(r *http.Request) (*user.User, error) {
 	ctx := r.Context()
 	id := wb.Sessions.GetInt64(ctx, keyPendingUser)
-	at := wb.Sessions.GetTime(ctx, keyPendingAt)
+	at := time.Unix(wb.Sessions.GetInt64(ctx, keyPendingAt), 0)
 	if id == 0 || time.Since(at) > pendingLimit {
 		return nil, apperr.Unauthorized("sign in again")
 	}
