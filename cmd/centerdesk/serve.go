@@ -87,8 +87,7 @@ func runMigrate(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := openDB(ctx, cfg, log)
+	d, err := openDB(ctx, cfg, env.logger(cfg))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -32,17 +33,11 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := openDB(ctx, cfg, log)
+	users, closeDB, err := openUsers(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	box, err := secretBox(cfg)
-	if err != nil {
-		return err
-	}
-	users := user.NewService(d, box, user.DefaultPasswordParams)
+	defer closeDB()
 	u, err := users.Create(audit.WithActor(ctx, cliActor), user.NewUser{Email: *email, Name: *name, Role: *role, Password: password})
 	if err != nil {
 		return err
@@ -52,6 +47,21 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "Password: %s\n(Change it on the account page after you sign in.)\n", password)
 	}
 	return nil
+}
+
+// openUsers opens the database and returns the user service over it, and
+// the function that closes it.
+func openUsers(ctx context.Context, env *cliEnv, cfg config.Config) (*user.Service, func() error, error) {
+	d, err := openDB(ctx, cfg, env.logger(cfg))
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := secretBox(cfg)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return user.NewService(d, box, user.DefaultPasswordParams), d.Close, nil
 }
 
 // readPassword takes the first line of standard input as the password, or
@@ -84,17 +94,11 @@ func runToken(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := openDB(ctx, cfg, log)
+	users, closeDB, err := openUsers(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	box, err := secretBox(cfg)
-	if err != nil {
-		return err
-	}
-	users := user.NewService(d, box, user.DefaultPasswordParams)
+	defer closeDB()
 	u, err := users.GetByEmail(ctx, *email)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *email, err)
