@@ -52,7 +52,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	sessStore := session.NewStore(d)
 	sessions := session.NewManager(sessStore, session.Options{
 		Lifetime: cfg.SessionLifetime, IdleTimeout: cfg.SessionIdle, Secure: cfg.SecureCookies(),
-	})
+	}, log)
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions})
 	if err != nil {
 		return nil, err

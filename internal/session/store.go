@@ -108,8 +108,12 @@ type Options struct {
 
 // NewManager returns an scs session manager over store with Centerdesk's
 // cookie settings: HttpOnly, SameSite=Lax, Secure over HTTPS.
-func NewManager(store *Store, o Options) *scs.SessionManager {
+func NewManager(store *Store, o Options, log *slog.Logger) *scs.SessionManager {
 	m := scs.New()
+	m.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.ErrorContext(r.Context(), "session store failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "Sessions are unavailable right now; try again shortly.", http.StatusServiceUnavailable)
+	}
 	m.Store = store
 	m.Lifetime = o.Lifetime
 	m.IdleTimeout = o.IdleTimeout
