@@ -268,3 +268,42 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+func TestAdminPagesWork(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.createUser("admin@example.com", "admin")
+		b := h.browser()
+		h.signIn(b, "admin@example.com")
+		resp := h.postForm(b, "/admin/users", url.Values{"name": {"Bea"}, "email": {"bea@example.com"}, "role": {"agent"}, "password": {"short"}})
+		if page := body(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "password: must be at least 10 characters") || !strings.Contains(page, `value="bea@example.com"`) {
+			t.Fatalf("bad new user: %d\n%s", resp.StatusCode, page)
+		}
+		resp = h.postForm(b, "/admin/users", url.Values{"name": {"Bea"}, "email": {"bea@example.com"}, "role": {"agent"}, "password": {testPassword}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new user: %d %s", resp.StatusCode, body(t, resp))
+		}
+		if page := body(t, h.get(b, "/admin/users")); !strings.Contains(page, "bea@example.com") || !strings.Contains(page, "Bea can now sign in") {
+			t.Fatalf("users page lacks the new user or the notice:\n%s", page)
+		}
+		page := body(t, h.get(b, "/admin/audit?action=user.created"))
+		if !strings.Contains(page, "bea@example.com") || strings.Contains(page, "settings.updated") {
+			t.Fatalf("filtered audit page:\n%s", page)
+		}
+		if resp := h.postForm(b, "/admin/settings", url.Values{"require_2fa": {"on"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save settings: %d", resp.StatusCode)
+		}
+		s, _ := settings.NewStore(d).Get(context.Background())
+		if !s.Require2FA {
+			t.Fatal("setting not saved")
+		}
+	})
+}
+
+func TestNotFoundPage(t *testing.T) {
+	h := newHarness(t, testutil.NewSQLite(t))
+	resp := h.get(http.DefaultClient, "/no/such/page")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body(t, resp), "Not found") {
+		t.Fatalf("unknown page: %d", resp.StatusCode)
+	}
+}
