@@ -9,9 +9,12 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -21,6 +24,10 @@ type Deps struct {
 	DB       *db.DB
 	Users    *user.Service
 	Settings *settings.Store
+
+	Tickets     *ticket.Service
+	Customers   *customer.Service
+	Idempotency *idempotency.Store
 }
 
 // API serves /api/v1.

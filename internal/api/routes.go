@@ -24,5 +24,22 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/settings", adminOnly, a.getSettings)
 	a.handle(mux, "PATCH /api/v1/settings", adminOnly, a.updateSettings)
 
+	// POSTs that create something honour Idempotency-Key, so clients can retry.
+	once := a.Idempotency.Wrap
+	a.handle(mux, "GET /api/v1/tickets", anyUser, a.listTickets)
+	a.handle(mux, "POST /api/v1/tickets", anyUser, once(a.createTicket))
+	a.handle(mux, "GET /api/v1/tickets/{id}", anyUser, a.getTicket)
+	a.handle(mux, "PATCH /api/v1/tickets/{id}", anyUser, a.updateTicket)
+	a.handle(mux, "GET /api/v1/tickets/{id}/messages", anyUser, a.listMessages)
+	a.handle(mux, "POST /api/v1/tickets/{id}/messages", anyUser, once(a.addMessage))
+	a.handle(mux, "GET /api/v1/tickets/{id}/events", anyUser, a.listEvents)
+
+	a.handle(mux, "GET /api/v1/customers", anyUser, a.listCustomers)
+	a.handle(mux, "POST /api/v1/customers", anyUser, once(a.createCustomer))
+	a.handle(mux, "GET /api/v1/customers/{id}", anyUser, a.getCustomer)
+
+	a.handle(mux, "GET /api/v1/teams", anyUser, a.listTeams)
+	a.handle(mux, "POST /api/v1/teams", adminOnly, once(a.createTeam))
+
 	mux.Handle("/api/", httpx.JSON(a.Log, a.notFound))
 }

@@ -1,0 +1,262 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/ticket"
+)
+
+func (a *API) createTicket(w http.ResponseWriter, r *http.Request) error {
+	var in ticket.NewTicket
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Channel == "" {
+		in.Channel = "api" // this door's own channel, unless the client relays another
+	}
+	t, err := a.Tickets.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/tickets/"+strconv.FormatInt(t.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
+	f, err := ticketFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page, err := a.Tickets.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := listOf(page.Tickets)
+	out.NextCursor = page.NextCursor
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// ticketFilter reads a listing's query parameters; assignee=none lists
+// unassigned tickets.
+func ticketFilter(q url.Values) (ticket.Filter, error) {
+	f := ticket.Filter{Status: q.Get("status"), Tag: q.Get("tag"), Cursor: q.Get("cursor")}
+	var err error
+	if q.Get("assignee") == "none" {
+		f.Unassigned = true
+	} else if f.AssigneeID, err = queryID(q, "assignee"); err != nil {
+		return f, err
+	}
+	if f.TeamID, err = queryID(q, "team"); err != nil {
+		return f, err
+	}
+	if f.RequesterID, err = queryID(q, "requester"); err != nil {
+		return f, err
+	}
+	if f.Limit, err = queryInt(q, "limit"); err != nil {
+		return f, err
+	}
+	if v := q.Get("updated_since"); v != "" {
+		if f.UpdatedSince, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return f, apperr.Invalid("updated_since", "must be an RFC 3339 time, not %q", v)
+		}
+	}
+	return f, nil
+}
+
+// queryInt reads an optional non-negative integer query parameter.
+func queryInt(q url.Values, name string) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, apperr.Invalid(name, "must be a whole number, not %q", v)
+	}
+	return n, nil
+}
+
+// queryID reads an optional id query parameter.
+func queryID(q url.Values, name string) (int64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Invalid(name, "%q is not an id", v)
+	}
+	return id, nil
+}
+
+func (a *API) getTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	t, err := a.Tickets.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (a *API) updateTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p ticket.Patch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	t, err := a.Tickets.Update(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Body string `json:"body"`
+		Kind string `json:"kind"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Kind == "" {
+		in.Kind = ticket.KindReply
+	}
+	m, err := a.Tickets.AddMessage(r.Context(), id, in.Body, in.Kind)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	msgs, err := a.Tickets.Messages(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(msgs))
+	return nil
+}
+
+func (a *API) listEvents(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	evs, err := a.Tickets.Events(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(evs))
+	return nil
+}
+
+func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if email := q.Get("email"); email != "" {
+		c, err := a.Customers.GetByEmail(r.Context(), email)
+		if apperr.Is(err, apperr.KindNotFound) {
+			httpx.WriteJSON(w, http.StatusOK, listOf([]*customer.Customer(nil)))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		httpx.WriteJSON(w, http.StatusOK, listOf([]*customer.Customer{c}))
+		return nil
+	}
+	var (
+		p   customer.Page
+		err error
+	)
+	if p.Before, err = queryID(q, "cursor"); err != nil {
+		return err
+	}
+	if p.Limit, err = queryInt(q, "limit"); err != nil {
+		return err
+	}
+	cs, next, err := a.Customers.List(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	out := listOf(cs)
+	if next != 0 {
+		out.NextCursor = strconv.FormatInt(next, 10)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
+	var in customer.NewCustomer
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	c, err := a.Customers.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/customers/"+strconv.FormatInt(c.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := a.Customers.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
+	teams, err := a.Tickets.Teams(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(teams))
+	return nil
+}
+
+func (a *API) createTeam(w http.ResponseWriter, r *http.Request) error {
+	var in ticket.NewTeam
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := a.Tickets.CreateTeam(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, t)
+	return nil
+}

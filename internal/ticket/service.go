@@ -1,0 +1,155 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/events"
+)
+
+// Event types a ticket raises.
+const (
+	EventCreated      = "ticket.created"
+	EventMessageAdded = "message.added"
+)
+
+// Service manages tickets. Agents and admins see every ticket for now.
+type Service struct {
+	db  *db.DB
+	now func() time.Time
+}
+
+// NewService returns a Service over d.
+func NewService(d *db.DB) *Service { return &Service{db: d, now: db.Now} }
+
+// Requester says who a new ticket is from.
+type Requester struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// NewTicket is what it takes to open a ticket: whoever asks, and their first
+// message.
+type NewTicket struct {
+	Subject   string    `json:"subject"`
+	Requester Requester `json:"requester"`
+	Body      string    `json:"body"`
+	Priority  string    `json:"priority"` // "normal" when empty
+	Tags      []string  `json:"tags"`
+	Channel   string    `json:"channel"`
+}
+
+// validate checks n and returns the ticket it describes, without its
+// requester.
+func (n NewTicket) validate(now time.Time) (*Ticket, error) {
+	subject, err := checkSubject(n.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBody(n.Body); err != nil {
+		return nil, err
+	}
+	if n.Priority == "" {
+		n.Priority = "normal"
+	}
+	if err := oneOf("priority", n.Priority, Priorities); err != nil {
+		return nil, err
+	}
+	if err := oneOf("channel", n.Channel, Channels); err != nil {
+		return nil, err
+	}
+	tags, err := normalizeTags(n.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return &Ticket{Subject: subject, Status: "new", Priority: n.Priority, Channel: n.Channel,
+		Tags: tags, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// Create opens a ticket in one transaction: the requester (found or made by
+// email address), the ticket with the next number, its first message from
+// the requester, and the ticket.created and message.added events.
+func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
+	t, err := n.validate(s.now())
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		c, _, err := customer.ResolveEmail(ctx, tx, n.Requester.Email, n.Requester.Name)
+		if err != nil {
+			return requesterError(err)
+		}
+		t.RequesterID = c.ID
+		if t.Number, err = nextNumber(ctx, tx); err != nil {
+			return err
+		}
+		if err := insertTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := replaceTags(ctx, tx, t.ID, t.Tags); err != nil {
+			return err
+		}
+		if err := appendCreated(ctx, tx, t); err != nil {
+			return err
+		}
+		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
+			AuthorID: &c.ID, Body: n.Body, CreatedAt: t.CreatedAt}
+		return addMessage(ctx, tx, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// requesterError names the requester's fields as the client sent them.
+func requesterError(err error) error {
+	if e, ok := apperr.As(err); ok && e.Field != "" {
+		e.Field = "requester." + e.Field
+	}
+	return err
+}
+
+func appendCreated(ctx context.Context, tx *sql.Tx, t *Ticket) error {
+	return events.Append(ctx, tx, &events.Event{TicketID: t.ID, Type: EventCreated, At: t.CreatedAt,
+		Data: map[string]any{
+			"number": t.Number, "subject": t.Subject, "status": t.Status, "priority": t.Priority,
+			"channel": t.Channel, "requester_id": t.RequesterID, "tags": t.Tags,
+		}})
+}
+
+// addMessage stores m and its message.added event.
+func addMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
+	if err := insertMessage(ctx, tx, m); err != nil {
+		return err
+	}
+	e := &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
+		ActorType: m.AuthorType, ActorID: m.AuthorID,
+		Data: map[string]any{"message_id": m.ID, "kind": m.Kind}}
+	return events.Append(ctx, tx, e)
+}
+
+// Get returns a ticket by id.
+func (s *Service) Get(ctx context.Context, id int64) (*Ticket, error) {
+	return getTicket(ctx, s.db.Read(), id)
+}
+
+// Messages returns a ticket's messages, oldest first.
+func (s *Service) Messages(ctx context.Context, id int64) ([]*Message, error) {
+	if _, err := getTicket(ctx, s.db.Read(), id); err != nil {
+		return nil, err
+	}
+	return listMessages(ctx, s.db.Read(), id)
+}
+
+// Events returns a ticket's events, oldest first.
+func (s *Service) Events(ctx context.Context, id int64) ([]events.Event, error) {
+	if _, err := getTicket(ctx, s.db.Read(), id); err != nil {
+		return nil, err
+	}
+	return events.List(ctx, s.db.Read(), id)
+}

@@ -1,0 +1,202 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/db"
+)
+
+const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
+	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at`
+
+func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
+	var t Ticket
+	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
+		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
+		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt))
+	if err != nil {
+		return nil, err
+	}
+	t.Tags = []string{}
+	return &t, nil
+}
+
+func getTicket(ctx context.Context, q db.Queryer, id int64) (*Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFound("ticket")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ticket: get %d: %w", id, err)
+	}
+	if err := loadTags(ctx, q, []*Ticket{t}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// lockTicket takes the ticket's row lock before it is read for a change, so
+// two concurrent changes see each other's result (on PostgreSQL; SQLite has
+// one writer anyway). A no-op UPDATE does it in both dialects.
+func lockTicket(ctx context.Context, q db.Queryer, id int64) error {
+	res, err := q.ExecContext(ctx, `UPDATE tickets SET id = id WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("ticket: lock %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("ticket: lock %d: %w", id, err)
+	}
+	if n == 0 {
+		return apperr.NotFound("ticket")
+	}
+	return nil
+}
+
+func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
+	err := q.QueryRowContext(ctx, `
+		INSERT INTO tickets (number, subject, status, priority, channel, requester_id,
+			assignee_id, team_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+		t.Number, t.Subject, t.Status, t.Priority, t.Channel, t.RequesterID,
+		t.AssigneeID, t.TeamID, db.Time(t.CreatedAt)).Scan(&t.ID)
+	if err != nil {
+		return fmt.Errorf("ticket: insert: %w", err)
+	}
+	return nil
+}
+
+// saveTicket writes every mutable column of t.
+func saveTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
+	_, err := q.ExecContext(ctx, `
+		UPDATE tickets SET subject = $1, status = $2, priority = $3, assignee_id = $4, team_id = $5,
+			updated_at = $6, first_reply_at = $7, solved_at = $8, closed_at = $9
+		WHERE id = $10`,
+		t.Subject, t.Status, t.Priority, t.AssigneeID, t.TeamID, db.Time(t.UpdatedAt),
+		db.NullTime(t.FirstReplyAt), db.NullTime(t.SolvedAt), db.NullTime(t.ClosedAt), t.ID)
+	if err != nil {
+		return fmt.Errorf("ticket: save %d: %w", t.ID, err)
+	}
+	return nil
+}
+
+// replaceTags makes the ticket's tags exactly tags.
+func replaceTags(ctx context.Context, q db.Queryer, ticketID int64, tags []string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM ticket_tags WHERE ticket_id = $1`, ticketID); err != nil {
+		return fmt.Errorf("ticket: clear tags of %d: %w", ticketID, err)
+	}
+	for _, tag := range tags {
+		if _, err := q.ExecContext(ctx, `INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)`,
+			ticketID, tag); err != nil {
+			return fmt.Errorf("ticket: tag %d: %w", ticketID, err)
+		}
+	}
+	return nil
+}
+
+// loadTags fills the tags of a page of tickets in one query.
+func loadTags(ctx context.Context, q db.Queryer, tickets []*Ticket) error {
+	if len(tickets) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Ticket, len(tickets))
+	marks := make([]string, len(tickets))
+	args := make([]any, len(tickets))
+	for i, t := range tickets {
+		byID[t.ID] = t
+		marks[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = t.ID
+	}
+	rows, err := q.QueryContext(ctx, `SELECT ticket_id, tag FROM ticket_tags
+		WHERE ticket_id IN (`+strings.Join(marks, ", ")+`) ORDER BY ticket_id, tag`, args...)
+	if err != nil {
+		return fmt.Errorf("ticket: load tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id  int64
+			tag string
+		)
+		if err := rows.Scan(&id, &tag); err != nil {
+			return fmt.Errorf("ticket: scan tag: %w", err)
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}
+
+func insertMessage(ctx context.Context, q db.Queryer, m *Message) error {
+	err := q.QueryRowContext(ctx, `
+		INSERT INTO messages (ticket_id, kind, author_type, author_id, body_text, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		m.TicketID, m.Kind, m.AuthorType, m.AuthorID, m.Body, db.Time(m.CreatedAt)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("ticket: insert message: %w", err)
+	}
+	return nil
+}
+
+func listMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT id, ticket_id, kind, author_type, author_id, body_text, created_at
+		FROM messages WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("ticket: list messages of %d: %w", ticketID, err)
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Kind, &m.AuthorType, &m.AuthorID, &m.Body,
+			db.ScanTime(&m.CreatedAt)); err != nil {
+			return nil, fmt.Errorf("ticket: scan message: %w", err)
+		}
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
+
+// exists reports whether query, one of the constants below, finds id.
+func exists(ctx context.Context, q db.Queryer, query string, id int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, query, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+const (
+	activeUserExists = `SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL`
+	teamExists       = `SELECT 1 FROM teams WHERE id = $1`
+)
+
+// checkRefs refuses an assignee or team that does not exist, naming the
+// field.
+func checkRefs(ctx context.Context, q db.Queryer, assigneeID, teamID *int64) error {
+	if assigneeID != nil {
+		ok, err := exists(ctx, q, activeUserExists, *assigneeID)
+		if err != nil {
+			return fmt.Errorf("ticket: check assignee: %w", err)
+		}
+		if !ok {
+			return apperr.Unprocessable("assignee_id", "no active user has id %d", *assigneeID)
+		}
+	}
+	if teamID != nil {
+		ok, err := exists(ctx, q, teamExists, *teamID)
+		if err != nil {
+			return fmt.Errorf("ticket: check team: %w", err)
+		}
+		if !ok {
+			return apperr.Unprocessable("team_id", "no team has id %d", *teamID)
+		}
+	}
+	return nil
+}

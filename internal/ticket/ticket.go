@@ -1,0 +1,122 @@
+// Package ticket is the core of the help desk: tickets, their messages,
+// tags and teams. Every change to a ticket is written with its events in one
+// transaction (see internal/events).
+package ticket
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+)
+
+// Ticket is one customer issue, however it reached us.
+type Ticket struct {
+	ID           int64      `json:"id"`
+	Number       int64      `json:"number"`
+	Subject      string     `json:"subject"`
+	Status       string     `json:"status"`
+	Priority     string     `json:"priority"`
+	Channel      string     `json:"channel"`
+	RequesterID  int64      `json:"requester_id"`
+	AssigneeID   *int64     `json:"assignee_id"`
+	TeamID       *int64     `json:"team_id"`
+	Tags         []string   `json:"tags"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	FirstReplyAt *time.Time `json:"first_reply_at"`
+	SolvedAt     *time.Time `json:"solved_at"`
+	ClosedAt     *time.Time `json:"closed_at"`
+}
+
+// Message is a public reply or an internal note on a ticket.
+type Message struct {
+	ID         int64     `json:"id"`
+	TicketID   int64     `json:"ticket_id"`
+	Kind       string    `json:"kind"`
+	AuthorType string    `json:"author_type"`
+	AuthorID   *int64    `json:"author_id"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// The known values of a ticket's fields, as the schema's CHECKs list them.
+var (
+	Statuses     = []string{"new", "open", "pending", "on_hold", "solved", "closed"}
+	Priorities   = []string{"low", "normal", "high", "urgent"}
+	Channels     = []string{"email", "portal", "api", "chat", "phone"}
+	MessageKinds = []string{KindReply, KindNote}
+)
+
+// Message kinds.
+const (
+	KindReply = "reply" // seen by the customer
+	KindNote  = "note"  // seen by agents only
+)
+
+// Limits on what a ticket holds.
+const (
+	MaxSubject = 500     // characters
+	MaxBody    = 1 << 20 // bytes
+	MaxTags    = 50
+	MaxTag     = 64 // characters
+)
+
+// oneOf checks that v is one of known, naming field when it is not.
+func oneOf(field, v string, known []string) error {
+	if slices.Contains(known, v) {
+		return nil
+	}
+	return apperr.Invalid(field, "must be one of %s, not %q", strings.Join(known, ", "), v)
+}
+
+func checkSubject(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", apperr.Invalid("subject", "is required")
+	case utf8.RuneCountInString(s) > MaxSubject:
+		return "", apperr.Invalid("subject", "is longer than %d characters", MaxSubject)
+	}
+	return s, nil
+}
+
+func checkBody(s string) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return apperr.Invalid("body", "is required")
+	case len(s) > MaxBody:
+		return apperr.Invalid("body", "is larger than %d bytes", MaxBody)
+	case !utf8.ValidString(s):
+		return apperr.Invalid("body", "is not valid UTF-8")
+	}
+	return nil
+}
+
+// normalizeTags lower-cases, trims, de-duplicates and sorts tags, so that
+// "Billing" and "billing " are one tag and a set compares equal to itself.
+func normalizeTags(in []string) ([]string, error) {
+	out := make([]string, 0, len(in))
+	for _, t := range in {
+		t = strings.ToLower(strings.TrimSpace(t))
+		switch {
+		case t == "":
+			return nil, apperr.Invalid("tags", "a tag cannot be empty")
+		case utf8.RuneCountInString(t) > MaxTag:
+			return nil, apperr.Invalid("tags", "tag %q is longer than %d characters", t, MaxTag)
+		case strings.ContainsFunc(t, isSpaceOrControl):
+			return nil, apperr.Invalid("tags", "tag %q contains a space", t)
+		}
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > MaxTags {
+		return nil, apperr.Invalid("tags", "a ticket has at most %d tags", MaxTags)
+	}
+	return out, nil
+}
+
+func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
