@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -28,6 +29,7 @@ type Deps struct {
 	Tickets     *ticket.Service
 	Customers   *customer.Service
 	Idempotency *idempotency.Store
+	Teams       *team.Service
 }
 
 // API serves /api/v1.

@@ -40,6 +40,13 @@ func (a *API) Register(mux *http.ServeMux) {
 
 	a.handle(mux, "GET /api/v1/teams", anyUser, a.listTeams)
 	a.handle(mux, "POST /api/v1/teams", adminOnly, once(a.createTeam))
+	a.handle(mux, "GET /api/v1/teams/{id}", anyUser, a.getTeam)
+	a.handle(mux, "PATCH /api/v1/teams/{id}", adminOnly, a.updateTeam)
+	a.handle(mux, "DELETE /api/v1/teams/{id}", adminOnly, a.deleteTeam)
+
+	a.handle(mux, "GET /api/v1/tags", anyUser, a.listTags)
+	a.handle(mux, "PATCH /api/v1/tags/{name}", adminOnly, a.renameTag)
+	a.handle(mux, "DELETE /api/v1/tags/{name}", adminOnly, a.deleteTag)
 
 	mux.Handle("/api/", httpx.JSON(a.Log, a.notFound))
 }

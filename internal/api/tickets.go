@@ -238,25 +238,3 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
-
-func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
-	teams, err := a.Tickets.Teams(r.Context())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, listOf(teams))
-	return nil
-}
-
-func (a *API) createTeam(w http.ResponseWriter, r *http.Request) error {
-	var in ticket.NewTeam
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	t, err := a.Tickets.CreateTeam(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, t)
-	return nil
-}

@@ -9,14 +9,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
-	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/secret"
-	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/server"
+	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -36,7 +38,8 @@ func newClient(t *testing.T, d *db.DB) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := user.NewService(d, box, user.PasswordParams{Memory: 1024, Time: 1, Threads: 1})
+	params := user.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+	users := user.NewService(d, box, params)
 	ctx := context.Background()
 	u, err := users.Create(ctx, user.NewUser{Email: "admin@example.com", Name: "Admin", Role: "admin",
 		Password: "correct horse battery"})
@@ -47,12 +50,14 @@ func newClient(t *testing.T, d *db.DB) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := testutil.Logger(t)
-	mux := http.NewServeMux()
-	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: settings.NewStore(d),
-		Tickets: ticket.NewService(d), Customers: customer.NewService(d),
-		Idempotency: idempotency.NewStore(d, log)}).Register(mux)
-	return &client{t: t, h: httpx.WithRequestID(mux), token: token, d: d}
+	// The whole server, wired as in production, so API tests see every route.
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionLifetime: time.Hour,
+		SessionIdle: time.Hour, ShutdownTimeout: 10 * time.Second}
+	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{t: t, h: srv.Handler(), token: token, d: d}
 }
 
 // do sends a request; key, when set, is the Idempotency-Key.
@@ -105,17 +110,17 @@ func TestTicketsOverHTTP(t *testing.T) {
 		if tk.Number != 1 || tk.Channel != "api" || rec.Header().Get("Location") == "" {
 			t.Fatalf("created %+v", tk)
 		}
-		var team ticket.Team
-		c.want(c.do("POST", "/api/v1/teams", `{"name": "Billing"}`, ""), http.StatusCreated, &team)
-		var teams struct{ Items []ticket.Team }
+		var billing team.Team
+		c.want(c.do("POST", "/api/v1/teams", `{"name": "Billing"}`, ""), http.StatusCreated, &billing)
+		var teams struct{ Items []team.Team }
 		c.want(c.do("GET", "/api/v1/teams", "", ""), http.StatusOK, &teams)
 		if len(teams.Items) != 1 {
 			t.Fatalf("teams %+v", teams)
 		}
 
 		path := "/api/v1/tickets/" + itoa(tk.ID)
-		c.want(c.do("PATCH", path, `{"status": "open", "team_id": `+itoa(team.ID)+`}`, ""), http.StatusOK, &tk)
-		if tk.Status != "open" || tk.TeamID == nil || *tk.TeamID != team.ID {
+		c.want(c.do("PATCH", path, `{"status": "open", "team_id": `+itoa(billing.ID)+`}`, ""), http.StatusOK, &tk)
+		if tk.Status != "open" || tk.TeamID == nil || *tk.TeamID != billing.ID {
 			t.Fatalf("patched %+v", tk)
 		}
 		c.want(c.do("POST", path+"/messages", `{"body": "Done."}`, ""), http.StatusCreated, nil)

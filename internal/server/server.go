@@ -23,6 +23,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/web"
@@ -68,7 +69,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	mux.Handle("GET /metrics", m.Handler())
 	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
 		Tickets: ticket.NewService(d), Customers: customer.NewService(d),
-		Idempotency: idempotency.NewStore(d, log)}).Register(mux)
+		Idempotency: idempotency.NewStore(d, log), Teams: team.NewService(d)}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics

@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
@@ -182,18 +183,18 @@ func TestUpdateRecordsBeforeAndAfter(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		s := ticket.NewService(d)
 		ctx, agentID := agentCtx(t, d)
-		team, err := s.CreateTeam(ctx, ticket.NewTeam{Name: "Billing"})
+		billing, err := team.NewService(d).Create(ctx, team.NewTeam{Name: "Billing"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		tk := mustCreate(t, s, newTicket(1, "ada@example.com"))
 		status, priority := "solved", "urgent"
 		got, err := s.Update(ctx, tk.ID, ticket.Patch{Status: &status, Priority: &priority,
-			AssigneeID: ticket.SetID(&agentID), TeamID: ticket.SetID(&team.ID), Tags: &[]string{"vip"}})
+			AssigneeID: ticket.SetID(&agentID), TeamID: ticket.SetID(&billing.ID), Tags: &[]string{"vip"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != "solved" || got.SolvedAt == nil || *got.AssigneeID != agentID || *got.TeamID != team.ID ||
+		if got.Status != "solved" || got.SolvedAt == nil || *got.AssigneeID != agentID || *got.TeamID != billing.ID ||
 			strings.Join(got.Tags, ",") != "vip" || !got.UpdatedAt.After(tk.UpdatedAt) && !got.UpdatedAt.Equal(tk.UpdatedAt) {
 			t.Fatalf("got %+v", got)
 		}
@@ -205,7 +206,7 @@ func TestUpdateRecordsBeforeAndAfter(t *testing.T) {
 			"ticket.status_changed":   {`"new"`, `"solved"`},
 			"ticket.priority_changed": {`"normal"`, `"urgent"`},
 			"ticket.assignee_changed": {`null`, fmt.Sprint(agentID)},
-			"ticket.team_changed":     {`null`, fmt.Sprint(team.ID)},
+			"ticket.team_changed":     {`null`, fmt.Sprint(billing.ID)},
 			"ticket.tags_changed":     {`["fire","hardware"]`, `["vip"]`},
 		}
 		changed := evs[2:]

@@ -1,0 +1,74 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/team"
+)
+
+func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
+	teams, err := a.Teams.List(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(teams))
+	return nil
+}
+
+func (a *API) createTeam(w http.ResponseWriter, r *http.Request) error {
+	var in team.NewTeam
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := a.Teams.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/teams/"+strconv.FormatInt(t.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (a *API) getTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	t, err := a.Teams.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p team.Patch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	t, err := a.Teams.Update(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (a *API) deleteTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Teams.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
