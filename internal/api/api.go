@@ -33,7 +33,10 @@ type Deps struct {
 }
 
 // API serves /api/v1.
-type API struct{ Deps }
+type API struct {
+	Deps
+	routes []route // in the order registered, for the OpenAPI document
+}
 
 // New returns the API over deps.
 func New(deps Deps) *API { return &API{Deps: deps} }
@@ -48,6 +51,7 @@ const (
 
 // handle registers h for pattern behind token authentication.
 func (a *API) handle(mux *http.ServeMux, pattern string, who access, h httpx.HandlerFunc) {
+	a.routes = append(a.routes, route{pattern, who})
 	mux.Handle(pattern, httpx.JSON(a.Log, a.authenticate(who, h)))
 }
 

@@ -48,5 +48,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "PATCH /api/v1/tags/{name}", adminOnly, a.renameTag)
 	a.handle(mux, "DELETE /api/v1/tags/{name}", adminOnly, a.deleteTag)
 
+	// The document is public: it describes the API, not anyone's data.
+	a.routes = append(a.routes, route{"GET /api/v1/openapi.json", anyUser})
+	mux.Handle("GET /api/v1/openapi.json", httpx.JSON(a.Log, a.serveOpenAPI(a.openAPI())))
 	mux.Handle("/api/", httpx.JSON(a.Log, a.notFound))
 }
