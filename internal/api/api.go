@@ -8,11 +8,14 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -30,6 +33,9 @@ type Deps struct {
 	Customers   *customer.Service
 	Idempotency *idempotency.Store
 	Teams       *team.Service
+	Fields      *field.Service
+	Attachments *attachment.Service
+	Search      *search.Service
 }
 
 // API serves /api/v1.

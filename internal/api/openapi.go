@@ -8,10 +8,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -26,6 +29,8 @@ type op struct {
 	In      any      // the JSON request body, nil for none
 	Out     any      // the JSON answer, nil for 204 No Content
 	Status  int      // the success status; 200 when zero
+	Upload  bool     // the request body is a file, not JSON
+	File    bool     // the answer is a file, not JSON
 }
 
 // docs describes every route of the API, keyed by its ServeMux pattern.
@@ -49,19 +54,40 @@ var docs = map[string]op{
 	"PATCH /api/v1/settings": {Summary: "Change the instance settings", In: settings.Patch{}, Out: settings.Settings{}},
 
 	"GET /api/v1/tickets": {Summary: "List tickets, most recently updated first", Query: []string{
-		"status: new, open, pending, on_hold, solved or closed", "assignee: a user id, or none",
+		"status: new, open, pending, on_hold, solved or closed, or a custom status key", "assignee: a user id, or none",
 		"team: a team id", "tag: a tag", "requester: a customer id",
-		"updated_since: an RFC 3339 time", "cursor: next_cursor of the previous page", "limit: at most 100"},
+		"updated_since: an RFC 3339 time", "cursor: next_cursor of the previous page", "limit: at most 100",
+		"field.{key}: tickets whose custom field has this value (at most 5 such filters)"},
 		Out: list[ticket.Ticket]{}},
+	"GET /api/v1/tickets/export": {Summary: "Download the tickets the listing's filters match, streamed, as CSV " +
+		"(formula-like cells prefixed with ') or JSON lines", Query: append([]string{"format: csv (the default) or jsonl"},
+		ticketFilterParams...), File: true},
+	"GET /api/v1/search": {Summary: "Search the subjects and messages (notes included) of tickets, best match first; " +
+		"snippet is HTML with matches in <mark>", Query: append([]string{"q: words (all must match), \"quoted phrases\", " +
+		"prefixes (bill*), or a ticket number (#1042); required", "cursor: next_cursor of the previous page",
+		"limit: at most 100"}, ticketFilterParams...), Out: search.Results{}},
 	"POST /api/v1/tickets":              {Summary: "Open a ticket with its first message; the requester is found or created by email", In: ticket.NewTicket{}, Out: ticket.Ticket{}, Status: 201},
 	"GET /api/v1/tickets/{id}":          {Summary: "Get a ticket", Out: ticket.Ticket{}},
 	"PATCH /api/v1/tickets/{id}":        {Summary: "Change a ticket; every change is recorded as an event", In: ticket.Patch{}, Out: ticket.Ticket{}},
 	"GET /api/v1/tickets/{id}/messages": {Summary: "A ticket's messages, oldest first", Out: list[ticket.Message]{}},
-	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note", In: struct {
-		Body string `json:"body"`
-		Kind string `json:"kind"`
-	}{}, Out: ticket.Message{}, Status: 201},
+	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note: body, body_html (sanitised) or both, and uploads to attach",
+		In: ticket.NewMessage{}, Out: ticket.Message{}, Status: 201},
 	"GET /api/v1/tickets/{id}/events": {Summary: "A ticket's history, oldest first", Out: list[events.Event]{}},
+	"POST /api/v1/tickets/{id}/merge": {Summary: "Merge the ticket into another: its messages move, it closes", In: struct {
+		Into int64 `json:"into"`
+	}{}, Out: ticket.Merged{}},
+	"POST /api/v1/tickets/{id}/split":             {Summary: "Move one message into a new linked ticket", In: ticket.Split{}, Out: ticket.Ticket{}, Status: 201},
+	"GET /api/v1/tickets/{id}/links":              {Summary: "A ticket's links, oldest first", Out: list[ticket.Link]{}},
+	"POST /api/v1/tickets/{id}/links":             {Summary: "Link the ticket to another: related, parent or child", In: ticket.NewLink{}, Out: ticket.Link{}, Status: 201},
+	"DELETE /api/v1/tickets/{id}/links/{link_id}": {Summary: "Remove a related or parent/child link"},
+	"GET /api/v1/custom-fields":                   {Summary: "List custom field definitions", Query: []string{"archived: true for archived fields only, false for active ones"}, Out: list[field.Field]{}},
+	"POST /api/v1/custom-fields":                  {Summary: "Define a custom field", In: field.NewField{}, Out: field.Field{}, Status: 201},
+	"GET /api/v1/custom-fields/{id}":              {Summary: "Get a custom field definition", Out: field.Field{}},
+	"PATCH /api/v1/custom-fields/{id}":            {Summary: "Relabel, change options of, require or archive a custom field", In: field.Patch{}, Out: field.Field{}},
+	"GET /api/v1/custom-statuses":                 {Summary: "List custom statuses by category", Out: list[ticket.CustomStatus]{}},
+	"POST /api/v1/custom-statuses":                {Summary: "Add a custom status within a built-in category", In: ticket.NewStatus{}, Out: ticket.CustomStatus{}, Status: 201},
+	"GET /api/v1/custom-statuses/{id}":            {Summary: "Get a custom status", Out: ticket.CustomStatus{}},
+	"PATCH /api/v1/custom-statuses/{id}":          {Summary: "Relabel or archive a custom status", In: ticket.StatusPatch{}, Out: ticket.CustomStatus{}},
 
 	"GET /api/v1/customers":      {Summary: "List customers", Query: []string{"email: only the customer with this address", "cursor: next_cursor of the previous page", "limit: at most 100"}, Out: list[customer.Customer]{}},
 	"POST /api/v1/customers":     {Summary: "Create a customer", In: customer.NewCustomer{}, Out: customer.Customer{}, Status: 201},
@@ -78,6 +104,9 @@ var docs = map[string]op{
 		Name string `json:"name"`
 	}{}, Out: tagChange{}},
 	"DELETE /api/v1/tags/{name}": {Summary: "Remove a tag from every ticket", Out: tagChange{}},
+
+	"POST /api/v1/attachments":     {Summary: "Upload a file (multipart field file, or the raw body) to attach to a message within 24 hours", Query: []string{"filename: the file's name, for a raw body"}, Upload: true, Out: attachment.Attachment{}, Status: 201},
+	"GET /api/v1/attachments/{id}": {Summary: "Download an attachment; only safe raster images are shown inline", File: true},
 
 	"GET /api/v1/openapi.json": {Summary: "This document", Out: map[string]any{}},
 }
@@ -168,6 +197,9 @@ func operation(sch *schemas, rt route, d op, path string, errRef map[string]any)
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": sch.of(d.In)}}}
 	}
+	if d.Upload {
+		o["requestBody"] = uploadBody()
+	}
 	o["responses"] = responses(sch, d, errRef)
 	return o
 }
@@ -180,6 +212,11 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 	errResp := map[string]any{"description": "an error; see error.code and error.field",
 		"content": map[string]any{"application/json": map[string]any{"schema": errRef}}}
 	out := map[string]any{"default": errResp}
+	if d.File {
+		out["200"] = map[string]any{"description": "the file", "content": map[string]any{
+			"application/octet-stream": map[string]any{"schema": binary}}}
+		return out
+	}
 	if d.Out == nil {
 		out["204"] = map[string]any{"description": "done"}
 		return out
@@ -187,6 +224,17 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 	out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status),
 		"content": map[string]any{"application/json": map[string]any{"schema": sch.of(d.Out)}}}
 	return out
+}
+
+var binary = map[string]any{"type": "string", "format": "binary"}
+
+// uploadBody is a file sent as multipart/form-data or as the raw body.
+func uploadBody() map[string]any {
+	return map[string]any{"required": true, "content": map[string]any{
+		"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object",
+			"required": []string{"file"}, "properties": map[string]any{"file": binary}}},
+		"application/octet-stream": map[string]any{"schema": binary},
+	}}
 }
 
 // operationID names an operation after its pattern: "GET /api/v1/tickets/{id}"

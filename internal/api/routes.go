@@ -27,12 +27,34 @@ func (a *API) Register(mux *http.ServeMux) {
 	// POSTs that create something honour Idempotency-Key, so clients can retry.
 	once := a.Idempotency.Wrap
 	a.handle(mux, "GET /api/v1/tickets", anyUser, a.listTickets)
+	// More specific than tickets/{id}, so the mux routes export here.
+	a.handle(mux, "GET /api/v1/tickets/export", anyUser, a.exportTickets)
+	a.handle(mux, "GET /api/v1/search", anyUser, a.searchTickets)
 	a.handle(mux, "POST /api/v1/tickets", anyUser, once(a.createTicket))
 	a.handle(mux, "GET /api/v1/tickets/{id}", anyUser, a.getTicket)
 	a.handle(mux, "PATCH /api/v1/tickets/{id}", anyUser, a.updateTicket)
 	a.handle(mux, "GET /api/v1/tickets/{id}/messages", anyUser, a.listMessages)
 	a.handle(mux, "POST /api/v1/tickets/{id}/messages", anyUser, once(a.addMessage))
 	a.handle(mux, "GET /api/v1/tickets/{id}/events", anyUser, a.listEvents)
+	a.handle(mux, "POST /api/v1/tickets/{id}/merge", anyUser, once(a.mergeTicket))
+	a.handle(mux, "POST /api/v1/tickets/{id}/split", anyUser, once(a.splitTicket))
+	a.handle(mux, "GET /api/v1/tickets/{id}/links", anyUser, a.listLinks)
+	a.handle(mux, "POST /api/v1/tickets/{id}/links", anyUser, once(a.addLink))
+	a.handle(mux, "DELETE /api/v1/tickets/{id}/links/{link_id}", anyUser, a.removeLink)
+
+	// Uploads are not idempotent: a retry stores one more unattached
+	// upload, which the collector removes, and no second copy of the file.
+	a.handle(mux, "POST /api/v1/attachments", anyUser, a.uploadAttachment)
+	a.handle(mux, "GET /api/v1/attachments/{id}", anyUser, a.getAttachment)
+
+	a.handle(mux, "GET /api/v1/custom-fields", anyUser, a.listFields)
+	a.handle(mux, "POST /api/v1/custom-fields", adminOnly, once(a.createField))
+	a.handle(mux, "GET /api/v1/custom-fields/{id}", anyUser, a.getField)
+	a.handle(mux, "PATCH /api/v1/custom-fields/{id}", adminOnly, a.updateField)
+	a.handle(mux, "GET /api/v1/custom-statuses", anyUser, a.listStatuses)
+	a.handle(mux, "POST /api/v1/custom-statuses", adminOnly, once(a.createStatus))
+	a.handle(mux, "GET /api/v1/custom-statuses/{id}", anyUser, a.getStatus)
+	a.handle(mux, "PATCH /api/v1/custom-statuses/{id}", adminOnly, a.updateStatus)
 
 	a.handle(mux, "GET /api/v1/customers", anyUser, a.listCustomers)
 	a.handle(mux, "POST /api/v1/customers", anyUser, once(a.createCustomer))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -68,7 +69,23 @@ func ticketFilter(q url.Values) (ticket.Filter, error) {
 			return f, apperr.Invalid("updated_since", "must be an RFC 3339 time, not %q", v)
 		}
 	}
+	f.Fields = fieldFilters(q)
 	return f, nil
+}
+
+// fieldFilters reads field.<key>=value parameters, which filter on custom
+// field values; the ticket package checks keys and values.
+func fieldFilters(q url.Values) map[string]string {
+	var out map[string]string
+	for name := range q {
+		if key, ok := strings.CutPrefix(name, "field."); ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[key] = q.Get(name)
+		}
+	}
+	return out
 }
 
 // queryInt reads an optional non-negative integer query parameter.
@@ -132,17 +149,14 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Body string `json:"body"`
-		Kind string `json:"kind"`
-	}
+	var in ticket.NewMessage
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.Kind == "" {
 		in.Kind = ticket.KindReply
 	}
-	m, err := a.Tickets.AddMessage(r.Context(), id, in.Body, in.Kind)
+	m, err := a.Tickets.PostMessage(r.Context(), id, in)
 	if err != nil {
 		return err
 	}

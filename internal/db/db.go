@@ -47,6 +47,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	target  string // for messages; never includes a password
+	hooks   commitHooks
 }
 
 // Options tune how the database is opened.
@@ -199,8 +200,12 @@ func (d *DB) Close() error {
 // Tx runs fn in a write transaction and commits if fn returns nil. A
 // transaction that fails because of contention (SQLite busy, PostgreSQL
 // serialization failure or deadlock) is run again a few times, so fn must
-// have no effects outside the transaction.
+// have no effects outside the transaction. Under a context that carries a
+// transaction of d (see InTx), fn joins that transaction instead.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if st := d.txFrom(ctx); st != nil {
+		return st.join(fn)
+	}
 	const attempts = 5
 	var err error
 	for i := range attempts {
@@ -233,6 +238,7 @@ func (d *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	d.hooks.run()
 	return nil
 }
 

@@ -1,6 +1,3 @@
-// Package events is the append-only log of what happened to tickets, and
-// the outbox that hands each event to consumers (live UI, SLA clocks,
-// automations) once the transaction that wrote it has committed.
 package events
 
 import (
@@ -71,8 +68,11 @@ func Append(ctx context.Context, q db.Queryer, e *Event) error {
 	if err != nil {
 		return fmt.Errorf("events: append %s to ticket %d: %w", e.Type, e.TicketID, err)
 	}
+	// The outbox row's time is when it was written, not when the event
+	// happened (an import may append old events): cleanup keeps rows for a
+	// while after they were written, for nodes' live feeds.
 	_, err = q.ExecContext(ctx, `INSERT INTO outbox (event_id, created_at) VALUES ($1, $2)`,
-		e.ID, db.Time(e.At))
+		e.ID, db.Time(db.Now()))
 	if err != nil {
 		return fmt.Errorf("events: outbox %d: %w", e.ID, err)
 	}
@@ -94,12 +94,11 @@ func List(ctx context.Context, q db.Queryer, ticketID int64) ([]Event, error) {
 			e    Event
 			data string
 		)
-		if err := rows.Scan(&e.ID, &e.TicketID, &e.Type, &e.ActorType, &e.ActorID,
-			db.ScanTime(&e.At), &data); err != nil {
+		if err := rows.Scan(eventDest(&e, &data)...); err != nil {
 			return nil, fmt.Errorf("events: scan: %w", err)
 		}
-		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-			return nil, fmt.Errorf("events: decode data of %d: %w", e.ID, err)
+		if err := decodeData(&e, data); err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}

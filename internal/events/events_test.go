@@ -26,8 +26,8 @@ func newTicket(t *testing.T, d *db.DB) int64 {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO tickets (number, subject, status, priority, channel,
-			requester_id, created_at, updated_at) VALUES (1, 's', 'new', 'normal', 'api', $1, $2, $2)
-			RETURNING id`, cid, now).Scan(&id)
+			requester_id, created_at, updated_at) SELECT COALESCE(MAX(number), 0) + 1, 's', 'new', 'normal', 'api', $1, $2, $2
+			FROM tickets RETURNING id`, cid, now).Scan(&id)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,30 @@
 // Package idempotency makes POST requests safe to retry. A client that
 // sends an Idempotency-Key header gets, on every retry with the same key and
-// the same request, the answer the first attempt got, and the retry changes
-// nothing.
+// the same request, the answer the first attempt got (status, headers such
+// as Location, and body, marked Idempotent-Replayed: true), and the retry
+// changes nothing.
+//
+// Exactness comes from one transaction: Wrap claims the key, runs the
+// handler with the transaction in its context (db.InTx, which the services'
+// own transactions join) and with its answer buffered, stores the answer,
+// and only then commits and sends it. So the key is consumed if and only if
+// the change committed, and never without its answer: a crash or a failure
+// at any point leaves the key unused and the database unchanged, and a retry
+// does the work once.
+//
+// Two attempts with one key at once: on PostgreSQL the second's INSERT of
+// the key waits for the first transaction and then replays its answer (or,
+// if it rolled back, runs); on SQLite the one writer serialises them.
+//
+// A failed attempt (the handler returned an error: a 4xx for bad input, a
+// 5xx) is not stored, unlike Stripe, which stores most 4xx answers. Its
+// transaction rolled back, so nothing changed and running it again is safe;
+// for bad input the retry gets the same error anyway, and an answer that
+// depended on the state (a ticket not found yet, a name taken) is better
+// given afresh than frozen for a day.
+//
+// Keys expire after TTL: an expired key is free again, and CleanUp deletes
+// them.
 package idempotency
 
 import (
@@ -10,6 +33,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +53,9 @@ const Header = "Idempotency-Key"
 // ReplayedHeader marks an answer that was stored, not freshly made.
 const ReplayedHeader = "Idempotent-Replayed"
 
+// TTL is how long a key is remembered.
+const TTL = 24 * time.Hour
+
 // maxKey bounds a key; clients usually send a UUID.
 const maxKey = 255
 
@@ -36,14 +63,17 @@ const maxKey = 255
 type Store struct {
 	db  *db.DB
 	log *slog.Logger
-	// wait is how long a retry waits for a first attempt still running.
-	wait time.Duration
+	ttl time.Duration
+	now func() time.Time
 }
 
 // NewStore returns a Store over d.
 func NewStore(d *db.DB, log *slog.Logger) *Store {
-	return &Store{db: d, log: log, wait: 10 * time.Second}
+	return &Store{db: d, log: log, ttl: TTL, now: db.Now}
 }
+
+// errReplay ends the claiming transaction when the key was already used.
+var errReplay = errors.New("idempotency: key already used")
 
 // Wrap makes next idempotent for POST requests that carry the header, for
 // the signed-in user. Other requests pass straight through.
@@ -57,50 +87,94 @@ func (s *Store) Wrap(next httpx.HandlerFunc) httpx.HandlerFunc {
 		if len(key) > maxKey {
 			return apperr.Invalid(Header, "is longer than %d characters", maxKey)
 		}
-		hash, err := requestHash(r)
+		body, hash, err := readRequest(r)
 		if err != nil {
 			return err
 		}
-		// A first attempt that fails lets go of its key; a retry waiting on it
-		// then claims the key itself.
-		for range 3 {
-			won, err := s.claim(r.Context(), u.ID, key, hash)
-			if err != nil {
-				return err
-			}
-			if won {
-				return s.runFirst(w, r, next, u.ID, key)
-			}
-			if done, err := s.replay(w, r, u.ID, key, hash); done || err != nil {
-				return err
-			}
+		// A retry of a finished request is answered without taking the write
+		// lock.
+		prev, err := s.load(r.Context(), s.db.Read(), u.ID, key)
+		if err != nil {
+			return err
 		}
-		return apperr.Conflict(Header, "requests with this key keep failing; retry later")
+		if prev != nil {
+			return prev.replay(w, hash)
+		}
+		return s.runFirst(w, r, next, u.ID, key, body, hash)
 	}
 }
 
-// requestHash identifies a request by method, path and body, so one key
-// cannot be reused for a different request. It leaves the body readable.
-func requestHash(r *http.Request) (string, error) {
+// runFirst runs the request in one transaction with its key and its stored
+// answer, then sends the answer. If another attempt used the key first, it
+// sends that attempt's answer instead.
+func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.HandlerFunc,
+	userID int64, key string, body []byte, hash string) error {
+	var (
+		rec  *recorder
+		prev *stored
+	)
+	err := s.db.InTx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		rec, prev = nil, nil // a contended transaction runs again from the start
+		won, err := s.claim(ctx, tx, userID, key, hash)
+		if err != nil {
+			return err
+		}
+		if !won {
+			if prev, err = s.load(ctx, tx, userID, key); err != nil {
+				return err
+			}
+			if prev == nil {
+				return apperr.Conflict(Header, "a request with this key is being processed; retry")
+			}
+			return errReplay
+		}
+		rec = newRecorder()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err := next(rec, r.WithContext(ctx)); err != nil {
+			return err
+		}
+		rec.finish()
+		return s.store(ctx, tx, userID, key, rec)
+	})
+	if errors.Is(err, errReplay) {
+		return prev.replay(w, hash)
+	}
+	if err != nil {
+		return err
+	}
+	rec.send(w)
+	return nil
+}
+
+// readRequest reads the body, leaving it readable, and hashes the request
+// by method, path and body, so one key cannot be reused for a different
+// request.
+func readRequest(r *http.Request) ([]byte, string, error) {
 	// One byte over the API's limit is enough for the decoder to refuse it.
 	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxJSONBody+1))
 	if err != nil {
-		return "", apperr.Invalid("", "cannot read the request body")
+		return nil, "", apperr.Invalid("", "cannot read the request body")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
 	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return body, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// claim records that the first attempt with this key has begun. The primary
-// key (user_id, key) picks one winner among racing requests.
-func (s *Store) claim(ctx context.Context, userID int64, key, hash string) (bool, error) {
-	res, err := s.db.Write().ExecContext(ctx, `
+// claim records the key in the caller's transaction, and reports whether
+// this attempt is the first. The primary key (user_id, key) picks one winner
+// among racing requests; an expired key, or one a crashed attempt of an
+// older Centerdesk left unanswered (status 0), is taken over.
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, userID int64, key, hash string) (bool, error) {
+	now := s.now()
+	res, err := tx.ExecContext(ctx, `
 		INSERT INTO idempotency_keys (user_id, key, request_hash, created_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO NOTHING`,
-		userID, key, hash, db.Time(db.Now()))
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+			status = 0, response_body = '', response_headers = '{}', created_at = excluded.created_at
+		WHERE idempotency_keys.created_at < $5 OR idempotency_keys.status = 0`,
+		userID, key, hash, db.Time(now), db.Time(now.Add(-s.ttl)))
 	if err != nil {
 		return false, fmt.Errorf("idempotency: claim: %w", err)
 	}
@@ -111,114 +185,102 @@ func (s *Store) claim(ctx context.Context, userID int64, key, hash string) (bool
 	return n == 1, nil
 }
 
-// runFirst runs the request and stores its answer. A failure is not stored
-// but releases the key: a handler that returns an error has changed nothing,
-// so the client may try again.
-func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.HandlerFunc, userID int64, key string) error {
-	rec := &recorder{header: w.Header()}
-	if err := next(rec, r); err != nil {
-		s.release(userID, key)
-		return err
+func (s *Store) store(ctx context.Context, tx *sql.Tx, userID int64, key string, rec *recorder) error {
+	headers, err := json.Marshal(rec.header)
+	if err != nil {
+		return fmt.Errorf("idempotency: encode headers: %w", err)
 	}
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+	_, err = tx.ExecContext(ctx, `
+		UPDATE idempotency_keys SET status = $1, response_body = $2, response_headers = $3
+		WHERE user_id = $4 AND key = $5`,
+		rec.status, rec.body.String(), string(headers), userID, key)
+	if err != nil {
+		return fmt.Errorf("idempotency: store answer: %w", err)
 	}
-	if err := s.store(r.Context(), userID, key, rec); err != nil {
-		// The change is made and the client gets its answer; only a retry
-		// would find the key still running.
-		s.log.ErrorContext(r.Context(), "idempotency: store answer", "err", err,
-			"request_id", httpx.RequestID(r.Context()))
-	}
-	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes()) // the status is sent; a failed write is the client's loss
 	return nil
 }
 
-func (s *Store) store(ctx context.Context, userID int64, key string, rec *recorder) error {
-	_, err := s.db.Write().ExecContext(context.WithoutCancel(ctx), `
-		UPDATE idempotency_keys SET status = $1, response_body = $2 WHERE user_id = $3 AND key = $4`,
-		rec.status, rec.body.String(), userID, key)
-	return err
-}
-
-func (s *Store) release(userID int64, key string) {
-	_, err := s.db.Write().ExecContext(context.Background(),
-		`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 0`, userID, key)
-	if err != nil {
-		s.log.Error("idempotency: release key", "err", err)
-	}
-}
-
-// stored is a previous attempt as the table holds it.
+// stored is a finished first attempt.
 type stored struct {
-	hash   string
-	status int
-	body   string
+	hash    string
+	status  int
+	headers http.Header
+	body    string
 }
 
-// replay answers a retry with the stored answer, waiting for a first attempt
-// that is still running. It reports false when that attempt failed and
-// released the key.
-func (s *Store) replay(w http.ResponseWriter, r *http.Request, userID int64, key, hash string) (bool, error) {
-	deadline := time.Now().Add(s.wait)
-	for {
-		prev, err := s.load(r.Context(), userID, key)
-		if err != nil {
-			return true, err
-		}
-		if prev == nil {
-			return false, nil
-		}
-		if prev.hash != hash {
-			return true, apperr.Conflict(Header, "this key was used for a different request")
-		}
-		if prev.status != 0 {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.Header().Set(ReplayedHeader, "true")
-			w.WriteHeader(prev.status)
-			_, _ = io.WriteString(w, prev.body)
-			return true, nil
-		}
-		if time.Now().After(deadline) {
-			return true, apperr.Conflict(Header, "a request with this key is still being processed")
-		}
-		if err := sleep(r.Context(), 20*time.Millisecond); err != nil {
-			return true, err
-		}
-	}
-}
-
-func (s *Store) load(ctx context.Context, userID int64, key string) (*stored, error) {
-	var p stored
-	err := s.db.Read().QueryRowContext(ctx, `
-		SELECT request_hash, status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-		userID, key).Scan(&p.hash, &p.status, &p.body)
+// load returns the unexpired, answered attempt with this key, or nil.
+func (s *Store) load(ctx context.Context, q db.Queryer, userID int64, key string) (*stored, error) {
+	var (
+		p       stored
+		headers string
+	)
+	err := q.QueryRowContext(ctx, `
+		SELECT request_hash, status, response_headers, response_body FROM idempotency_keys
+		WHERE user_id = $1 AND key = $2 AND status <> 0 AND created_at >= $3`,
+		userID, key, db.Time(s.now().Add(-s.ttl))).Scan(&p.hash, &p.status, &headers, &p.body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("idempotency: load: %w", err)
 	}
+	if err := json.Unmarshal([]byte(headers), &p.headers); err != nil {
+		return nil, fmt.Errorf("idempotency: decode stored headers: %w", err)
+	}
 	return &p, nil
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+// replay sends the stored answer, if the retry is the same request.
+func (p *stored) replay(w http.ResponseWriter, hash string) error {
+	if p.hash != hash {
+		return apperr.Conflict(Header, "this key was used for a different request")
+	}
+	for k, vs := range p.headers {
+		w.Header()[k] = vs
+	}
+	w.Header().Set(ReplayedHeader, "true")
+	w.WriteHeader(p.status)
+	_, _ = io.WriteString(w, p.body) // the status is sent; a failed write is the client's loss
+	return nil
+}
+
+// DeleteExpired removes the keys older than the TTL and returns how many.
+func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
+	res, err := s.db.Writer(ctx).ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`,
+		db.Time(s.now().Add(-s.ttl)))
+	if err != nil {
+		return 0, fmt.Errorf("idempotency: delete expired keys: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// CleanUp deletes expired keys every interval until ctx ends.
+func (s *Store) CleanUp(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Error("delete expired idempotency keys", "err", err)
+			} else if n > 0 {
+				log.Debug("deleted expired idempotency keys", "count", n)
+			}
+		}
 	}
 }
 
-// recorder holds a handler's answer until it is stored.
+// recorder holds a handler's answer until its transaction commits. Its
+// header starts empty, so it holds exactly the headers the handler set.
 type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
 }
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
 
 func (r *recorder) Header() http.Header { return r.header }
 
@@ -233,4 +295,20 @@ func (r *recorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	return r.body.Write(b)
+}
+
+// finish settles the status of a handler that wrote nothing.
+func (r *recorder) finish() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+}
+
+// send writes the answer to the client.
+func (r *recorder) send(w http.ResponseWriter) {
+	for k, vs := range r.header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes()) // the status is sent; a failed write is the client's loss
 }

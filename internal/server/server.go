@@ -10,16 +10,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/metrics"
+	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
 	"github.com/centerdesk/centerdesk/internal/settings"
@@ -36,6 +41,10 @@ type Server struct {
 	db       *db.DB
 	sessions *session.Store
 	handler  http.Handler
+
+	attachments *attachment.Service
+	bus         *events.Bus
+	idempotency *idempotency.Store
 }
 
 // Options adjust a server for tests.
@@ -62,6 +71,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		return nil, err
 	}
 	m := metrics.New(d.Pools())
+	bus := events.NewBus(d, log, events.Options{})
+	m.Registry.MustRegister(bus.Collector())
+	idem := idempotency.NewStore(d, log)
+	attachments := attachment.NewService(d, filepath.Join(cfg.DataDir, "attachments"), st)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -69,7 +82,9 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	mux.Handle("GET /metrics", m.Handler())
 	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
 		Tickets: ticket.NewService(d), Customers: customer.NewService(d),
-		Idempotency: idempotency.NewStore(d, log), Teams: team.NewService(d)}).Register(mux)
+		Idempotency: idem, Teams: team.NewService(d),
+		Fields: field.NewService(d), Attachments: attachments,
+		Search: search.NewService(d)}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
@@ -79,11 +94,16 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if opts.Wrap != nil {
 		h = opts.Wrap(h)
 	}
-	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h}, nil
+	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, attachments: attachments,
+		bus: bus, idempotency: idem}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// Bus is the event bus, for live pages and durable consumers; register
+// consumers before Run.
+func (s *Server) Bus() *events.Bus { return s.bus }
 
 // crossOriginGuard refuses state-changing requests that a browser sent from
 // another origin (CSRF). Requests without browser headers (API clients with
@@ -135,6 +155,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var work sync.WaitGroup
 	work.Go(func() { s.sessions.CleanUp(workCtx, 10*time.Minute, s.log) })
+	work.Go(func() { s.bus.Run(workCtx) })
+	work.Go(func() { s.idempotency.CleanUp(workCtx, time.Hour, s.log) })
+	work.Go(func() { s.attachments.CollectEvery(workCtx, time.Hour, s.log) })
 
 	served := make(chan error, 1)
 	go func() {

@@ -18,11 +18,65 @@ import (
 type Settings struct {
 	// Require2FA makes every user enrol a second factor before working.
 	Require2FA bool `json:"require_2fa"`
+	// AttachmentMaxBytes bounds the size of one uploaded file.
+	AttachmentMaxBytes int64 `json:"attachment_max_bytes"`
+}
+
+// Defaults and bounds of the settings.
+const (
+	DefaultAttachmentMaxBytes = 25 << 20
+	MinAttachmentMaxBytes     = 1 << 10
+	MaxAttachmentMaxBytes     = 1 << 30
+)
+
+// Keys of the settings table.
+const (
+	keyRequire2FA         = "require_2fa"
+	keyAttachmentMaxBytes = "attachment_max_bytes"
+)
+
+// defaults returns the settings of an instance where nobody changed any.
+func defaults() Settings {
+	return Settings{AttachmentMaxBytes: DefaultAttachmentMaxBytes}
 }
 
 // Patch is a partial update: nil fields are left as they are.
 type Patch struct {
-	Require2FA *bool `json:"require_2fa"`
+	Require2FA         *bool  `json:"require_2fa"`
+	AttachmentMaxBytes *int64 `json:"attachment_max_bytes"`
+}
+
+// values checks p and returns the stored text of each setting it changes.
+func (p Patch) values() (map[string]string, error) {
+	out := map[string]string{}
+	if p.Require2FA != nil {
+		out[keyRequire2FA] = strconv.FormatBool(*p.Require2FA)
+	}
+	if p.AttachmentMaxBytes != nil {
+		n := *p.AttachmentMaxBytes
+		if n < MinAttachmentMaxBytes || n > MaxAttachmentMaxBytes {
+			return nil, apperr.Invalid(keyAttachmentMaxBytes, "must be between %d and %d bytes",
+				MinAttachmentMaxBytes, MaxAttachmentMaxBytes)
+		}
+		out[keyAttachmentMaxBytes] = strconv.FormatInt(n, 10)
+	}
+	if len(out) == 0 {
+		return nil, apperr.Invalid("", "nothing to change")
+	}
+	return out, nil
+}
+
+// apply sets the field that key names from its stored text. Text that does
+// not parse (written by hand, or by an older version) leaves the default.
+func (s *Settings) apply(key, value string) {
+	switch key {
+	case keyRequire2FA:
+		s.Require2FA, _ = strconv.ParseBool(value)
+	case keyAttachmentMaxBytes:
+		if n, err := strconv.ParseInt(value, 10, 64); err == nil && n > 0 {
+			s.AttachmentMaxBytes = n
+		}
+	}
 }
 
 // Store reads and writes settings.
@@ -33,16 +87,27 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 // Get returns the current settings.
 func (s *Store) Get(ctx context.Context) (Settings, error) {
-	var out Settings
-	v, err := s.value(ctx, s.db.Read(), "require_2fa")
+	out := defaults()
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("settings: read: %w", err)
 	}
-	out.Require2FA, _ = strconv.ParseBool(v)
+	defer rows.Close()
+	for rows.Next() {
+		var key, value string
+		if err := rows.Scan(&key, &value); err != nil {
+			return out, fmt.Errorf("settings: scan: %w", err)
+		}
+		out.apply(key, value)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("settings: read: %w", err)
+	}
 	return out, nil
 }
 
-func (s *Store) value(ctx context.Context, q db.Queryer, key string) (string, error) {
+// value returns a setting's stored text; "" when it was never set.
+func value(ctx context.Context, q db.Queryer, key string) (string, error) {
 	var v string
 	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -54,22 +119,31 @@ func (s *Store) value(ctx context.Context, q db.Queryer, key string) (string, er
 	return v, nil
 }
 
-// Update applies p and records the change in the audit log.
+// Update applies p and records each changed setting in the audit log.
 func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
-	if p.Require2FA == nil {
-		return Settings{}, apperr.Invalid("", "nothing to change")
+	changes, err := p.values()
+	if err != nil {
+		return Settings{}, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		before, err := s.value(ctx, tx, "require_2fa")
-		if err != nil {
-			return err
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, key := range []string{keyRequire2FA, keyAttachmentMaxBytes} {
+			after, ok := changes[key]
+			if !ok {
+				continue
+			}
+			before, err := value(ctx, tx, key)
+			if err != nil {
+				return err
+			}
+			if err := put(ctx, tx, key, after); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, "settings.updated", "setting", key,
+				map[string]any{"before": before, "after": after}); err != nil {
+				return err
+			}
 		}
-		after := strconv.FormatBool(*p.Require2FA)
-		if err := put(ctx, tx, "require_2fa", after); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, "settings.updated", "setting", "require_2fa",
-			map[string]any{"before": before, "after": after})
+		return nil
 	})
 	if err != nil {
 		return Settings{}, err

@@ -5,11 +5,16 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/field"
 )
 
 // Listing limits.
@@ -29,6 +34,9 @@ type Filter struct {
 	UpdatedSince time.Time
 	Cursor       string // from the previous page's NextCursor
 	Limit        int
+	// Fields filters on custom field values: field key to the value as
+	// text, parsed by the field's type.
+	Fields map[string]string
 }
 
 // Page is one page of a listing.
@@ -89,13 +97,17 @@ func (w *where) sql() string {
 	return "WHERE " + strings.Join(w.conds, " AND ")
 }
 
-func (f Filter) where() (*where, error) {
+// where builds the conditions of f; those that name a custom status or
+// field look it up in q.
+func (f Filter) where(ctx context.Context, q db.Queryer) (*where, error) {
 	w := &where{}
 	if f.Status != "" {
-		if err := oneOf("status", f.Status, Statuses); err != nil {
+		if err := statusWhere(ctx, q, w, f.Status); err != nil {
 			return nil, err
 		}
-		w.add("t.status = %[1]s", f.Status)
+	}
+	if err := fieldsWhere(ctx, q, w, f.Fields); err != nil {
+		return nil, err
 	}
 	if f.Unassigned {
 		w.conds = append(w.conds, "t.assignee_id IS NULL")
@@ -126,7 +138,7 @@ func (s *Service) List(ctx context.Context, f Filter) (*Page, error) {
 		f.Limit = DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxLimit)
-	w, err := f.where()
+	w, err := f.where(ctx, s.db.Read())
 	if err != nil {
 		return nil, err
 	}
@@ -168,5 +180,86 @@ func (s *Service) page(ctx context.Context, w *where, limit int) (*Page, error) 
 		last := out.Tickets[limit-1]
 		out.NextCursor = cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}.encode()
 	}
-	return out, loadTags(ctx, q, out.Tickets)
+	return out, loadDetails(ctx, q, out.Tickets)
+}
+
+// statusWhere filters on a built-in status, or on a custom status by key.
+func statusWhere(ctx context.Context, q db.Queryer, w *where, status string) error {
+	category, custom, err := resolveStatus(ctx, q, status)
+	if err != nil {
+		return err
+	}
+	if custom != nil {
+		w.add("t.custom_status_id = %[1]s", custom.ID)
+	} else {
+		w.add("t.status = %[1]s", category)
+	}
+	return nil
+}
+
+// MaxFieldFilters bounds the custom field filters of one listing, since
+// each is a subquery.
+const MaxFieldFilters = 5
+
+// fieldsWhere adds one condition per custom field filter. The value is
+// parsed by the field's type, so a number matches 42 and 42.0 alike; a
+// checkbox filtered on false matches tickets where it is not ticked.
+func fieldsWhere(ctx context.Context, q db.Queryer, w *where, filters map[string]string) error {
+	if len(filters) == 0 {
+		return nil
+	}
+	if len(filters) > MaxFieldFilters {
+		return apperr.Invalid("field", "a listing takes at most %d custom field filters", MaxFieldFilters)
+	}
+	keys := slices.Sorted(maps.Keys(filters))
+	defs, err := field.ByKeys(ctx, q, keys)
+	if err != nil {
+		return err
+	}
+	for _, key := range keys {
+		f, ok := defs[key]
+		if !ok {
+			return apperr.Invalid("field."+key, "no custom field has this key")
+		}
+		if err := fieldWhere(w, f, filters[key]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const fieldValueExists = `EXISTS (SELECT 1 FROM ticket_field_values v
+	WHERE v.ticket_id = t.id AND v.field_id = %[1]s AND `
+
+func fieldWhere(w *where, f *field.Field, raw string) error {
+	name := "field." + f.Key
+	switch f.Type {
+	case field.TypeText, field.TypeDropdown:
+		if raw == "" {
+			return apperr.Invalid(name, "needs a value")
+		}
+		w.add(fieldValueExists+`v.value_text = %[2]s)`, f.ID, raw)
+	case field.TypeNumber:
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+			return apperr.Invalid(name, "must be a number, not %q", raw)
+		}
+		w.add(fieldValueExists+`v.value_number = %[2]s)`, f.ID, n)
+	case field.TypeDate:
+		if _, err := time.Parse(field.DateLayout, raw); err != nil {
+			return apperr.Invalid(name, "must be a date as YYYY-MM-DD, not %q", raw)
+		}
+		w.add(fieldValueExists+`v.value_date = %[2]s)`, f.ID, raw)
+	case field.TypeCheckbox:
+		ticked, err := strconv.ParseBool(raw)
+		if err != nil {
+			return apperr.Invalid(name, "must be true or false, not %q", raw)
+		}
+		cond := fieldValueExists + `v.value_bool)`
+		if !ticked {
+			cond = "NOT " + cond
+		}
+		w.add(cond, f.ID)
+	}
+	return nil
 }

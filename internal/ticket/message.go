@@ -3,23 +3,46 @@ package ticket
 import (
 	"context"
 	"database/sql"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/htmlsafe"
 )
 
-// AddMessage adds an agent's reply or note to a ticket, as the actor in ctx.
-// The first agent reply sets the ticket's first_reply_at, once.
+// NewMessage is a reply or a note as its author sends it: plain text, HTML
+// or both (at least one), and uploads to attach.
+type NewMessage struct {
+	Body        string  `json:"body"`
+	BodyHTML    string  `json:"body_html"`
+	Kind        string  `json:"kind"`
+	Attachments []int64 `json:"attachments"`
+}
+
+// AddMessage adds an agent's plain-text reply or note to a ticket, as the
+// actor in ctx. It is PostMessage without HTML or attachments.
 func (s *Service) AddMessage(ctx context.Context, id int64, body, kind string) (*Message, error) {
-	if err := checkBody(body); err != nil {
+	return s.PostMessage(ctx, id, NewMessage{Body: body, Kind: kind})
+}
+
+// PostMessage adds an agent's reply or note to a ticket, as the actor in
+// ctx, with its attachments, in one transaction. The first agent reply sets
+// the ticket's first_reply_at, once.
+func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Message, error) {
+	text, html, err := messageBody(in.Body, in.BodyHTML)
+	if err != nil {
 		return nil, err
 	}
-	if err := oneOf("kind", kind, MessageKinds); err != nil {
+	if err := oneOf("kind", in.Kind, MessageKinds); err != nil {
 		return nil, err
 	}
 	authorType, authorID := events.ActorFrom(ctx)
-	m := &Message{TicketID: id, Kind: kind, AuthorType: authorType, AuthorID: authorID,
-		Body: body, CreatedAt: s.now()}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	m := &Message{TicketID: id, Kind: in.Kind, AuthorType: authorType, AuthorID: authorID,
+		Body: text, BodyHTML: html, CreatedAt: s.now()}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}
@@ -27,11 +50,11 @@ func (s *Service) AddMessage(ctx context.Context, id int64, body, kind string) (
 		if err != nil {
 			return err
 		}
-		if err := addMessage(ctx, tx, m); err != nil {
+		if err := addMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}
 		t.UpdatedAt = m.CreatedAt
-		if kind == KindReply && authorType == events.ActorAgent && t.FirstReplyAt == nil {
+		if in.Kind == KindReply && authorType == events.ActorAgent && t.FirstReplyAt == nil {
 			t.FirstReplyAt = &m.CreatedAt
 		}
 		return saveTicket(ctx, tx, t)
@@ -40,4 +63,71 @@ func (s *Service) AddMessage(ctx context.Context, id int64, body, kind string) (
 		return nil, err
 	}
 	return m, nil
+}
+
+// addMessage stores m, attaches the uploads attachmentIDs to it on behalf of
+// the user in ctx, and appends its message.added event.
+func addMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int64) error {
+	if err := insertMessage(ctx, tx, m); err != nil {
+		return err
+	}
+	var err error
+	m.Attachments, err = attachment.Attach(ctx, tx, m.ID, audit.ActorFrom(ctx).UserID, attachmentIDs)
+	if err != nil {
+		return err
+	}
+	e := &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
+		ActorType: m.AuthorType, ActorID: m.AuthorID,
+		Data: map[string]any{"message_id": m.ID, "kind": m.Kind, "attachments": len(m.Attachments)}}
+	return events.Append(ctx, tx, e)
+}
+
+// checkBodies checks what an author sent as a message's body: plain text,
+// HTML or both, at least one of them with something in it.
+func checkBodies(text, html string) error {
+	if strings.TrimSpace(html) == "" {
+		return checkBody(text)
+	}
+	if text != "" {
+		if err := checkBody(text); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(html) > MaxBody:
+		return apperr.Invalid("body_html", "is larger than %d bytes", MaxBody)
+	case !utf8.ValidString(html):
+		return apperr.Invalid("body_html", "is not valid UTF-8")
+	}
+	return nil
+}
+
+// messageBody checks what an author sent and returns what is stored: the
+// plain text, and the HTML sanitised ("" when none was sent). When only
+// HTML was sent, the text is derived from it, so that search, notifications
+// and plain-text mail have it too.
+func messageBody(text, rawHTML string) (body, html string, err error) {
+	if err := checkBodies(text, rawHTML); err != nil {
+		return "", "", err
+	}
+	if strings.TrimSpace(rawHTML) == "" {
+		return text, "", nil
+	}
+	html = htmlsafe.Sanitize(rawHTML)
+	if strings.TrimSpace(text) == "" {
+		text = truncateUTF8(htmlsafe.Text(html), MaxBody)
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", "", apperr.Invalid("body_html", "holds no text once sanitised")
+	}
+	return text, html, nil
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }

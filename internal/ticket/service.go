@@ -41,6 +41,13 @@ type NewTicket struct {
 	Priority  string    `json:"priority"` // "normal" when empty
 	Tags      []string  `json:"tags"`
 	Channel   string    `json:"channel"`
+	// BodyHTML is the first message in HTML, sanitised before it is
+	// stored; Body may then be left empty and is derived from it.
+	BodyHTML string `json:"body_html"`
+	// Attachments are uploads to attach to the first message.
+	Attachments []int64 `json:"attachments"`
+	// CustomFields sets custom field values by field key.
+	CustomFields map[string]any `json:"custom_fields"`
 }
 
 // validate checks n and returns the ticket it describes, without its
@@ -50,7 +57,7 @@ func (n NewTicket) validate(now time.Time) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBody(n.Body); err != nil {
+	if err := checkBodies(n.Body, n.BodyHTML); err != nil {
 		return nil, err
 	}
 	if n.Priority == "" {
@@ -67,7 +74,7 @@ func (n NewTicket) validate(now time.Time) (*Ticket, error) {
 		return nil, err
 	}
 	return &Ticket{Subject: subject, Status: "new", Priority: n.Priority, Channel: n.Channel,
-		Tags: tags, CreatedAt: now, UpdatedAt: now}, nil
+		Tags: tags, CustomFields: map[string]any{}, CreatedAt: now, UpdatedAt: now}, nil
 }
 
 // Create opens a ticket in one transaction: the requester (found or made by
@@ -78,13 +85,22 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
+	body, html, err := messageBody(n.Body, n.BodyHTML)
+	if err != nil {
+		return nil, err
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		clear(t.CustomFields) // a retried transaction starts again
+		_, writes, err := applyFields(ctx, tx, t, n.CustomFields)
+		if err != nil {
+			return err
+		}
 		c, _, err := customer.ResolveEmail(ctx, tx, n.Requester.Email, n.Requester.Name)
 		if err != nil {
 			return requesterError(err)
 		}
 		t.RequesterID = c.ID
-		if t.Number, err = nextNumber(ctx, tx); err != nil {
+		if t.Number, err = s.nextNumber(ctx, tx); err != nil {
 			return err
 		}
 		if err := insertTicket(ctx, tx, t); err != nil {
@@ -93,12 +109,15 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		if err := replaceTags(ctx, tx, t.ID, t.Tags); err != nil {
 			return err
 		}
+		if err := writeFields(ctx, tx, t.ID, writes); err != nil {
+			return err
+		}
 		if err := appendCreated(ctx, tx, t); err != nil {
 			return err
 		}
 		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
-			AuthorID: &c.ID, Body: n.Body, CreatedAt: t.CreatedAt}
-		return addMessage(ctx, tx, m)
+			AuthorID: &c.ID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
+		return addMessage(ctx, tx, m, n.Attachments)
 	})
 	if err != nil {
 		return nil, err
@@ -119,18 +138,8 @@ func appendCreated(ctx context.Context, tx *sql.Tx, t *Ticket) error {
 		Data: map[string]any{
 			"number": t.Number, "subject": t.Subject, "status": t.Status, "priority": t.Priority,
 			"channel": t.Channel, "requester_id": t.RequesterID, "tags": t.Tags,
+			"custom_fields": t.CustomFields,
 		}})
-}
-
-// addMessage stores m and its message.added event.
-func addMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
-	if err := insertMessage(ctx, tx, m); err != nil {
-		return err
-	}
-	e := &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
-		ActorType: m.AuthorType, ActorID: m.AuthorID,
-		Data: map[string]any{"message_id": m.ID, "kind": m.Kind}}
-	return events.Append(ctx, tx, e)
 }
 
 // Get returns a ticket by id.

@@ -8,21 +8,32 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/db"
 )
 
 const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
-	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at`
+	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
+	t.custom_status_id`
 
+// scanTicket reads the columns of ticketColumns; loadDetails fills the rest.
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
-	var t Ticket
+	var (
+		t        Ticket
+		statusID *int64
+	)
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
 		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
-		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt))
+		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt),
+		&statusID)
 	if err != nil {
 		return nil, err
 	}
 	t.Tags = []string{}
+	t.CustomFields = map[string]any{}
+	if statusID != nil {
+		t.CustomStatus = &StatusRef{ID: *statusID}
+	}
 	return &t, nil
 }
 
@@ -34,7 +45,7 @@ func getTicket(ctx context.Context, q db.Queryer, id int64) (*Ticket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ticket: get %d: %w", id, err)
 	}
-	if err := loadTags(ctx, q, []*Ticket{t}); err != nil {
+	if err := loadDetails(ctx, q, []*Ticket{t}); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -75,10 +86,10 @@ func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 func saveTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 	_, err := q.ExecContext(ctx, `
 		UPDATE tickets SET subject = $1, status = $2, priority = $3, assignee_id = $4, team_id = $5,
-			updated_at = $6, first_reply_at = $7, solved_at = $8, closed_at = $9
-		WHERE id = $10`,
+			updated_at = $6, first_reply_at = $7, solved_at = $8, closed_at = $9, custom_status_id = $10
+		WHERE id = $11`,
 		t.Subject, t.Status, t.Priority, t.AssigneeID, t.TeamID, db.Time(t.UpdatedAt),
-		db.NullTime(t.FirstReplyAt), db.NullTime(t.SolvedAt), db.NullTime(t.ClosedAt), t.ID)
+		db.NullTime(t.FirstReplyAt), db.NullTime(t.SolvedAt), db.NullTime(t.ClosedAt), t.CustomStatus.id(), t.ID)
 	if err != nil {
 		return fmt.Errorf("ticket: save %d: %w", t.ID, err)
 	}
@@ -133,18 +144,51 @@ func loadTags(ctx context.Context, q db.Queryer, tickets []*Ticket) error {
 
 func insertMessage(ctx context.Context, q db.Queryer, m *Message) error {
 	err := q.QueryRowContext(ctx, `
-		INSERT INTO messages (ticket_id, kind, author_type, author_id, body_text, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		m.TicketID, m.Kind, m.AuthorType, m.AuthorID, m.Body, db.Time(m.CreatedAt)).Scan(&m.ID)
+		INSERT INTO messages (ticket_id, kind, author_type, author_id, body_text, body_html, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		m.TicketID, m.Kind, m.AuthorType, m.AuthorID, m.Body, nullString(m.BodyHTML),
+		db.Time(m.CreatedAt)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("ticket: insert message: %w", err)
 	}
 	return nil
 }
 
+// nullString stores an empty string as NULL.
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// listMessages returns a ticket's messages, oldest first, with their
+// attachments.
 func listMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message, error) {
+	out, err := scanMessages(ctx, q, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(out))
+	for i, m := range out {
+		ids[i] = m.ID
+	}
+	files, err := attachment.ForMessages(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range out {
+		m.Attachments = files[m.ID]
+		if m.Attachments == nil {
+			m.Attachments = []attachment.Attachment{}
+		}
+	}
+	return out, nil
+}
+
+func scanMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT id, ticket_id, kind, author_type, author_id, body_text, created_at
+		SELECT id, ticket_id, kind, author_type, author_id, body_text, body_html, created_at
 		FROM messages WHERE ticket_id = $1 ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: list messages of %d: %w", ticketID, err)
@@ -152,10 +196,16 @@ func listMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message
 	defer rows.Close()
 	var out []*Message
 	for rows.Next() {
-		var m Message
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Kind, &m.AuthorType, &m.AuthorID, &m.Body,
+		var (
+			m    Message
+			html *string
+		)
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Kind, &m.AuthorType, &m.AuthorID, &m.Body, &html,
 			db.ScanTime(&m.CreatedAt)); err != nil {
 			return nil, fmt.Errorf("ticket: scan message: %w", err)
+		}
+		if html != nil {
+			m.BodyHTML = *html
 		}
 		out = append(out, &m)
 	}

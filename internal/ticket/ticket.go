@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 )
 
 // Ticket is one customer issue, however it reached us.
@@ -29,17 +30,27 @@ type Ticket struct {
 	FirstReplyAt *time.Time `json:"first_reply_at"`
 	SolvedAt     *time.Time `json:"solved_at"`
 	ClosedAt     *time.Time `json:"closed_at"`
+
+	// CustomStatus, when set, is the admin-defined status the ticket is in;
+	// Status is then that status's category.
+	CustomStatus *StatusRef `json:"custom_status,omitempty"`
+	// CustomFields holds the ticket's custom field values by field key.
+	CustomFields map[string]any `json:"custom_fields"`
 }
 
 // Message is a public reply or an internal note on a ticket.
 type Message struct {
-	ID         int64     `json:"id"`
-	TicketID   int64     `json:"ticket_id"`
-	Kind       string    `json:"kind"`
-	AuthorType string    `json:"author_type"`
-	AuthorID   *int64    `json:"author_id"`
-	Body       string    `json:"body"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	TicketID   int64  `json:"ticket_id"`
+	Kind       string `json:"kind"`
+	AuthorType string `json:"author_type"`
+	AuthorID   *int64 `json:"author_id"`
+	Body       string `json:"body"`
+	// BodyHTML is the sanitised HTML the author sent; empty for plain text.
+	BodyHTML string `json:"body_html,omitempty"`
+	// Attachments are the files that came with the message.
+	Attachments []attachment.Attachment `json:"attachments"`
+	CreatedAt   time.Time               `json:"created_at"`
 }
 
 // The known values of a ticket's fields, as the schema's CHECKs list them.

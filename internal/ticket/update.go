@@ -6,8 +6,14 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 )
+
+// EventCustomStatusChanged is the event of a ticket's custom status
+// changing, within a category or along with it.
+const EventCustomStatusChanged = "ticket.custom_status_changed"
 
 // OptionalID is a PATCH field that can be left out, set to an id, or set to
 // null to clear it: a plain *int64 cannot tell "absent" from null.
@@ -25,8 +31,10 @@ func (o *OptionalID) UnmarshalJSON(b []byte) error {
 // SetID returns an OptionalID that sets id (nil clears).
 func SetID(id *int64) OptionalID { return OptionalID{Set: true, ID: id} }
 
-// Patch changes a ticket; absent fields stay as they are. Tags, when
-// present, replace the ticket's tags.
+// Patch changes a ticket; absent fields stay as they are. Status names a
+// built-in status or a custom status's key. Tags, when present, replace the
+// ticket's tags. CustomFields sets the fields it names, by key; null clears
+// one, and fields it does not name stay as they are.
 type Patch struct {
 	Subject    *string    `json:"subject"`
 	Status     *string    `json:"status"`
@@ -34,6 +42,8 @@ type Patch struct {
 	AssigneeID OptionalID `json:"assignee_id"`
 	TeamID     OptionalID `json:"team_id"`
 	Tags       *[]string  `json:"tags"`
+
+	CustomFields map[string]any `json:"custom_fields"`
 }
 
 // change is one field a patch changed, for its event.
@@ -55,9 +65,12 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Ticket, error
 		if err != nil {
 			return err
 		}
-		changes, err := s.apply(ctx, tx, t, p)
+		changes, writes, err := s.apply(ctx, tx, t, p)
 		if err != nil || len(changes) == 0 {
 			out = t
+			return err
+		}
+		if err := writeFields(ctx, tx, t.ID, writes); err != nil {
 			return err
 		}
 		if err := s.save(ctx, tx, t, changes); err != nil {
@@ -90,26 +103,41 @@ func (s *Service) save(ctx context.Context, tx *sql.Tx, t *Ticket, changes []cha
 	return nil
 }
 
-// apply validates p and changes t in memory, returning what changed. All of
-// p is checked before anything is written, so a bad field changes nothing.
-func (s *Service) apply(ctx context.Context, q *sql.Tx, t *Ticket, p Patch) ([]change, error) {
+// apply validates p and changes t in memory, returning what changed and
+// the custom field values to write. All of p is checked before anything is
+// written, so a bad field changes nothing.
+func (s *Service) apply(ctx context.Context, q *sql.Tx, t *Ticket, p Patch) ([]change, []fieldWrite, error) {
 	var changes []change
 	for _, step := range []func(*Ticket, Patch) (*change, error){
-		s.applySubject, s.applyStatus, s.applyPriority, applyTags,
+		s.applySubject, s.applyPriority, applyTags,
 	} {
 		c, err := step(t, p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if c != nil {
 			changes = append(changes, *c)
 		}
 	}
+	status, err := s.applyStatus(ctx, q, t, p)
+	if err != nil {
+		return nil, nil, err
+	}
 	refs, err := applyRefs(ctx, q, t, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return append(changes, refs...), nil
+	fields, writes, err := applyFields(ctx, q, t, p.CustomFields)
+	if err != nil {
+		return nil, nil, err
+	}
+	if solving(status, t) {
+		if err := checkRequiredOnSolve(ctx, q, t); err != nil {
+			return nil, nil, err
+		}
+	}
+	changes = slices.Concat(changes, status, refs, fields)
+	return changes, writes, nil
 }
 
 func (s *Service) applySubject(t *Ticket, p Patch) (*change, error) {
@@ -125,17 +153,54 @@ func (s *Service) applySubject(t *Ticket, p Patch) (*change, error) {
 	return c, nil
 }
 
-func (s *Service) applyStatus(t *Ticket, p Patch) (*change, error) {
+// applyStatus moves t to a built-in status or a custom one. The status
+// column always holds the category; a change of category and a change of
+// custom status are separate events, so consumers that only know the
+// categories (SLA clocks, reports) see only what they understand. A closed
+// ticket is final: a follow-up is a new ticket.
+func (s *Service) applyStatus(ctx context.Context, q db.Queryer, t *Ticket, p Patch) ([]change, error) {
 	if p.Status == nil {
 		return nil, nil
 	}
-	if err := oneOf("status", *p.Status, Statuses); err != nil || *p.Status == t.Status {
+	category, custom, err := resolveStatus(ctx, q, *p.Status)
+	if err != nil {
 		return nil, err
 	}
-	c := &change{"ticket.status_changed", "status", t.Status, *p.Status}
-	t.Status = *p.Status
-	s.stampStatus(t)
-	return c, nil
+	var ref *StatusRef
+	if custom != nil {
+		ref = &StatusRef{ID: custom.ID, Key: custom.Key, Label: custom.Label}
+	}
+	if category == t.Status && sameStatus(ref, t.CustomStatus) {
+		return nil, nil
+	}
+	if t.Status == "closed" {
+		return nil, apperr.Unprocessable("status",
+			"ticket #%d is closed, and a closed ticket cannot be reopened: open a new ticket for the follow-up", t.Number)
+	}
+	if custom != nil && custom.Archived {
+		return nil, apperr.Unprocessable("status", "custom status %q is archived", custom.Key)
+	}
+	var changes []change
+	if category != t.Status {
+		changes = append(changes, change{"ticket.status_changed", "status", t.Status, category})
+		t.Status = category
+		s.stampStatus(t)
+	}
+	if !sameStatus(ref, t.CustomStatus) {
+		changes = append(changes, change{EventCustomStatusChanged, "custom_status", t.CustomStatus.key(), ref.key()})
+		t.CustomStatus = ref
+	}
+	return changes, nil
+}
+
+// solving reports whether the status changes moved t into solved or closed.
+func solving(status []change, t *Ticket) bool {
+	for _, c := range status {
+		if c.field == "status" && (t.Status == "solved" || t.Status == "closed") {
+			return true
+		}
+	}
+	return false
 }
 
 // stampStatus keeps solved_at and closed_at in step with the status: a

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+)
+
+// multipartOverhead is what a multipart upload may carry beyond its file:
+// boundaries, part headers, small fields.
+const multipartOverhead = 1 << 20
+
+// uploadAttachment stores a file sent as multipart/form-data (field
+// "file") or as the raw body (type in Content-Type, name in ?filename=),
+// streaming it to disk. The answer's id goes into a message's
+// "attachments".
+func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
+	limit, err := a.Attachments.MaxBytes(r.Context())
+	if err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var up attachment.Upload
+	if mt == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, limit+multipartOverhead)
+		if up, err = filePart(r); err != nil {
+			return err
+		}
+	} else {
+		up = attachment.Upload{Filename: r.URL.Query().Get("filename"),
+			ContentType: r.Header.Get("Content-Type"), Body: r.Body, Size: r.ContentLength}
+	}
+	att, err := a.Attachments.Upload(r.Context(), up)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/attachments/"+strconv.FormatInt(att.ID, 10))
+	httpx.WriteJSON(w, http.StatusCreated, att)
+	return nil
+}
+
+// filePart finds the part named "file" of a multipart body, reading the
+// parts before it but none after, so the file streams.
+func filePart(r *http.Request) (attachment.Upload, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return attachment.Upload{}, apperr.Invalid("file", "the multipart body cannot be read: %v", err)
+	}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return attachment.Upload{}, apperr.Invalid("file", "is required: send the file in a part named file")
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return attachment.Upload{}, &apperr.Error{Kind: apperr.KindUnprocessable, Code: "too_large",
+				Field: "file", Message: "the request is larger than the attachment size limit allows"}
+		}
+		if err != nil {
+			return attachment.Upload{}, apperr.Invalid("file", "the multipart body cannot be read: %v", err)
+		}
+		if p.FormName() == "file" {
+			return attachment.Upload{Filename: p.FileName(), ContentType: p.Header.Get("Content-Type"),
+				Body: p, Size: -1}, nil
+		}
+	}
+}
+
+// getAttachment serves a file so that no browser runs it: its type is the
+// one decided from its content on upload, with nosniff; anything but a
+// safe raster image is a download (Content-Disposition: attachment); and a
+// sandboxing CSP covers a file opened directly all the same.
+func (a *API) getAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	att, f, err := a.Attachments.Open(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", att.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	h.Set("Content-Disposition", disposition(att))
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", `"`+att.SHA256+`"`) // the content never changes under an id
+	http.ServeContent(w, r, "", att.CreatedAt, f)
+	return nil
+}
+
+// disposition says how a browser handles the file, with its name in both
+// forms of RFC 6266: an ASCII fallback and the UTF-8 original.
+func disposition(att *attachment.Attachment) string {
+	kind := "attachment"
+	if attachment.Inline(att.ContentType) {
+		kind = "inline"
+	}
+	return kind + `; filename="` + asciiFilename(att.Filename) + `"; filename*=UTF-8''` + encodeRFC5987(att.Filename)
+}
+
+// asciiFilename replaces what cannot stand in a quoted header value.
+func asciiFilename(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// encodeRFC5987 percent-encodes every byte but RFC 5987's attr-char.
+func encodeRFC5987(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
