@@ -50,6 +50,10 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 		if err != nil {
 			return err
 		}
+		if t.Status == "closed" && in.Kind == KindReply {
+			return apperr.Unprocessable("", "ticket #%d is closed, and closed is final: "+
+				"open a new ticket (link it as related) to carry on the conversation", t.Number)
+		}
 		if err := addMessage(ctx, tx, m, in.Attachments); err != nil {
 			return err
 		}

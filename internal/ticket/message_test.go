@@ -145,3 +145,26 @@ func fieldIs(err error, field string) bool {
 	e, ok := apperr.As(err)
 	return ok && e.Field == field
 }
+
+func TestNoReplyOnAClosedTicket(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		s := ticket.NewService(d)
+		ctx, _ := agentCtx(t, d)
+		tk := mustCreate(t, s, newTicket(1, "ada@example.com"))
+		closed := "closed"
+		if _, err := s.Update(ctx, tk.ID, ticket.Patch{Status: &closed}); err != nil {
+			t.Fatal(err)
+		}
+		before := count(t, d, "messages")
+		_, err := s.PostMessage(ctx, tk.ID, ticket.NewMessage{Body: "One more thing", Kind: ticket.KindReply})
+		if !apperr.Is(err, apperr.KindUnprocessable) {
+			t.Fatalf("reply on a closed ticket: %v", err)
+		}
+		if _, err := s.PostMessage(ctx, tk.ID, ticket.NewMessage{Body: "For the record", Kind: ticket.KindNote}); err != nil {
+			t.Fatalf("note on a closed ticket: %v", err)
+		}
+		if n := count(t, d, "messages"); n != before+1 {
+			t.Fatalf("%d messages, want %d", n, before+1)
+		}
+	})
+}
