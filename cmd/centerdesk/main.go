@@ -29,6 +29,7 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"user", "user create --email E --name N --role admin|agent: add a user (password from standard input, or generated)", runUser},
 	{"token", "token create --email E [--name N]: print a new API token for a user", runToken},
+	{"demo", "demo [--tickets N] [--seed S] [--days D]: fill the database with a realistic demo desk", runDemo},
 }
 
 // run is main without the process: tests call it directly.

@@ -12,9 +12,14 @@ import (
 )
 
 // customerColumns selects a customer with their first email identity.
+//
+// The subquery filters on customer_id alone, so that SQLite looks the
+// identities up by the customer_identities_customer index; with kind in the
+// WHERE clause it picks the (kind, value) primary key and walks every email
+// address of every customer.
 const customerColumns = `c.id, c.name, c.created_at, c.updated_at,
-	COALESCE((SELECT MIN(i.value) FROM customer_identities i
-		WHERE i.customer_id = c.id AND i.kind = 'email'), '')`
+	COALESCE((SELECT MIN(CASE WHEN i.kind = 'email' THEN i.value END) FROM customer_identities i
+		WHERE i.customer_id = c.id), '')`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*Customer, error) {
 	var c Customer

@@ -1,0 +1,114 @@
+// Command centerdesk-bench is Centerdesk's load generator. It drives a
+// server over HTTP, as clients do, and reports throughput and latency
+// percentiles per operation: creating tickets, adding replies, getting a
+// ticket, listing a filtered page, and searching.
+//
+// It targets a running server (--url and --token), or starts one in this
+// process on the database given by --database (a SQLite path or a
+// postgres:// URL), optionally filled first with --seed-tickets demo tickets.
+//
+//	go run ./cmd/centerdesk-bench --database /tmp/bench.db --seed-tickets 100000
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+)
+
+type options struct {
+	url, token  string
+	database    string
+	dataDir     string
+	seedTickets int
+	duration    time.Duration
+	concurrency int
+	ops         []string
+	jsonOut     bool
+	cpuProfile  string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "centerdesk-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("centerdesk-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.url, "url", "", "a running server's base URL (with --token); empty starts one in-process")
+	fs.StringVar(&o.token, "token", "", "an API token for --url")
+	fs.StringVar(&o.database, "database", "", "the database of the in-process server: a SQLite path or a postgres:// URL")
+	fs.StringVar(&o.dataDir, "data-dir", "", "the in-process server's data directory (a temporary one when empty)")
+	fs.IntVar(&o.seedTickets, "seed-tickets", 0, "fill the in-process server's database with this many demo tickets first")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each operation runs")
+	fs.IntVar(&o.concurrency, "concurrency", 32, "how many clients run at once")
+	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the results as JSON")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (useful in-process)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	o.ops = strings.Split(*ops, ",")
+	for _, op := range o.ops {
+		if _, ok := operations[op]; !ok {
+			return o, fmt.Errorf("unknown operation %q in --ops", op)
+		}
+	}
+	if (o.url == "") == (o.database == "") {
+		return o, fmt.Errorf("give either --url and --token (a running server) or --database (start one here)")
+	}
+	if o.concurrency < 1 || o.duration <= 0 {
+		return o, fmt.Errorf("--concurrency and --duration must be positive")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.url == "" {
+		t, err := startInProcess(ctx, o, stderr)
+		if err != nil {
+			return err
+		}
+		defer t.stop()
+		o.url, o.token = t.url, t.token
+	}
+	if o.cpuProfile != "" {
+		stopProfile, err := startProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
+	c := newClient(o.url, o.token, o.concurrency)
+	if err := c.prime(ctx); err != nil {
+		return err
+	}
+	var results []result
+	for _, name := range o.ops {
+		fmt.Fprintf(stderr, "running %s for %s at concurrency %d...\n", name, o.duration, o.concurrency)
+		results = append(results, measure(ctx, name, o, c))
+	}
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	}
+	printTable(stdout, results)
+	return nil
+}

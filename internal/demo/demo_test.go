@@ -1,0 +1,51 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/demo"
+	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+func TestGenerateMakesALivedInDesk(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		users := user.NewService(d, nil, user.PasswordParams{Memory: 1024, Time: 1, Threads: 1})
+		res, err := demo.Generate(ctx, d, demo.Options{Tickets: 1200, Seed: 7, Users: users})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Tickets != 1200 || testutil.Count(t, d, "tickets") != 1200 ||
+			testutil.Count(t, d, "messages") != res.Messages || res.Messages < 1200*3 {
+			t.Fatalf("result %+v, %d tickets, %d messages", res, testutil.Count(t, d, "tickets"), testutil.Count(t, d, "messages"))
+		}
+		// Every status is represented, and every message has its event.
+		var statuses, msgEvents int
+		if err := d.Read().QueryRow(`SELECT COUNT(DISTINCT status) FROM tickets`).Scan(&statuses); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Read().QueryRow(`SELECT COUNT(*) FROM events WHERE type = 'message.added'`).Scan(&msgEvents); err != nil {
+			t.Fatal(err)
+		}
+		if statuses != 6 || msgEvents != res.Messages {
+			t.Fatalf("%d statuses, %d message events for %d messages", statuses, msgEvents, res.Messages)
+		}
+		// The admin can sign in with the printed password.
+		if _, err := users.CheckCredentials(ctx, res.AdminEmail, res.Password, "127.0.0.1"); err != nil {
+			t.Fatalf("admin sign-in: %v", err)
+		}
+		// A ticket made afterwards gets a number the demo did not use.
+		tk, err := ticket.NewService(d).Create(ctx, ticket.NewTicket{Subject: "After the demo", Body: "Hi",
+			Channel: "api", Requester: ticket.Requester{Email: "late@example.com"}})
+		if err != nil || tk.Number <= 1200 {
+			t.Fatalf("ticket after demo: %v %+v", err, tk)
+		}
+		if _, err := demo.Generate(ctx, d, demo.Options{Tickets: 10, Users: users}); err == nil {
+			t.Fatal("a second demo without Force was allowed")
+		}
+	})
+}
