@@ -32,6 +32,13 @@ type Config struct {
 	SessionIdle     time.Duration
 	ShutdownTimeout time.Duration
 	DBMaxConns      int
+	// The SMTP listener for incoming mail ("" SMTPAddr turns it off) and
+	// its STARTTLS certificate; how often IMAP mailboxes without IDLE are
+	// polled.
+	SMTPAddr     string
+	SMTPTLSCert  string
+	SMTPTLSKey   string
+	IMAPInterval time.Duration
 }
 
 // option is one row of the settings table: a flag, its environment variable,
@@ -96,6 +103,14 @@ var options = []option{
 		durationOpt("shutdown-timeout", func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	{"db-max-conns", "CENTERDESK_DB_MAX_CONNS", "0", "most open database connections (0: a default for the dialect)", false,
 		intOpt("db-max-conns", func(c *Config) *int { return &c.DBMaxConns })},
+	{"smtp-addr", "CENTERDESK_SMTP_ADDR", "127.0.0.1:2525", "SMTP listen address for incoming mail (empty: no listener)", false,
+		stringOpt(func(c *Config) *string { return &c.SMTPAddr })},
+	{"smtp-tls-cert", "CENTERDESK_SMTP_TLS_CERT", "", "TLS certificate file; offer STARTTLS on the SMTP listener when set with --smtp-tls-key", false,
+		stringOpt(func(c *Config) *string { return &c.SMTPTLSCert })},
+	{"smtp-tls-key", "CENTERDESK_SMTP_TLS_KEY", "", "TLS private key file for the SMTP listener", false,
+		stringOpt(func(c *Config) *string { return &c.SMTPTLSKey })},
+	{"imap-interval", "CENTERDESK_IMAP_INTERVAL", "1m", "how often IMAP mailboxes are polled when the server has no IDLE", false,
+		durationOpt("imap-interval", func(c *Config) *time.Duration { return &c.IMAPInterval })},
 }
 
 // Options lists the settings' flag, environment variable, default and help,
@@ -155,6 +170,14 @@ func (c *Config) check() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("addr: %q is not host:port: %w", c.Addr, err))
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("smtp-addr: %q is not host:port: %w", c.SMTPAddr, err))
+		}
+	}
+	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
+		errs = append(errs, errors.New("smtp-tls-cert and smtp-tls-key: set both or neither"))
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data-dir: must not be empty"))

@@ -158,6 +158,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() { s.bus.Run(workCtx) })
 	work.Go(func() { s.idempotency.CleanUp(workCtx, time.Hour, s.log) })
 	work.Go(func() { s.attachments.CollectEvery(workCtx, time.Hour, s.log) })
+	mailIn, merr := s.startMail(&work)
+	if merr != nil {
+		stopWork()
+		work.Wait()
+		return merr
+	}
 
 	served := make(chan error, 1)
 	go func() {
@@ -184,6 +190,11 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			err = errors.Join(err, serveErr)
 		}
 	}
+	// Mail being stored finishes (and is acknowledged) before the
+	// background work and the database stop.
+	mailCtx, cancelMail := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	err = errors.Join(err, mailIn.stop(mailCtx))
+	cancelMail()
 	stopWork()
 	work.Wait()
 	return err

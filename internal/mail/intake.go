@@ -1,0 +1,254 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/ticket"
+)
+
+// Mailbox is the support address a mail was delivered to, as intake needs
+// it.
+type Mailbox struct {
+	ID      int64
+	Address string // lower-cased
+	TeamID  *int64 // the team new tickets go to
+}
+
+// Directory finds the configured mailboxes. Lookup returns an apperr
+// NotFound error for an address that is not one of ours.
+type Directory interface {
+	Lookup(ctx context.Context, addr string) (*Mailbox, error)
+}
+
+// AckFunc queues the acknowledgement of a new ticket in the intake's
+// transaction (the sending side provides it). It is called only for a new
+// ticket from mail that no machine sent.
+type AckFunc func(ctx context.Context, tx *sql.Tx, box *Mailbox, t *ticket.Ticket, m *ticket.Message, rfcID string) error
+
+// ErrThrottled is returned by Deliver when the sender sent more mail than
+// Options.PerMinute allows; the sender should try again later (SMTP 451).
+var ErrThrottled = errors.New("mail: too much mail from this sender, try again later")
+
+// Options tune intake.
+type Options struct {
+	// PerMinute is how many mails one sender address may have stored per
+	// minute before intake refuses more for a while. 0 means
+	// DefaultPerMinute; negative turns throttling off.
+	PerMinute int
+	// ParseToken returns the ticket numbers of the validly signed tokens
+	// in a subject ("[#1042-ab12cd]"). Nil: subjects are not searched.
+	ParseToken func(subject string) []int64
+	// Ack queues a new ticket's acknowledgement. Nil: none is sent.
+	Ack AckFunc
+	// MaxFollowers bounds how many copied addresses one mail adds as
+	// followers. 0 means DefaultMaxFollowers.
+	MaxFollowers int
+}
+
+// Defaults of Options.
+const (
+	DefaultPerMinute    = 30
+	DefaultMaxFollowers = 20
+)
+
+// Intake turns received mail into tickets and replies.
+type Intake struct {
+	db          *db.DB
+	tickets     *ticket.Service
+	attachments *attachment.Service
+	dir         Directory
+	opts        Options
+	log         *slog.Logger
+	now         func() time.Time
+}
+
+// NewIntake returns an Intake that stores mail through the ticket core.
+func NewIntake(d *db.DB, tickets *ticket.Service, attachments *attachment.Service, dir Directory,
+	opts Options, log *slog.Logger) *Intake {
+	if opts.PerMinute == 0 {
+		opts.PerMinute = DefaultPerMinute
+	}
+	if opts.MaxFollowers == 0 {
+		opts.MaxFollowers = DefaultMaxFollowers
+	}
+	return &Intake{db: d, tickets: tickets, attachments: attachments, dir: dir, opts: opts, log: log, now: db.Now}
+}
+
+// Delivery is one mail as it arrived.
+type Delivery struct {
+	Mailbox *Mailbox
+	// EnvelopeFrom is the SMTP MAIL FROM address ("" for bounces and for
+	// mail fetched by IMAP): the sender of last resort.
+	EnvelopeFrom string
+	Raw          []byte
+}
+
+// Outcomes of a delivery.
+const (
+	OutcomeNew        = "new_ticket"
+	OutcomeReply      = "reply"
+	OutcomeFollowUp   = "follow_up"
+	OutcomeBounce     = "bounce"
+	OutcomeDuplicate  = "duplicate"
+	OutcomeUnreadable = "unreadable" // kept raw on a new ticket
+)
+
+// Result says what a delivery became.
+type Result struct {
+	Outcome   string
+	TicketID  int64
+	MessageID int64
+	Reopened  bool
+}
+
+// MaxBytes is the largest mail intake stores: the attachment size limit,
+// since the raw mail is kept as an attachment.
+func (in *Intake) MaxBytes(ctx context.Context) (int64, error) {
+	return in.attachments.MaxBytes(ctx)
+}
+
+// Deliver stores one mail: parsed, threaded onto its ticket or opening a
+// new one, with its attachments, the raw original and its email record, in
+// one transaction. It returns only after that transaction committed, so a
+// caller may then acknowledge the mail (SMTP 250, IMAP \Seen); on error
+// nothing was stored and the mail should be offered again. The same mail
+// delivered again to the same mailbox is recognised by its Message-ID and
+// stored once (OutcomeDuplicate).
+func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
+	p, perr := Parse(d.Raw)
+	rfcID := SyntheticID(d.Raw)
+	if perr == nil {
+		rfcID = p.MessageID
+	}
+	if tid, mid, found, err := inboundStored(ctx, in.db.Read(), d.Mailbox.ID, rfcID); err != nil || found {
+		return &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}, err
+	}
+	sender := in.senderOf(p, d.EnvelopeFrom)
+	if err := in.throttle(ctx, sender.Addr); err != nil {
+		return nil, err
+	}
+	files, err := in.store(ctx, d.Raw, p)
+	if err != nil {
+		return nil, err
+	}
+	var res *Result
+	err = in.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		tid, mid, found, err := inboundStored(ctx, tx, d.Mailbox.ID, rfcID)
+		if err != nil || found {
+			res = &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}
+			return err
+		}
+		x := &delivery{in: in, tx: tx, d: d, p: p, perr: perr, rfcID: rfcID, sender: sender, files: files}
+		res, err = x.run(ctx)
+		return err
+	})
+	if db.IsUniqueViolation(err) {
+		// Another node stored the same mail meanwhile.
+		tid, mid, _, ferr := inboundStored(ctx, in.db.Read(), d.Mailbox.ID, rfcID)
+		return &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}, ferr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mail: intake of %s: %w", rfcID, err)
+	}
+	return res, nil
+}
+
+// senderOf returns who a mail is from: its From, else the envelope sender,
+// else a placeholder, so that every mail has a customer to belong to.
+func (in *Intake) senderOf(p *Message, envelopeFrom string) Address {
+	if p != nil {
+		if a, err := customer.NormalizeEmail("from", p.From.Addr); err == nil {
+			return Address{Name: truncateRunes(p.From.Name, 200), Addr: a}
+		}
+	}
+	if a, err := customer.NormalizeEmail("from", envelopeFrom); err == nil {
+		return Address{Addr: a}
+	}
+	return Address{Name: "Unknown sender", Addr: UnknownSender}
+}
+
+// UnknownSender is the customer that mail with no usable sender address
+// belongs to.
+const UnknownSender = "unknown-sender@centerdesk.invalid"
+
+// throttle refuses mail from an address that sent too much in the last
+// minute. Only stored mail counts, so a refused sender is let in again as
+// the minute slides.
+func (in *Intake) throttle(ctx context.Context, addr string) error {
+	if in.opts.PerMinute < 0 || addr == UnknownSender {
+		return nil
+	}
+	n, err := recentFrom(ctx, in.db.Read(), addr, in.now().Add(-time.Minute))
+	if err != nil {
+		return err
+	}
+	if n >= in.opts.PerMinute {
+		in.log.Warn("mail: throttled sender", "from", addr, "last_minute", n)
+		return ErrThrottled
+	}
+	return nil
+}
+
+// files are the uploads a mail's bytes were stored as, before the
+// transaction that attaches them.
+type files struct {
+	raw    int64            // the original .eml
+	parts  []int64          // attachments and inline images, in order
+	byCID  map[string]int64 // inline parts by Content-ID
+	failed []string         // parts that could not be stored, for the note
+}
+
+// store uploads the raw mail and its parts. Uploads are unattached until
+// the intake transaction attaches them; if it never commits, the collector
+// removes them.
+func (in *Intake) store(ctx context.Context, raw []byte, p *Message) (*files, error) {
+	f := &files{byCID: map[string]int64{}}
+	a, err := in.attachments.Upload(ctx, attachment.Upload{Filename: "original.eml",
+		ContentType: "message/rfc822", Body: bytes.NewReader(raw), Size: int64(len(raw))})
+	if err != nil {
+		return nil, fmt.Errorf("mail: store original: %w", err)
+	}
+	f.raw = a.ID
+	if p == nil {
+		return f, nil
+	}
+	for _, part := range p.Parts {
+		if len(f.parts) >= attachment.MaxPerMessage-1 {
+			f.failed = append(f.failed, part.Filename+" (too many attachments)")
+			continue
+		}
+		a, err := in.attachments.Upload(ctx, attachment.Upload{Filename: part.Filename,
+			ContentType: part.ContentType, Body: bytes.NewReader(part.Content), Size: int64(len(part.Content))})
+		if e, ok := apperr.As(err); ok {
+			// Too large, a name it refuses: the part stays in the original.
+			f.failed = append(f.failed, part.Filename+" ("+e.Message+")")
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("mail: store %s: %w", part.Filename, err)
+		}
+		f.parts = append(f.parts, a.ID)
+		if part.ContentID != "" {
+			f.byCID[part.ContentID] = a.ID
+		}
+	}
+	return f, nil
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
