@@ -116,7 +116,7 @@ func (g *generator) converse(t *draft) {
 	at := t.created
 	body := fmt.Sprintf("%s\n\n%s %s\n\n%s", pick(r, openers), t.subject+".", pick(r, details), pick(r, details))
 	t.messages = append(t.messages, draftMessage{"reply", "customer", t.requester, body, at})
-	count := 1 + r.IntN(9) // 1 to 9 more: about 5 messages a ticket
+	count := r.IntN(9) // 0 to 8 more: about 5 messages a ticket
 	if t.status == "new" {
 		count = r.IntN(2)
 	}
