@@ -13,6 +13,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/settings"
 )
@@ -274,20 +275,12 @@ func lockUnused(ctx context.Context, tx *sql.Tx, sum string) (bool, error) {
 
 // CollectEvery runs CollectOrphans every interval until ctx ends.
 func (s *Service) CollectEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			c, err := s.CollectOrphans(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Error("collect orphan attachments", "err", err)
-			} else if c != (Collected{}) {
-				log.Info("collected orphan attachments", "attachments", c.Attachments, "files", c.Blobs,
-					"temporary_files", c.TempFiles)
-			}
+	background.Every(ctx, interval, log, "collect orphan attachments", func(ctx context.Context) error {
+		c, err := s.CollectOrphans(ctx)
+		if c != (Collected{}) {
+			log.Info("collected orphan attachments", "attachments", c.Attachments, "files", c.Blobs,
+				"temporary_files", c.TempFiles)
 		}
-	}
+		return err
+	})
 }

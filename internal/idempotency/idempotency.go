@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -256,20 +257,13 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 
 // CleanUp deletes expired keys every interval until ctx ends.
 func (s *Store) CleanUp(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				log.Error("delete expired idempotency keys", "err", err)
-			} else if n > 0 {
-				log.Debug("deleted expired idempotency keys", "count", n)
-			}
+	background.Every(ctx, interval, log, "delete expired idempotency keys", func(ctx context.Context) error {
+		n, err := s.DeleteExpired(ctx)
+		if n > 0 {
+			log.Debug("deleted expired idempotency keys", "count", n)
 		}
-	}
+		return err
+	})
 }
 
 // recorder holds a handler's answer until its transaction commits. Its

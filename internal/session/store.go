@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/db"
 )
 
@@ -83,20 +84,13 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 
 // CleanUp deletes expired sessions every interval until ctx ends.
 func (s *Store) CleanUp(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				log.Error("delete expired sessions", "err", err)
-			} else if n > 0 {
-				log.Debug("deleted expired sessions", "count", n)
-			}
+	background.Every(ctx, interval, log, "delete expired sessions", func(ctx context.Context) error {
+		n, err := s.DeleteExpired(ctx)
+		if n > 0 {
+			log.Debug("deleted expired sessions", "count", n)
 		}
-	}
+		return err
+	})
 }
 
 // Options configure the session manager.
