@@ -27,6 +27,11 @@ type Options struct {
 	CleanupEvery time.Duration // default 1m
 	// MaxRetryDelay bounds the wait before a failed batch is tried again.
 	MaxRetryDelay time.Duration // default 1m
+	// MaxSeen bounds the live feed's delivered set on PostgreSQL. It only
+	// grows this large while a transaction stays open for long under heavy
+	// writes; the feed then starts again from now and tells subscribers they
+	// missed events.
+	MaxSeen int // default 100,000
 }
 
 func (o *Options) defaults() {
@@ -47,6 +52,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxRetryDelay <= 0 {
 		o.MaxRetryDelay = time.Minute
+	}
+	if o.MaxSeen <= 0 {
+		o.MaxSeen = 100_000
 	}
 }
 
@@ -262,7 +270,7 @@ func (d *dispatch) round(ctx context.Context, w wake) {
 func (d *dispatch) live(ctx context.Context) (fresh bool) {
 	b := d.bus
 	if !d.feed.started {
-		if err := d.feed.start(ctx, b.db); err != nil {
+		if err := d.feed.start(ctx, b.db, b.opts.MaxSeen); err != nil {
 			b.logErr(ctx, "events: live feed", err)
 			return true // let the consumers look for themselves
 		}
@@ -293,7 +301,7 @@ func (d *dispatch) startOver(ctx context.Context) {
 	b := d.bus
 	b.log.Warn("events: a long transaction held the live feed back; subscribers must reload")
 	fresh := &liveFeed{}
-	if err := fresh.start(ctx, b.db); err != nil {
+	if err := fresh.start(ctx, b.db, b.opts.MaxSeen); err != nil {
 		b.logErr(ctx, "events: live feed", err) // the next round starts it
 	}
 	b.dropAll(false)

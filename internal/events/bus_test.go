@@ -579,14 +579,13 @@ func TestRegisterRefusesBadConsumers(t *testing.T) {
 // the horizon back, so the live feed's delivered set grows; past its bound
 // the feed starts over, telling subscribers they missed events, and goes on.
 func TestLongTransactionMakesLiveFeedStartOver(t *testing.T) {
-	t.Cleanup(events.SetMaxSeen(3)) // not defer: the parallel subtests run after this function returns
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		if d.Dialect() == db.SQLite {
 			t.Skip("SQLite's live feed is a cursor with no delivered set")
 		}
 		ctx := context.Background()
 		ticketID := newTicket(t, d)
-		bus := events.NewBus(d, testutil.Logger(t), events.Options{Poll: 20 * time.Millisecond})
+		bus := events.NewBus(d, testutil.Logger(t), events.Options{Poll: 20 * time.Millisecond, MaxSeen: 3})
 		run(t, bus)
 		open, err := d.Write().BeginTx(ctx, nil)
 		if err != nil {

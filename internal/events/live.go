@@ -93,13 +93,6 @@ func (b *Bus) dropLocked(s *subscriber) {
 	}
 }
 
-// maxSeen bounds a live feed's delivered set. It only grows this large while
-// a transaction stays open for long under heavy writes; the feed then starts
-// again from now and tells subscribers they missed events. A feed that
-// starts with a large set (the transaction is still open) may grow to twice
-// that, so it does not start over at every round.
-var maxSeen = 100_000 // a variable so a test can lower it
-
 // liveFeed is the node's own cursor over the outbox for its subscribers:
 // the same horizon and delivered set as a durable consumer's, in memory.
 type liveFeed struct {
@@ -109,8 +102,11 @@ type liveFeed struct {
 	limit   int             // the size of seen that makes the feed start over
 }
 
-// start places the feed at the current end of the outbox.
-func (f *liveFeed) start(ctx context.Context, d *db.DB) error {
+// start places the feed at the current end of the outbox. maxSeen bounds
+// its delivered set (Options.MaxSeen); a feed that starts with a large set
+// (a transaction is still open) may grow to twice that, so it does not
+// start over at every round.
+func (f *liveFeed) start(ctx context.Context, d *db.DB, maxSeen int) error {
 	f.seen = map[int64]int64{}
 	if d.Dialect() == db.SQLite {
 		if err := d.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&f.horizon); err != nil {
