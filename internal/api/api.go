@@ -15,6 +15,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
@@ -36,6 +37,7 @@ type Deps struct {
 	Fields      *field.Service
 	Attachments *attachment.Service
 	Search      *search.Service
+	Mailboxes   *mailbox.Service
 }
 
 // API serves /api/v1.

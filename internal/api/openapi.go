@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
@@ -98,6 +99,12 @@ var docs = map[string]op{
 	"GET /api/v1/teams/{id}":    {Summary: "Get a team", Out: team.Team{}},
 	"PATCH /api/v1/teams/{id}":  {Summary: "Change a team; member_ids replaces the membership", In: team.Patch{}, Out: team.Team{}},
 	"DELETE /api/v1/teams/{id}": {Summary: "Delete a team no ticket was ever routed to"},
+
+	"GET /api/v1/mailboxes":         {Summary: "List the support mailboxes (passwords are never shown)", Out: list[mailbox.Mailbox]{}},
+	"POST /api/v1/mailboxes":        {Summary: "Add a support mailbox: address, team, IMAP and SMTP settings, acknowledgement", In: mailbox.NewMailbox{}, Out: mailbox.Mailbox{}, Status: 201},
+	"GET /api/v1/mailboxes/{id}":    {Summary: "Get a mailbox", Out: mailbox.Mailbox{}},
+	"PATCH /api/v1/mailboxes/{id}":  {Summary: "Change a mailbox; a password set to \"\" is removed", In: mailbox.Patch{}, Out: mailbox.Mailbox{}},
+	"DELETE /api/v1/mailboxes/{id}": {Summary: "Delete a mailbox; its tickets stay"},
 
 	"GET /api/v1/tags": {Summary: "Tags in use, most used first", Query: []string{"prefix: only tags that start with this", "limit: at most 1000"}, Out: list[ticket.TagCount]{}},
 	"PATCH /api/v1/tags/{name}": {Summary: "Rename a tag on every ticket, merging into an existing tag", In: struct {

@@ -66,6 +66,12 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "PATCH /api/v1/teams/{id}", adminOnly, a.updateTeam)
 	a.handle(mux, "DELETE /api/v1/teams/{id}", adminOnly, a.deleteTeam)
 
+	a.handle(mux, "GET /api/v1/mailboxes", adminOnly, a.listMailboxes)
+	a.handle(mux, "POST /api/v1/mailboxes", adminOnly, once(a.createMailbox))
+	a.handle(mux, "GET /api/v1/mailboxes/{id}", adminOnly, a.getMailbox)
+	a.handle(mux, "PATCH /api/v1/mailboxes/{id}", adminOnly, a.updateMailbox)
+	a.handle(mux, "DELETE /api/v1/mailboxes/{id}", adminOnly, a.deleteMailbox)
+
 	a.handle(mux, "GET /api/v1/tags", anyUser, a.listTags)
 	a.handle(mux, "PATCH /api/v1/tags/{name}", adminOnly, a.renameTag)
 	a.handle(mux, "DELETE /api/v1/tags/{name}", adminOnly, a.deleteTag)

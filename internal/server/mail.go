@@ -8,6 +8,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/mail/smtpin"
+	"github.com/centerdesk/centerdesk/internal/mailtoken"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
@@ -27,7 +28,10 @@ func (s *Server) startMail(work *sync.WaitGroup) (*mailIn, error) {
 		return &mailIn{}, nil
 	}
 	dir := mail.DBDirectory{DB: s.db}
-	intake := mail.NewIntake(s.db, ticket.NewService(s.db), s.attachments, dir, mail.Options{}, s.log)
+	intake := mail.NewIntake(s.db, ticket.NewService(s.db), s.attachments, dir, mail.Options{
+		ParseToken: func(subject string) []int64 { return mailtoken.Parse(subject, s.tokenKey) },
+		Ack:        s.outbound.QueueAck,
+	}, s.log)
 	cfg := smtpin.Config{Addr: s.cfg.SMTPAddr}
 	if s.cfg.SMTPTLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(s.cfg.SMTPTLSCert, s.cfg.SMTPTLSKey)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -23,7 +24,10 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/metrics"
+	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
@@ -45,6 +49,12 @@ type Server struct {
 	attachments *attachment.Service
 	bus         *events.Bus
 	idempotency *idempotency.Store
+
+	// The email channel's sending side (see mail.go for receiving).
+	jobs      *jobs.Queue
+	mailboxes *mailbox.Service
+	outbound  *outbound.Service
+	tokenKey  []byte
 }
 
 // Options adjust a server for tests.
@@ -75,16 +85,26 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	m.Registry.MustRegister(bus.Collector())
 	idem := idempotency.NewStore(d, log)
 	attachments := attachment.NewService(d, filepath.Join(cfg.DataDir, "attachments"), st)
+	// Ticket tokens in mail subjects are signed with the instance's key.
+	tokenKey, err := secret.LoadKey(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	tickets := ticket.NewService(d)
+	mailboxes := mailbox.NewService(d, box)
+	queue := jobs.New(d, log, jobs.Options{})
+	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
+	tickets.OnMessage(out.OnMessage)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d))
 	mux.Handle("GET /metrics", m.Handler())
 	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
-		Tickets: ticket.NewService(d), Customers: customer.NewService(d),
+		Tickets: tickets, Customers: customer.NewService(d),
 		Idempotency: idem, Teams: team.NewService(d),
 		Fields: field.NewService(d), Attachments: attachments,
-		Search: search.NewService(d)}).Register(mux)
+		Search: search.NewService(d), Mailboxes: mailboxes}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
@@ -95,7 +115,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		h = opts.Wrap(h)
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, attachments: attachments,
-		bus: bus, idempotency: idem}, nil
+		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -158,6 +178,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() { s.bus.Run(workCtx) })
 	work.Go(func() { s.idempotency.CleanUp(workCtx, time.Hour, s.log) })
 	work.Go(func() { s.attachments.CollectEvery(workCtx, time.Hour, s.log) })
+	// Jobs in flight (mail being sent) finish before Run returns: stopWork
+	// ends workCtx only after the HTTP server and the mail listener stopped.
+	work.Go(func() { s.jobs.Run(workCtx) })
+	work.Go(func() { background.Every(workCtx, time.Hour, s.log, "jobs: prune", s.jobs.Prune) })
 	mailIn, merr := s.startMail(&work)
 	if merr != nil {
 		stopWork()

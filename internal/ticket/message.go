@@ -61,7 +61,10 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 		if in.Kind == KindReply && authorType == events.ActorAgent && t.FirstReplyAt == nil {
 			t.FirstReplyAt = &m.CreatedAt
 		}
-		return saveTicket(ctx, tx, t)
+		if err := saveTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, t, m)
 	})
 	if err != nil {
 		return nil, err

@@ -19,8 +19,9 @@ const (
 
 // Service manages tickets. Agents and admins see every ticket for now.
 type Service struct {
-	db  *db.DB
-	now func() time.Time
+	db    *db.DB
+	now   func() time.Time
+	hooks hooks // see hooks.go
 }
 
 // NewService returns a Service over d.
@@ -117,7 +118,10 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		}
 		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &c.ID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
-		return addMessage(ctx, tx, m, n.Attachments)
+		if err := addMessage(ctx, tx, m, n.Attachments); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, t, m)
 	})
 	if err != nil {
 		return nil, err

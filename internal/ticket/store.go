@@ -188,8 +188,10 @@ func listMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message
 
 func scanMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT id, ticket_id, kind, author_type, author_id, body_text, body_html, created_at
-		FROM messages WHERE ticket_id = $1 ORDER BY id`, ticketID)
+		SELECT m.id, m.ticket_id, m.kind, m.author_type, m.author_id, m.body_text, m.body_html, m.created_at,
+			e.delivery_state, e.delivery_error
+		FROM messages m LEFT JOIN email_messages e ON e.message_id = m.id AND e.direction = 'out'
+		WHERE m.ticket_id = $1 ORDER BY m.id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: list messages of %d: %w", ticketID, err)
 	}
@@ -197,13 +199,15 @@ func scanMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message
 	var out []*Message
 	for rows.Next() {
 		var (
-			m    Message
-			html *string
+			m                    Message
+			html                 *string
+			delivery, deliverErr sql.NullString
 		)
 		if err := rows.Scan(&m.ID, &m.TicketID, &m.Kind, &m.AuthorType, &m.AuthorID, &m.Body, &html,
-			db.ScanTime(&m.CreatedAt)); err != nil {
+			db.ScanTime(&m.CreatedAt), &delivery, &deliverErr); err != nil {
 			return nil, fmt.Errorf("ticket: scan message: %w", err)
 		}
+		m.Delivery = deliveryOf(delivery, deliverErr)
 		if html != nil {
 			m.BodyHTML = *html
 		}

@@ -51,6 +51,8 @@ type Message struct {
 	// Attachments are the files that came with the message.
 	Attachments []attachment.Attachment `json:"attachments"`
 	CreatedAt   time.Time               `json:"created_at"`
+	// Delivery is how a message sent by email fares; nil for the rest.
+	Delivery *Delivery `json:"delivery,omitempty"`
 }
 
 // The known values of a ticket's fields, as the schema's CHECKs list them.
