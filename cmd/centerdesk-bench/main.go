@@ -5,7 +5,8 @@
 //
 // It targets a running server (--url and --token), or starts one in this
 // process on the database given by --database (a SQLite path or a
-// postgres:// URL), optionally filled first with --seed-tickets demo tickets.
+// postgres:// URL; a new SQLite database in a temporary directory when
+// empty), optionally filled first with --seed-tickets demo tickets.
 //
 //	go run ./cmd/centerdesk-bench --database /tmp/bench.db --seed-tickets 100000
 package main
@@ -27,6 +28,7 @@ type options struct {
 	database    string
 	dataDir     string
 	seedTickets int
+	maxConns    int
 	duration    time.Duration
 	concurrency int
 	ops         []string
@@ -49,9 +51,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.url, "url", "", "a running server's base URL (with --token); empty starts one in-process")
 	fs.StringVar(&o.token, "token", "", "an API token for --url")
-	fs.StringVar(&o.database, "database", "", "the database of the in-process server: a SQLite path or a postgres:// URL")
+	fs.StringVar(&o.database, "database", "", "the database of the in-process server: a SQLite path or a postgres:// URL (empty: a new SQLite database in --data-dir)")
 	fs.StringVar(&o.dataDir, "data-dir", "", "the in-process server's data directory (a temporary one when empty)")
 	fs.IntVar(&o.seedTickets, "seed-tickets", 0, "fill the in-process server's database with this many demo tickets first")
+	fs.IntVar(&o.maxConns, "db-max-conns", 0, "the in-process server's database connections, as serve's --db-max-conns (0: the dialect's default)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each operation runs")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "how many clients run at once")
 	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order")
@@ -66,8 +69,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 			return o, fmt.Errorf("unknown operation %q in --ops", op)
 		}
 	}
-	if (o.url == "") == (o.database == "") {
-		return o, fmt.Errorf("give either --url and --token (a running server) or --database (start one here)")
+	if o.url != "" && (o.database != "" || o.seedTickets > 0 || o.cpuProfile != "" || o.maxConns != 0) {
+		return o, fmt.Errorf("--url targets a running server: --database, --seed-tickets, --db-max-conns and --cpuprofile are for the in-process one")
+	}
+	if o.url != "" && o.token == "" {
+		return o, fmt.Errorf("--url needs --token")
 	}
 	if o.concurrency < 1 || o.duration <= 0 {
 		return o, fmt.Errorf("--concurrency and --duration must be positive")

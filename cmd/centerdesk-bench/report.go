@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -22,7 +24,11 @@ type result struct {
 	P95         Duration `json:"p95"`
 	P99         Duration `json:"p99"`
 	Max         Duration `json:"max"`
-	FirstError  string   `json:"first_error,omitempty"`
+	// ErrorKinds counts the failures by kind (an HTTP status, or the
+	// transport's error), so a 404 from a missing route reads apart from
+	// timeouts.
+	ErrorKinds map[string]int `json:"error_kinds,omitempty"`
+	FirstError string         `json:"first_error,omitempty"`
 }
 
 // Duration prints as milliseconds in JSON.
@@ -45,7 +51,7 @@ func measure(ctx context.Context, name string, o options, c *client) result {
 	var (
 		mu       sync.Mutex
 		all      []time.Duration
-		errs     int
+		kinds    = map[string]int{}
 		firstErr string
 		wg       sync.WaitGroup
 	)
@@ -54,7 +60,7 @@ func measure(ctx context.Context, name string, o options, c *client) result {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
 			var mine []time.Duration
-			var myErrs int
+			myKinds := map[string]int{}
 			var myFirst string
 			for ctx.Err() == nil {
 				t0 := time.Now()
@@ -63,7 +69,7 @@ func measure(ctx context.Context, name string, o options, c *client) result {
 					break // cut off by the deadline: neither a success nor a failure
 				}
 				if err != nil {
-					myErrs++
+					myKinds[errorKind(err)]++
 					if myFirst == "" {
 						myFirst = err.Error()
 					}
@@ -73,7 +79,9 @@ func measure(ctx context.Context, name string, o options, c *client) result {
 			}
 			mu.Lock()
 			all = append(all, mine...)
-			errs += myErrs
+			for k, n := range myKinds {
+				kinds[k] += n
+			}
 			if firstErr == "" {
 				firstErr = myFirst
 			}
@@ -82,12 +90,19 @@ func measure(ctx context.Context, name string, o options, c *client) result {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	return summarise(name, o.concurrency, all, errs, firstErr, elapsed)
+	return summarise(name, o.concurrency, all, kinds, firstErr, elapsed)
 }
 
-func summarise(name string, concurrency int, lat []time.Duration, errs int, firstErr string, elapsed time.Duration) result {
+func summarise(name string, concurrency int, lat []time.Duration, kinds map[string]int, firstErr string, elapsed time.Duration) result {
 	slices.Sort(lat)
-	return result{Op: name, Concurrency: concurrency, Count: len(lat), Errors: errs, FirstError: firstErr,
+	errs := 0
+	for _, n := range kinds {
+		errs += n
+	}
+	if errs == 0 {
+		kinds = nil
+	}
+	return result{Op: name, Concurrency: concurrency, Count: len(lat), Errors: errs, ErrorKinds: kinds, FirstError: firstErr,
 		PerSecond: float64(len(lat)) / elapsed.Seconds(),
 		P50:       Duration(percentile(lat, 50)), P95: Duration(percentile(lat, 95)),
 		P99: Duration(percentile(lat, 99)), Max: Duration(percentile(lat, 100))}
@@ -111,8 +126,13 @@ func printTable(w io.Writer, results []result) {
 	}
 	tw.Flush()
 	for _, r := range results {
-		if r.FirstError != "" {
-			fmt.Fprintf(w, "%s: first error: %s\n", r.Op, r.FirstError)
+		if r.Errors == 0 {
+			continue
 		}
+		var kinds []string
+		for _, k := range slices.Sorted(maps.Keys(r.ErrorKinds)) {
+			kinds = append(kinds, fmt.Sprintf("%s × %d", k, r.ErrorKinds[k]))
+		}
+		fmt.Fprintf(w, "%s: %d errors (%s); the first: %s\n", r.Op, r.Errors, strings.Join(kinds, ", "), r.FirstError)
 	}
 }

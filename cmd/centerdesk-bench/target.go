@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"time"
 
@@ -24,25 +25,51 @@ type target struct {
 	stop       func()
 }
 
-// startInProcess opens (and migrates) the database, seeds it when asked,
-// makes a bench user with a token, and serves on a free loopback port.
-func startInProcess(ctx context.Context, o options, stderr io.Writer) (*target, error) {
+// startInProcess opens (and migrates) the database and serves on it.
+func startInProcess(ctx context.Context, o options, stderr io.Writer) (t *target, err error) {
+	var undo []func() // run in reverse on failure, or by stop
+	cleanup := func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
 	dataDir := o.dataDir
 	if dataDir == "" {
-		var err error
 		if dataDir, err = os.MkdirTemp("", "centerdesk-bench-"); err != nil {
 			return nil, err
 		}
+		undo = append(undo, func() { os.RemoveAll(dataDir) })
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d, err := db.Open(ctx, o.database, db.Options{})
+	database := o.database
+	if database == "" {
+		database = filepath.Join(dataDir, "centerdesk.db")
+	}
+	d, err := db.Open(ctx, database, db.Options{MaxConns: o.maxConns})
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Migrate(ctx, log); err != nil {
-		d.Close()
+	undo = append(undo, func() { d.Close() })
+	if err := d.Migrate(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))); err != nil {
 		return nil, err
 	}
+	t, err = serveOn(ctx, d, dataDir, o.seedTickets, stderr)
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, t.stop)
+	t.stop = cleanup
+	return t, nil
+}
+
+// serveOn seeds d when asked, makes a bench user with a token, and serves
+// on a free loopback port until stop.
+func serveOn(ctx context.Context, d *db.DB, dataDir string, seedTickets int, stderr io.Writer) (*target, error) {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	key, err := secret.LoadKey("", dataDir)
 	if err != nil {
 		return nil, err
@@ -54,14 +81,8 @@ func startInProcess(ctx context.Context, o options, stderr io.Writer) (*target, 
 	// Cheap hashing: the bench signs in once, and measures tickets, not argon2.
 	params := user.PasswordParams{Memory: 8 * 1024, Time: 1, Threads: 1}
 	users := user.NewService(d, box, params)
-	if o.seedTickets > 0 {
-		start := time.Now()
-		res, err := demo.Generate(ctx, d, demo.Options{Tickets: o.seedTickets, Seed: uint64(time.Now().UnixNano()),
-			Force: true, Progress: stderr, Users: users})
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(stderr, "seeded %d tickets and %d messages in %s\n", res.Tickets, res.Messages, time.Since(start).Round(time.Second))
+	if err := seed(ctx, d, users, seedTickets, stderr); err != nil {
+		return nil, err
 	}
 	token, err := benchToken(ctx, users)
 	if err != nil {
@@ -79,11 +100,22 @@ func startInProcess(ctx context.Context, o options, stderr io.Writer) (*target, 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(runCtx, ln) }()
-	return &target{url: "http://" + ln.Addr().String(), token: token, stop: func() {
-		cancel()
-		<-done
-		d.Close()
-	}}, nil
+	return &target{url: "http://" + ln.Addr().String(), token: token, stop: func() { cancel(); <-done }}, nil
+}
+
+// seed adds n demo tickets (none when n is 0).
+func seed(ctx context.Context, d *db.DB, users *user.Service, n int, stderr io.Writer) error {
+	if n <= 0 {
+		return nil
+	}
+	start := time.Now()
+	res, err := demo.Generate(ctx, d, demo.Options{Tickets: n, Seed: uint64(start.UnixNano()),
+		Force: true, Progress: stderr, Users: users})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "seeded %d tickets and %d messages in %s\n", res.Tickets, res.Messages, time.Since(start).Round(time.Second))
+	return nil
 }
 
 // benchToken makes an agent for this run and returns a token of theirs.

@@ -14,7 +14,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	fs := env.flags("demo")
 	tickets := fs.Int("tickets", 5000, "how many tickets to make (about 5 messages each)")
 	days := fs.Int("days", 90, "how many days back the oldest ticket goes")
-	seed := fs.Uint64("seed", 1, "the same seed makes the same desk")
+	seed := fs.Uint64("seed", 1, "the same seed makes the same people and conversations (their times are relative to now)")
 	force := fs.Bool("force", false, "add a demo desk to a database that already has tickets")
 	cfg, _, err := env.load(fs, args)
 	if err != nil {

@@ -47,7 +47,8 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	target  string // for messages; never includes a password
-	hooks   commitHooks
+	hooks   *commitHooks
+	group   *groupCommit // SQLite: batches write transactions; nil on PostgreSQL
 }
 
 // Options tune how the database is opened.
@@ -99,7 +100,7 @@ func openPostgres(target string, opts Options) (*DB, error) {
 	conn.SetMaxOpenConns(maxConns)
 	conn.SetMaxIdleConns(maxConns)
 	conn.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{dialect: Postgres, write: conn, read: conn, target: cfg}, nil
+	return &DB{dialect: Postgres, write: conn, read: conn, target: cfg, hooks: &commitHooks{}}, nil
 }
 
 // pgconnParse checks a PostgreSQL URL and returns it without its password,
@@ -136,19 +137,19 @@ func openSQLite(target string, opts Options) (*DB, error) {
 	// concurrent search throughput on a 100,000-ticket desk.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=mmap_size(1073741824)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	write, err := openSQLitePool("file:" + path + "?" + pragmas + "&_txlock=immediate")
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return nil, err
 	}
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxIdleTime(0)
 	write.SetConnMaxLifetime(0)
 
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	read, err := openSQLitePool("file:" + path + "?" + pragmas + "&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
+		return nil, err
 	}
 	readers := opts.MaxConns
 	if readers == 0 {
@@ -157,7 +158,19 @@ func openSQLite(target string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxIdleTime(0)
-	return &DB{dialect: SQLite, write: write, read: read, target: path}, nil
+	hooks := &commitHooks{}
+	return &DB{dialect: SQLite, write: write, read: read, target: path, hooks: hooks,
+		group: newGroupCommit(write, hooks)}, nil
+}
+
+// openSQLitePool opens a pool whose connections keep their statements
+// compiled (see stmtcache.go).
+func openSQLitePool(dsn string) (*sql.DB, error) {
+	conn, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return sql.OpenDB(stmtCacheConnector{base: conn, size: stmtCacheSize}), nil
 }
 
 // Dialect reports which engine this is.
@@ -191,8 +204,12 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes every connection.
+// Close waits for the write transactions under way, then closes every
+// connection.
 func (d *DB) Close() error {
+	if d.group != nil {
+		d.group.close()
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -204,7 +221,9 @@ func (d *DB) Close() error {
 // transaction that fails because of contention (SQLite busy, PostgreSQL
 // serialization failure or deadlock) is run again a few times, so fn must
 // have no effects outside the transaction. Under a context that carries a
-// transaction of d (see InTx), fn joins that transaction instead.
+// transaction of d (see InTx), fn joins that transaction instead. On
+// SQLite, transactions that queue for the one writer commit together (see
+// groupcommit.go); each still succeeds or fails alone.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if st := d.txFrom(ctx); st != nil {
 		return st.join(fn)
@@ -222,6 +241,9 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (d *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if d.group != nil {
+		return d.group.run(ctx, fn)
+	}
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -247,6 +269,9 @@ func (d *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 
 // isContention reports errors worth retrying the whole transaction for.
 func isContention(err error) bool {
+	if errors.Is(err, errBatchAborted) {
+		return true
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		code := se.Code() & 0xff

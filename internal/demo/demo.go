@@ -3,12 +3,14 @@
 // the last months, so that a newcomer has something to look at and the
 // benchmark has a desk of a real size to work on.
 //
-// Tickets are written with bulk SQL in large transactions rather than one
-// Create call each (100,000 tickets would take minutes that way), but they
-// hold what the services would have written: numbers from the ticket
-// counter, tags, messages, and the events of their history. No outbox rows
-// are written: the history is in the past, and consumers that start after
-// the load should not replay months of it as if it had just happened.
+// Tickets are written with multi-row INSERTs in transactions of 500 tickets
+// rather than one Create call each (100,000 tickets would take many minutes
+// that way), but they hold what the services would have written: numbers
+// from the ticket number counter (or sequence), ids from each table's own
+// id source, tags, messages, and the events of their history, so a ticket's
+// history is complete. No outbox rows are written: the history is in the
+// past, and consumers that start after the load (SLA timers, automations,
+// webhooks) must not replay months of it as if it had just happened.
 package demo
 
 import (
@@ -80,7 +82,31 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 		bar.set(done + n)
 	}
 	bar.finish()
+	if err := optimizeSearch(ctx, d); err != nil {
+		return nil, err
+	}
 	return g.res, nil
+}
+
+// optimizeSearch merges SQLite's full-text indexes into one segment each.
+// A batch of hundreds of tickets writes its text as one large segment at
+// the index's lowest level, where FTS5 then merges every small segment that
+// later tickets write: creating tickets after a bulk load was half as fast
+// as after the same desk grew ticket by ticket. Merged once, the index has
+// the shape steady use gives it. (PostgreSQL's GIN index needs nothing.)
+func optimizeSearch(ctx context.Context, d *db.DB) error {
+	if d.Dialect() != db.SQLite {
+		return nil
+	}
+	for _, stmt := range []string{
+		`INSERT INTO tickets_fts (tickets_fts) VALUES ('optimize')`,
+		`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`,
+	} {
+		if _, err := d.Write().ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("demo: optimize the search index: %w", err)
+		}
+	}
+	return nil
 }
 
 func checkEmpty(ctx context.Context, d *db.DB, force bool) error {

@@ -11,6 +11,14 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
+// jsonField reads a top-level field of events.data in either dialect.
+func jsonField(d *db.DB, key string) string {
+	if d.Dialect() == db.Postgres {
+		return "(e.data::jsonb ->> '" + key + "')"
+	}
+	return "json_extract(e.data, '$." + key + "')"
+}
+
 func TestGenerateMakesALivedInDesk(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -33,6 +41,21 @@ func TestGenerateMakesALivedInDesk(t *testing.T) {
 		}
 		if statuses != 6 || msgEvents != res.Messages {
 			t.Fatalf("%d statuses, %d message events for %d messages", statuses, msgEvents, res.Messages)
+		}
+		// Each message's event names it, on its own ticket; each ticket has
+		// its creation event; no outbox rows flood consumers with the past.
+		var matched, created int
+		if err := d.Read().QueryRow(`SELECT COUNT(*) FROM events e JOIN messages m
+			ON m.id = CAST(` + jsonField(d, "message_id") + ` AS BIGINT) AND m.ticket_id = e.ticket_id
+			WHERE e.type = 'message.added'`).Scan(&matched); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Read().QueryRow(`SELECT COUNT(DISTINCT ticket_id) FROM events WHERE type = 'ticket.created'`).Scan(&created); err != nil {
+			t.Fatal(err)
+		}
+		if matched != res.Messages || created != res.Tickets || testutil.Count(t, d, "outbox") != 0 {
+			t.Fatalf("%d message events match their message, %d tickets have a creation event, %d outbox rows",
+				matched, created, testutil.Count(t, d, "outbox"))
 		}
 		// The admin can sign in with the printed password.
 		if _, err := users.CheckCredentials(ctx, res.AdminEmail, res.Password, "127.0.0.1"); err != nil {

@@ -3,6 +3,11 @@ package demo
 // The vocabulary the demo desk is written in: plausible names, products
 // and problems, so that lists, search and reports look like a real desk.
 
+import (
+	"strings"
+	"unicode"
+)
+
 var firstNames = []string{"Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances",
 	"Edsger", "Radia", "Tim", "Katherine", "John", "Hedy", "Niklaus", "Sophie", "Mateo", "Amara", "Yuki",
 	"Priya", "Lars", "Chloé", "Olu", "Ingrid", "Diego", "Mei", "Tomás", "Anya", "Kwame", "Noor", "Elif"}
@@ -62,3 +67,19 @@ var notes = []string{
 
 var tags = []string{"billing", "refund", "bug", "how-to", "feature-request", "vip", "mobile", "api",
 	"login", "shipping", "urgent", "churn-risk"}
+
+// Words returns every word the demo desk writes in subjects and messages,
+// lower-cased, so a load generator can search for words that are there.
+func Words() map[string]bool {
+	out := map[string]bool{}
+	for _, list := range [][]string{products, problems, openers, details, agentReplies, customerReplies, notes} {
+		for _, text := range list {
+			for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+			}) {
+				out[w] = true
+			}
+		}
+	}
+	return out
+}

@@ -76,10 +76,6 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	sessions := session.NewManager(sessStore, session.Options{
 		Lifetime: cfg.SessionLifetime, IdleTimeout: cfg.SessionIdle, Secure: cfg.SecureCookies(),
 	}, log)
-	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions})
-	if err != nil {
-		return nil, err
-	}
 	m := metrics.New(d.Pools())
 	bus := events.NewBus(d, log, events.Options{})
 	m.Registry.MustRegister(bus.Collector())
@@ -91,20 +87,30 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		return nil, err
 	}
 	tickets := ticket.NewService(d)
+	customers := customer.NewService(d)
+	teams := team.NewService(d)
+	fields := field.NewService(d)
+	searcher := search.NewService(d)
 	mailboxes := mailbox.NewService(d, box)
 	queue := jobs.New(d, log, jobs.Options{})
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
 	tickets.OnMessage(out.OnMessage)
+	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
+		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
+		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey})
+	if err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d))
 	mux.Handle("GET /metrics", m.Handler())
 	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
-		Tickets: tickets, Customers: customer.NewService(d),
-		Idempotency: idem, Teams: team.NewService(d),
-		Fields: field.NewService(d), Attachments: attachments,
-		Search: search.NewService(d), Mailboxes: mailboxes}).Register(mux)
+		Tickets: tickets, Customers: customers,
+		Idempotency: idem, Teams: teams,
+		Fields: fields, Attachments: attachments,
+		Search: searcher, Mailboxes: mailboxes}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics

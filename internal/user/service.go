@@ -21,6 +21,8 @@ type Service struct {
 	// dummyHash is checked against when an email address is unknown, so a
 	// failed sign-in takes as long whether or not the account exists.
 	dummyHash string
+
+	tokens tokenCache // API tokens recently looked up (see tokencache.go)
 }
 
 // NewService returns a Service. box seals two-factor secrets.
@@ -119,7 +121,7 @@ type Patch struct {
 // instance without an active admin.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*User, error) {
 	var out *User
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -203,7 +205,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err

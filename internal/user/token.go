@@ -99,7 +99,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
 // RevokeToken ends a token. by may revoke their own tokens; admins may revoke
 // anyone's.
 func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		var owner int64
 		var revoked *time.Time
 		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = $1`, tokenID).
@@ -122,36 +122,61 @@ func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) erro
 }
 
 // Authenticate returns the active user a token belongs to. Unknown, revoked
-// and disabled-owner tokens are all refused alike.
+// and disabled-owner tokens are all refused alike. A token looked up in the
+// last tokenCacheTTL is answered from memory (see tokencache.go).
 func (s *Service) Authenticate(ctx context.Context, secret string) (*User, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, apperr.Unauthorized("not a Centerdesk API token")
 	}
-	var (
-		tokenID  int64
-		lastUsed *time.Time
-	)
+	hash := hashToken(secret)
+	now := s.now()
+	e, ok := s.tokens.get(hash, now)
+	if !ok {
+		var err error
+		if e, err = s.lookUpToken(ctx, hash, now); err != nil {
+			return nil, err
+		}
+	}
+	if e.lastUsed == nil || now.Sub(*e.lastUsed) >= lastUsedGranularity {
+		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
+			db.Time(now), e.tokenID); err != nil {
+			return nil, fmt.Errorf("user: touch token: %w", err)
+		}
+		s.tokens.touched(hash, now)
+	}
+	u := e.user
+	return &u, nil
+}
+
+// lookUpToken reads the token and its owner, and caches them if the owner
+// is active.
+func (s *Service) lookUpToken(ctx context.Context, hash string, now time.Time) (tokenEntry, error) {
+	gen := s.tokens.generation()
+	var e tokenEntry
 	u, err := scanUser(s.db.Read().QueryRowContext(ctx, `
 		SELECT t.id, t.last_used_at, `+prefixed("u", userColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashToken(secret)), &tokenID, db.ScanNullTime(&lastUsed))
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hash), &e.tokenID, db.ScanNullTime(&e.lastUsed))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apperr.Unauthorized("the API token is unknown or revoked")
+		return e, apperr.Unauthorized("the API token is unknown or revoked")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("user: authenticate token: %w", err)
+		return e, fmt.Errorf("user: authenticate token: %w", err)
 	}
 	if !u.Active() {
-		return nil, apperr.Unauthorized("the token's owner is disabled")
+		return e, apperr.Unauthorized("the token's owner is disabled")
 	}
-	now := s.now()
-	if lastUsed == nil || now.Sub(*lastUsed) >= lastUsedGranularity {
-		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
-			db.Time(now), tokenID); err != nil {
-			return nil, fmt.Errorf("user: touch token: %w", err)
-		}
-	}
-	return u, nil
+	e.user, e.expires = *u, now.Add(tokenCacheTTL)
+	s.tokens.put(hash, gen, e)
+	return e, nil
+}
+
+// writeUsers runs fn in a transaction that changes users or tokens, and
+// then empties the token cache, so the change holds for API requests at
+// once.
+func (s *Service) writeUsers(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer s.tokens.forget()
+	return s.db.Tx(ctx, fn)
 }
 
 // prefixed qualifies each column in a comma-separated list with a table alias.

@@ -74,7 +74,7 @@ func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment,
 // app produces codes, and returns the recovery codes, shown this once.
 func (s *Service) ConfirmTwoFactor(ctx context.Context, userID int64, code string) ([]string, error) {
 	var codes []string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Service) DisableTwoFactor(ctx context.Context, by *User, userID int64, 
 	if by.ID == userID && required && !by.IsAdmin() {
 		return apperr.Forbidden("two-factor sign-in is required on this instance")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err

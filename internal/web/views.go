@@ -36,6 +36,13 @@ func parseViews(st *staticFiles) (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
+	// Partials (templates/partials/*.html) are shared by every page and can
+	// be rendered alone as htmx fragments (see renderFragment).
+	if partials, _ := fs.Glob(assets, "templates/partials/*.html"); len(partials) > 0 {
+		if layout, err = layout.ParseFS(assets, partials...); err != nil {
+			return nil, fmt.Errorf("web: parse partials: %w", err)
+		}
+	}
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -83,6 +90,27 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		wb.Log.Error("render page", "name", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// renderFragment executes one named template of a page (or a shared
+// partial, found through any page) without the layout: the answer to an
+// htmx request or a live update.
+func (wb *Web) renderFragment(w http.ResponseWriter, status int, page, name string, data any) {
+	t, ok := wb.views.pages[page]
+	if !ok {
+		wb.Log.Error("no such page template", "name", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		wb.Log.Error("render fragment", "page", page, "name", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -10,9 +10,18 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
+	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/team"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -23,6 +32,17 @@ type Deps struct {
 	Users    *user.Service
 	Settings *settings.Store
 	Sessions *scs.SessionManager
+
+	Tickets     *ticket.Service
+	Customers   *customer.Service
+	Teams       *team.Service
+	Fields      *field.Service
+	Attachments *attachment.Service
+	Search      *search.Service
+	Mailboxes   *mailbox.Service
+	Bus         *events.Bus // live updates for pages
+	Jobs        *jobs.Queue // durable work such as sign-in link emails
+	TokenKey    []byte      // the instance's signing key
 }
 
 // Web serves the pages.
