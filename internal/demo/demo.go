@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -82,31 +83,12 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 		bar.set(done + n)
 	}
 	bar.finish()
-	if err := optimizeSearch(ctx, d); err != nil {
+	// A bulk load leaves the full-text index in a shape that halves the
+	// speed of later writes until it is merged (see search.Optimize).
+	if err := search.Optimize(ctx, d); err != nil {
 		return nil, err
 	}
 	return g.res, nil
-}
-
-// optimizeSearch merges SQLite's full-text indexes into one segment each.
-// A batch of hundreds of tickets writes its text as one large segment at
-// the index's lowest level, where FTS5 then merges every small segment that
-// later tickets write: creating tickets after a bulk load was half as fast
-// as after the same desk grew ticket by ticket. Merged once, the index has
-// the shape steady use gives it. (PostgreSQL's GIN index needs nothing.)
-func optimizeSearch(ctx context.Context, d *db.DB) error {
-	if d.Dialect() != db.SQLite {
-		return nil
-	}
-	for _, stmt := range []string{
-		`INSERT INTO tickets_fts (tickets_fts) VALUES ('optimize')`,
-		`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`,
-	} {
-		if _, err := d.Write().ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("demo: optimize the search index: %w", err)
-		}
-	}
-	return nil
 }
 
 func checkEmpty(ctx context.Context, d *db.DB, force bool) error {
