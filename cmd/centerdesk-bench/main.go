@@ -34,6 +34,7 @@ type options struct {
 	ops         []string
 	jsonOut     bool
 	cpuProfile  string
+	smtp        smtpOptions // the SMTP mode (smtp.go)
 }
 
 func main() {
@@ -57,7 +58,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxConns, "db-max-conns", 0, "the in-process server's database connections, as serve's --db-max-conns (0: the dialect's default)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each operation runs")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "how many clients run at once")
-	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order")
+	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order (also smtp-new and smtp-reply: mail to the SMTP listener, see smtp.go)")
+	smtpFlags(fs, &o.smtp)
 	fs.BoolVar(&o.jsonOut, "json", false, "print the results as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (useful in-process)")
 	if err := fs.Parse(args); err != nil {
@@ -65,7 +67,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	o.ops = strings.Split(*ops, ",")
 	for _, op := range o.ops {
-		if _, ok := operations[op]; !ok {
+		if _, ok := operations[op]; !ok && !isSMTPOp(op) {
 			return o, fmt.Errorf("unknown operation %q in --ops", op)
 		}
 	}
@@ -77,6 +79,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.concurrency < 1 || o.duration <= 0 {
 		return o, fmt.Errorf("--concurrency and --duration must be positive")
+	}
+	if err := checkSMTPOptions(o); err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -93,6 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer t.stop()
 		o.url, o.token = t.url, t.token
+		if t.smtp.addr != "" {
+			o.smtp = t.smtp
+		}
 	}
 	if o.cpuProfile != "" {
 		stopProfile, err := startProfile(o.cpuProfile)
@@ -106,8 +114,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var results []result
+	m := newMailer(o.smtp)
 	for _, name := range o.ops {
 		fmt.Fprintf(stderr, "running %s for %s at concurrency %d...\n", name, o.duration, o.concurrency)
+		if isSMTPOp(name) {
+			results = append(results, measureSMTP(ctx, name, o, c, m))
+			continue
+		}
 		results = append(results, measure(ctx, name, o, c))
 	}
 	if o.jsonOut {

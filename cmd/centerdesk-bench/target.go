@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/config"
@@ -23,6 +24,7 @@ import (
 type target struct {
 	url, token string
 	stop       func()
+	smtp       smtpOptions // the SMTP listener, when the SMTP ops run
 }
 
 // startInProcess opens (and migrates) the database and serves on it.
@@ -57,7 +59,7 @@ func startInProcess(ctx context.Context, o options, stderr io.Writer) (t *target
 	if err := d.Migrate(ctx, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))); err != nil {
 		return nil, err
 	}
-	t, err = serveOn(ctx, d, dataDir, o.seedTickets, stderr)
+	t, err = serveWith(ctx, d, dataDir, o.seedTickets, slices.ContainsFunc(o.ops, isSMTPOp), stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +71,11 @@ func startInProcess(ctx context.Context, o options, stderr io.Writer) (t *target
 // serveOn seeds d when asked, makes a bench user with a token, and serves
 // on a free loopback port until stop.
 func serveOn(ctx context.Context, d *db.DB, dataDir string, seedTickets int, stderr io.Writer) (*target, error) {
+	return serveWith(ctx, d, dataDir, seedTickets, false, stderr)
+}
+
+// serveWith is serveOn, also listening for mail when withSMTP.
+func serveWith(ctx context.Context, d *db.DB, dataDir string, seedTickets int, withSMTP bool, stderr io.Writer) (*target, error) {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	key, err := secret.LoadKey("", dataDir)
 	if err != nil {
@@ -89,6 +96,12 @@ func serveOn(ctx context.Context, d *db.DB, dataDir string, seedTickets int, std
 		return nil, err
 	}
 	cfg := config.Config{DataDir: dataDir, SessionLifetime: time.Hour, SessionIdle: time.Hour, ShutdownTimeout: 10 * time.Second}
+	var mailIn smtpOptions
+	if withSMTP {
+		if mailIn, err = enableSMTP(ctx, d, box, &cfg); err != nil {
+			return nil, err
+		}
+	}
 	srv, err := server.New(cfg, log, d, box, server.Options{PasswordParams: params})
 	if err != nil {
 		return nil, err
@@ -100,7 +113,7 @@ func serveOn(ctx context.Context, d *db.DB, dataDir string, seedTickets int, std
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(runCtx, ln) }()
-	return &target{url: "http://" + ln.Addr().String(), token: token, stop: func() { cancel(); <-done }}, nil
+	return &target{url: "http://" + ln.Addr().String(), token: token, stop: func() { cancel(); <-done }, smtp: mailIn}, nil
 }
 
 // seed adds n demo tickets (none when n is 0).

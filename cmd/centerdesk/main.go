@@ -29,6 +29,7 @@ var commands = []command{
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
 	{"user", "user create --email E --name N --role admin|agent: add a user (password from standard input, or generated)", runUser},
 	{"token", "token create --email E [--name N]: print a new API token for a user", runToken},
+	{"mailbox", "mailbox add --address A [--team T --imap-host H --relay-host H ...] | list | remove --address A: manage support mailboxes", runMailbox},
 	{"demo", "demo [--tickets N] [--seed S] [--days D]: fill the database with a realistic demo desk", runDemo},
 }
 

@@ -15,12 +15,16 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
+	"github.com/centerdesk/centerdesk/internal/privacy"
+	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/view"
 )
 
 // Deps are the services the API calls.
@@ -38,6 +42,10 @@ type Deps struct {
 	Attachments *attachment.Service
 	Search      *search.Service
 	Mailboxes   *mailbox.Service
+	Macros      *macro.Service
+	Privacy     *privacy.Service
+	Views       *view.Service
+	Quality     *quality.Service
 }
 
 // API serves /api/v1.

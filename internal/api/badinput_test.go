@@ -13,7 +13,8 @@ import (
 
 // writtenTables are the tables a bad request must leave as they were.
 var writtenTables = []string{"tickets", "messages", "customers", "customer_identities", "ticket_tags",
-	"events", "outbox", "teams", "team_members", "audit_log", "idempotency_keys"}
+	"events", "outbox", "teams", "team_members", "audit_log", "idempotency_keys", "organizations",
+	"organization_domains", "ticket_followers"}
 
 func rowCounts(c *client) map[string]int {
 	out := map[string]int{}
@@ -32,6 +33,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 		var tk ticket.Ticket
 		c.want(c.do("POST", "/api/v1/tickets", newTicketJSON, ""), http.StatusCreated, &tk)
 		ticketPath := "/api/v1/tickets/" + itoa(tk.ID)
+		customerPath := "/api/v1/customers/" + itoa(tk.RequesterID)
+		c.want(c.do("POST", "/api/v1/organizations", `{"name": "Acme", "domains": ["acme.example"]}`, ""), http.StatusCreated, nil)
+		// The requester's only address, on a ticket that came by email.
+		var customerEmailID int64
+		c.d.Write().QueryRow(`SELECT id FROM customer_identities WHERE customer_id = $1`, tk.RequesterID).Scan(&customerEmailID)
+		c.d.Write().Exec(`UPDATE tickets SET channel = 'email' WHERE id = $1`, tk.ID)
 		long := strings.Repeat("x", ticket.MaxSubject+1)
 		cases := []struct {
 			name, method, path, body string
@@ -70,6 +77,30 @@ func TestBadInputChangesNothing(t *testing.T) {
 
 			{"customer with invalid email", "POST", "/api/v1/customers", `{"email": "nope", "name": "A"}`, 400, "email"},
 			{"customer already known", "POST", "/api/v1/customers", `{"email": "ADA@example.com", "name": "A"}`, 409, "email"},
+			{"customer without any identity", "POST", "/api/v1/customers", `{"name": "A"}`, 400, "email"},
+			{"customer with a bad phone", "POST", "/api/v1/customers", `{"name": "A", "identities": [{"kind": "phone", "value": "020 7946"}]}`, 400, "identities[0].value"},
+			{"customer in an unknown organization", "POST", "/api/v1/customers", `{"email": "new@example.com", "organization_id": 999999}`, 422, "organization_id"},
+			{"patch unknown customer", "PATCH", "/api/v1/customers/999999", `{"name": "A"}`, 404, ""},
+			{"patch customer with empty name", "PATCH", customerPath, `{"name": " "}`, 400, "name"},
+			{"patch customer into unknown organization", "PATCH", customerPath, `{"organization_id": 999999}`, 422, "organization_id"},
+			{"identity of unknown kind", "POST", customerPath + "/identities", `{"kind": "fax", "value": "1"}`, 400, "kind"},
+			{"phone without country code", "POST", customerPath + "/identities", `{"kind": "phone", "value": "020 7946 0958"}`, 400, "value"},
+			{"external id without system", "POST", customerPath + "/identities", `{"kind": "external", "value": "84213"}`, 400, "value"},
+			{"identity already taken", "POST", customerPath + "/identities", `{"kind": "email", "value": "Ada@Example.com"}`, 409, "value"},
+			{"identity of unknown customer", "POST", "/api/v1/customers/999999/identities", `{"kind": "phone", "value": "+44 20 7946 0958"}`, 404, ""},
+			{"remove unknown identity", "DELETE", customerPath + "/identities/999999", ``, 404, ""},
+			{"remove last email with mail", "DELETE", customerPath + "/identities/" + itoa(customerEmailID), ``, 422, "identity_id"},
+			{"merge into itself", "POST", customerPath + "/merge", `{"into": ` + itoa(tk.RequesterID) + `}`, 422, "into"},
+			{"merge into nobody", "POST", customerPath + "/merge", `{"into": 999999}`, 422, "into"},
+			{"merge without into", "POST", customerPath + "/merge", `{}`, 400, "into"},
+			{"merge unknown customer", "POST", "/api/v1/customers/999999/merge", `{"into": ` + itoa(tk.RequesterID) + `}`, 404, ""},
+			{"erase unknown customer", "POST", "/api/v1/customers/999999/erase", ``, 404, ""},
+			{"organization without name", "POST", "/api/v1/organizations", `{"name": ""}`, 400, "name"},
+			{"organization with bad domain", "POST", "/api/v1/organizations", `{"name": "X", "domains": ["not a domain"]}`, 400, "domains"},
+			{"organization with taken name", "POST", "/api/v1/organizations", `{"name": "ACME"}`, 409, "name"},
+			{"organization with taken domain", "POST", "/api/v1/organizations", `{"name": "X", "domains": ["Acme.example"]}`, 409, "domains"},
+			{"patch unknown organization", "PATCH", "/api/v1/organizations/999999", `{"name": "X"}`, 404, ""},
+			{"unknown organization", "GET", "/api/v1/organizations/999999", ``, 404, ""},
 			{"team without name", "POST", "/api/v1/teams", `{"name": ""}`, 400, "name"},
 			{"team with unknown member", "POST", "/api/v1/teams", `{"name": "X", "member_ids": [999999]}`, 422, "member_ids"},
 		}

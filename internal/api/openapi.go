@@ -14,12 +14,16 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
+	"github.com/centerdesk/centerdesk/internal/privacy"
+	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/view"
 )
 
 // op documents one route for the OpenAPI document. Every pattern given to
@@ -90,10 +94,34 @@ var docs = map[string]op{
 	"GET /api/v1/custom-statuses/{id}":            {Summary: "Get a custom status", Out: ticket.CustomStatus{}},
 	"PATCH /api/v1/custom-statuses/{id}":          {Summary: "Relabel or archive a custom status", In: ticket.StatusPatch{}, Out: ticket.CustomStatus{}},
 
-	"GET /api/v1/customers":      {Summary: "List customers", Query: []string{"email: only the customer with this address", "cursor: next_cursor of the previous page", "limit: at most 100"}, Out: list[customer.Customer]{}},
-	"POST /api/v1/customers":     {Summary: "Create a customer", In: customer.NewCustomer{}, Out: customer.Customer{}, Status: 201},
-	"GET /api/v1/customers/{id}": {Summary: "Get a customer", Out: customer.Customer{}},
+	"GET /api/v1/customers": {Summary: "List customers, newest first, with their identities and organization", Query: []string{"email: only the customer with this address", "organization: only customers of this organization id", "cursor: next_cursor of the previous page", "limit: at most 200"}, Out: list[customer.Customer]{}},
+	"POST /api/v1/customers": {Summary: "Create a customer with an email address, other identities (kind email, phone or external; phone numbers in international form, external ids as system:id), or both; " +
+		"without organization_id, the organization of the email domain is joined", In: customer.NewCustomer{}, Out: customer.Customer{}, Status: 201},
+	"GET /api/v1/customers/{id}":   {Summary: "Get a customer", Out: customer.Customer{}},
+	"PATCH /api/v1/customers/{id}": {Summary: "Change a customer's name, notes or organization (null leaves it)", In: customer.Patch{}, Out: customer.Customer{}},
+	"POST /api/v1/customers/{id}/identities": {Summary: "Add an email address, phone number (+ and country code) or external id (system:id) to a customer; " +
+		"one another customer has is a conflict", In: customer.NewIdentity{}, Out: customer.Customer{}, Status: 201},
+	"DELETE /api/v1/customers/{id}/identities/{identity_id}": {Summary: "Remove an identity; the last email address of a customer with email conversations is refused", Out: customer.Customer{}},
+	"POST /api/v1/customers/{id}/merge": {Summary: "Merge this customer into the customer into: identities, tickets, messages, follows and events move, " +
+		"and this customer is deleted", In: mergeInto{}, Out: privacy.Merged{}},
+	"POST /api/v1/customers/{id}/erase": {Summary: "Erase a customer's personal data everywhere (a data-protection request): name, identities, " +
+		"message bodies, ticket subjects, attachments, email records; their tickets stay, anonymised. Admins only", Out: privacy.Erasure{}},
 
+	"GET /api/v1/organizations":                {Summary: "List organizations by name", Out: list[customer.Organization]{}},
+	"POST /api/v1/organizations":               {Summary: "Create an organization; with auto_join (the default), customers with an email address at one of its domains join it", In: customer.NewOrganization{}, Out: customer.Organization{}, Status: 201},
+	"GET /api/v1/organizations/{id}":           {Summary: "Get an organization", Out: customer.Organization{}},
+	"PATCH /api/v1/organizations/{id}":         {Summary: "Change an organization; domains replaces its domains", In: customer.OrganizationPatch{}, Out: customer.Organization{}},
+	"GET /api/v1/organizations/{id}/customers": {Summary: "List an organization's customers, newest first", Query: []string{"cursor: next_cursor of the previous page", "limit: at most 200"}, Out: list[customer.Customer]{}},
+
+	"GET /api/v1/views": {Summary: "List the views you see: the ready-made ones (ids mine, unassigned, open, " +
+		"pending, solved), your own, and those shared with your teams", Out: list[view.View]{}},
+	"POST /api/v1/views": {Summary: "Save a view (filters, sort, columns); team_id shares it with a team you belong to",
+		In: view.NewView{}, Out: view.View{}, Status: 201},
+	"GET /api/v1/views/{id}":    {Summary: "Get a view you see; id is a ready-made view's key or a saved view's number", Out: view.View{}},
+	"PATCH /api/v1/views/{id}":  {Summary: "Change a view you own; team_id null stops sharing it", In: view.Patch{}, Out: view.View{}},
+	"DELETE /api/v1/views/{id}": {Summary: "Delete a view you own"},
+	"GET /api/v1/views/{id}/tickets": {Summary: "List a page of the view's tickets in the view's order; assignee me " +
+		"means you", Query: []string{"cursor: next_cursor of the previous page", "limit: at most 200"}, Out: list[ticket.Ticket]{}},
 	"GET /api/v1/teams":         {Summary: "List teams with their members", Out: list[team.Team]{}},
 	"POST /api/v1/teams":        {Summary: "Create a team", In: team.NewTeam{}, Out: team.Team{}, Status: 201},
 	"GET /api/v1/teams/{id}":    {Summary: "Get a team", Out: team.Team{}},
@@ -106,6 +134,13 @@ var docs = map[string]op{
 	"PATCH /api/v1/mailboxes/{id}":  {Summary: "Change a mailbox; a password set to \"\" is removed", In: mailbox.Patch{}, Out: mailbox.Mailbox{}},
 	"DELETE /api/v1/mailboxes/{id}": {Summary: "Delete a mailbox; its tickets stay"},
 
+	"GET /api/v1/macros":                                  {Summary: "List the macros you may use: the shared ones and your own, by name", Out: list[macro.Macro]{}},
+	"POST /api/v1/macros":                                 {Summary: "Create a macro; body placeholders: {{customer.first_name}}, {{customer.name}}, {{customer.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.first_name}}, {{agent.name}}; only admins make shared ones", In: macro.NewMacro{}, Out: macro.Macro{}, Status: 201},
+	"GET /api/v1/macros/{id}":                             {Summary: "Get a macro (another agent's personal macro is not found)", Out: macro.Macro{}},
+	"PATCH /api/v1/macros/{id}":                           {Summary: "Change a macro: your own, or a shared one if you are an admin", In: macro.Patch{}, Out: macro.Macro{}},
+	"DELETE /api/v1/macros/{id}":                          {Summary: "Delete a macro: your own, or a shared one if you are an admin"},
+	"POST /api/v1/tickets/{id}/macros/{macro_id}/preview": {Summary: "Render a macro's body for a ticket; changes nothing (its actions apply when a reply made with it is sent)", Out: macro.Preview{}},
+
 	"GET /api/v1/tags": {Summary: "Tags in use, most used first", Query: []string{"prefix: only tags that start with this", "limit: at most 1000"}, Out: list[ticket.TagCount]{}},
 	"PATCH /api/v1/tags/{name}": {Summary: "Rename a tag on every ticket, merging into an existing tag", In: struct {
 		Name string `json:"name"`
@@ -114,6 +149,47 @@ var docs = map[string]op{
 
 	"POST /api/v1/attachments":     {Summary: "Upload a file (multipart field file, or the raw body) to attach to a message within 24 hours", Query: []string{"filename: the file's name, for a raw body"}, Upload: true, Out: attachment.Attachment{}, Status: 201},
 	"GET /api/v1/attachments/{id}": {Summary: "Download an attachment; only safe raster images are shown inline", File: true},
+
+	"GET /api/v1/philosophy": {Summary: "The team's vision and values, in order; warning is set past 5 values",
+		Query: []string{"format: json (the default) or markdown"}, Out: quality.Philosophy{}},
+	"GET /api/v1/philosophy.md":             {Summary: "The philosophy as a Markdown document", File: true},
+	"PUT /api/v1/philosophy":                {Summary: "Replace the vision and the values (kept by id, added without, removed when left out); saves a version. Leads and admins", In: quality.PhilosophyInput{}, Out: quality.Philosophy{}},
+	"GET /api/v1/philosophy/versions":       {Summary: "Saved versions of the philosophy, newest first", Out: list[quality.VersionInfo]{}},
+	"GET /api/v1/philosophy/versions/{id}":  {Summary: "One saved version of the philosophy", Out: quality.Version{}},
+	"GET /api/v1/values":                    {Summary: "The team's values, in order", Out: list[quality.Value]{}},
+	"POST /api/v1/values":                   {Summary: "Add a value; a sixth is allowed with a warning. Leads and admins", In: quality.ValueInput{}, Out: quality.ValueResult{}, Status: 201},
+	"PATCH /api/v1/values/{id}":             {Summary: "Change a value. Leads and admins", In: quality.ValuePatch{}, Out: quality.ValueResult{}},
+	"DELETE /api/v1/values/{id}":            {Summary: "Remove a value; scorecards keep its name. Leads and admins"},
+	"GET /api/v1/surveys":                   {Summary: "Team surveys, newest first, with whether you answered", Out: list[quality.Survey]{}},
+	"POST /api/v1/surveys":                  {Summary: "Ask the team a question (a default one when empty). Leads and admins", In: quality.NewSurvey{}, Out: quality.Survey{}, Status: 201},
+	"POST /api/v1/surveys/{id}/answers":     {Summary: "Answer a survey, once and anonymously", In: surveyAnswer{}},
+	"GET /api/v1/surveys/{id}/results":      {Summary: "A survey's most frequent words, stop words left out", Query: []string{"top: how many words, 50 by default, at most 500"}, Out: quality.SurveyResults{}},
+	"GET /api/v1/scorecards":                {Summary: "Scorecards, newest first, with their categories", Out: list[quality.Scorecard]{}},
+	"POST /api/v1/scorecards":               {Summary: "Make a scorecard from the values (one 1-5 category each unless listed). Leads and admins", In: quality.NewScorecard{}, Out: quality.Scorecard{}, Status: 201},
+	"GET /api/v1/scorecards/{id}":           {Summary: "Get a scorecard", Out: quality.Scorecard{}},
+	"GET /api/v1/review-periods":            {Summary: "Review periods, latest first", Out: list[quality.Period]{}},
+	"POST /api/v1/review-periods":           {Summary: "Open a review period (this week, Monday 00:00 UTC, by default). Leads and admins", In: quality.NewPeriod{}, Out: quality.Period{}, Status: 201},
+	"GET /api/v1/review-periods/{id}":       {Summary: "Get a review period", Out: quality.Period{}},
+	"POST /api/v1/review-periods/{id}/draw": {Summary: "Draw tickets solved in the period into reviewers' queues; give the answer's seed to repeat a draw. Leads and admins", In: drawRequest{}, Out: drawResponse{}},
+	"GET /api/v1/review-periods/{id}/queue": {Summary: "Every ticket drawn in the period. Leads and admins", Out: list[quality.Assignment]{}},
+	"GET /api/v1/review-periods/{id}/scores": {Summary: "Each agent's quality score for the period (yours only, unless you lead)",
+		Out: list[quality.AgentScore]{}},
+	"GET /api/v1/review-queue": {Summary: "Tickets waiting for your review", Query: []string{"period_id: only this period"}, Out: list[quality.Assignment]{}},
+	"GET /api/v1/reviews": {Summary: "Reviews you may read, newest first", Query: []string{"agent_id: of this agent",
+		"reviewer_id: by this reviewer", "period_id: in this period", "status: draft, submitted or voided",
+		"limit: at most 500"}, Out: list[quality.Review]{}},
+	"POST /api/v1/reviews":                  {Summary: "Start a draft review: of an assignment in your queue, in a calibration session, or (leads) of any ticket", In: quality.NewReview{}, Out: quality.Review{}, Status: 201},
+	"GET /api/v1/reviews/{id}":              {Summary: "Get a review you may read", Out: quality.Review{}},
+	"PATCH /api/v1/reviews/{id}":            {Summary: "Rate categories and comment on your draft", In: quality.ReviewPatch{}, Out: quality.Review{}},
+	"POST /api/v1/reviews/{id}/submit":      {Summary: "Submit your draft; every category rated or not applicable", Out: quality.Review{}},
+	"POST /api/v1/reviews/{id}/acknowledge": {Summary: "Acknowledge a submitted review of your work", Out: quality.Review{}},
+	"POST /api/v1/reviews/{id}/dispute":     {Summary: "Dispute a submitted review of your work, with a reason", In: quality.NewDispute{}, Out: quality.Dispute{}, Status: 201},
+	"GET /api/v1/disputes":                  {Summary: "Disputes (yours, unless you lead), newest first", Query: []string{"status: open, accepted, partly_accepted or rejected"}, Out: list[quality.Dispute]{}},
+	"POST /api/v1/disputes/{id}/resolve":    {Summary: "Accept (void the review), partly accept (correct ratings) or reject a dispute. Leads and admins", In: quality.Resolution{}, Out: quality.Dispute{}},
+	"POST /api/v1/calibrations":             {Summary: "Open a calibration session: several reviewers score one ticket blind. Leads and admins", In: quality.NewCalibration{}, Out: quality.Calibration{}, Status: 201},
+	"GET /api/v1/calibrations/agreement":    {Summary: "Each reviewer's mean agreement over closed sessions (0-100). Leads and admins", Out: list[quality.ReviewerAgreement]{}},
+	"GET /api/v1/calibrations/{id}":         {Summary: "A calibration session: your review while open, everyone's and the differences once closed", Out: quality.Calibration{}},
+	"POST /api/v1/calibrations/{id}/close":  {Summary: "Close a session before every reviewer has submitted. Leads and admins", Out: quality.Calibration{}},
 
 	"GET /api/v1/openapi.json": {Summary: "This document", Out: map[string]any{}},
 }

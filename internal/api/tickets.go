@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
@@ -187,68 +186,5 @@ func (a *API) listEvents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, listOf(evs))
-	return nil
-}
-
-func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	if email := q.Get("email"); email != "" {
-		c, err := a.Customers.GetByEmail(r.Context(), email)
-		if apperr.Is(err, apperr.KindNotFound) {
-			httpx.WriteJSON(w, http.StatusOK, listOf([]*customer.Customer(nil)))
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		httpx.WriteJSON(w, http.StatusOK, listOf([]*customer.Customer{c}))
-		return nil
-	}
-	var (
-		p   customer.Page
-		err error
-	)
-	if p.Before, err = queryID(q, "cursor"); err != nil {
-		return err
-	}
-	if p.Limit, err = queryInt(q, "limit"); err != nil {
-		return err
-	}
-	cs, next, err := a.Customers.List(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	out := listOf(cs)
-	if next != 0 {
-		out.NextCursor = strconv.FormatInt(next, 10)
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
-}
-
-func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
-	var in customer.NewCustomer
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	c, err := a.Customers.Create(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/customers/"+strconv.FormatInt(c.ID, 10))
-	httpx.WriteJSON(w, http.StatusCreated, c)
-	return nil
-}
-
-func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := a.Customers.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

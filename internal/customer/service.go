@@ -9,7 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 )
 
-// Service manages customers.
+// Service manages customers and organizations.
 type Service struct{ db *db.DB }
 
 // NewService returns a Service over d.
@@ -18,14 +18,15 @@ func NewService(d *db.DB) *Service { return &Service{db: d} }
 // ResolveEmail returns the customer who owns email, creating one named name
 // if nobody does, inside the caller's transaction. Two transactions
 // resolving the same new address end with one customer: the identity's
-// primary key picks the winner and the loser drops the customer it made.
-// created says whether this call made the customer.
+// unique key picks the winner and the loser drops the customer it made. A
+// new customer joins the organization of the address's domain (see
+// Organization). created says whether this call made the customer.
 func ResolveEmail(ctx context.Context, tx *sql.Tx, email, name string) (c *Customer, created bool, err error) {
 	email, err = NormalizeEmail("email", email)
 	if err != nil {
 		return nil, false, err
 	}
-	if id, err := idByIdentity(ctx, tx, KindEmail, email); err != nil || id != 0 {
+	if id, err := lockIdentity(ctx, tx, KindEmail, email); err != nil || id != 0 {
 		return resolved(ctx, tx, id, false, err)
 	}
 	name, err = checkName(name, email)
@@ -38,8 +39,15 @@ func ResolveEmail(ctx context.Context, tx *sql.Tx, email, name string) (c *Custo
 		return nil, false, err
 	}
 	won, err := claimIdentity(ctx, tx, id, KindEmail, email, now)
-	if err != nil || won {
-		return resolved(ctx, tx, id, won, err)
+	if err != nil {
+		return nil, false, err
+	}
+	if won {
+		c, _, err := resolved(ctx, tx, id, true, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		return c, true, autoJoin(ctx, tx, c, email)
 	}
 	if err := deleteCustomer(ctx, tx, id); err != nil {
 		return nil, false, err
@@ -56,32 +64,102 @@ func resolved(ctx context.Context, q db.Queryer, id int64, created bool, err err
 	return c, created, err
 }
 
-// NewCustomer is what it takes to add a customer by hand.
+// NewCustomer is what it takes to add a customer by hand: an email address,
+// or other identities, or both.
 type NewCustomer struct {
 	Email string `json:"email"`
 	Name  string `json:"name"`
+	Notes string `json:"notes"`
+	// OrganizationID puts the customer in an organization; left out, the
+	// organization of the email address's domain is joined (see
+	// Organization.AutoJoin).
+	OrganizationID *int64        `json:"organization_id"`
+	Identities     []NewIdentity `json:"identities"`
 }
 
-// Create adds a customer; an email address already known is a conflict.
-func (s *Service) Create(ctx context.Context, n NewCustomer) (*Customer, error) {
-	var out *Customer
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		c, created, err := ResolveEmail(ctx, tx, n.Email, n.Name)
+// validate checks n and normalises its identities.
+func (n *NewCustomer) validate() error {
+	if n.Email == "" && len(n.Identities) == 0 {
+		return apperr.Invalid("email", "is required, unless identities are given")
+	}
+	if len(n.Identities) > maxIdentities {
+		return apperr.Invalid("identities", "has more than %d identities", maxIdentities)
+	}
+	for i, id := range n.Identities {
+		norm, err := id.normalize(identityField(i, "kind"), identityField(i, "value"))
 		if err != nil {
 			return err
 		}
-		if !created {
-			return apperr.Conflict("email", "a customer with the email address %s already exists", c.Email)
+		n.Identities[i] = norm
+	}
+	var err error
+	n.Notes, err = checkNotes(n.Notes)
+	return err
+}
+
+// maxIdentities bounds how many identities one request adds.
+const maxIdentities = 20
+
+// Create adds a customer; an identity already known is a conflict.
+func (s *Service) Create(ctx context.Context, n NewCustomer) (*Customer, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	var out *Customer
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.createIn(ctx, tx, n)
+		if err != nil {
+			return err
 		}
-		out = c
+		if out, err = getByID(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, "customer.created", "customer", c.ID, map[string]any{"email": c.Email})
 	})
 	return out, err
 }
 
+func (s *Service) createIn(ctx context.Context, tx *sql.Tx, n NewCustomer) (*Customer, error) {
+	var c *Customer
+	if n.Email != "" {
+		made, created, err := ResolveEmail(ctx, tx, n.Email, n.Name)
+		if err != nil {
+			return nil, err
+		}
+		if !created {
+			return nil, apperr.Conflict("email", "a customer with the email address %s already exists", made.Email)
+		}
+		c = made
+	} else {
+		name, err := checkName(n.Name, n.Identities[0].Value)
+		if err != nil {
+			return nil, err
+		}
+		id, err := insertCustomer(ctx, tx, name, db.Now())
+		if err != nil {
+			return nil, err
+		}
+		c = &Customer{ID: id, Name: name}
+	}
+	for i, ni := range n.Identities {
+		if err := addIdentity(ctx, tx, c, ni, identityField(i, "value")); err != nil {
+			return nil, err
+		}
+	}
+	c.Notes = n.Notes
+	if n.OrganizationID != nil {
+		ref, err := orgRef(ctx, tx, *n.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		c.Organization = ref
+	}
+	return c, saveCustomer(ctx, tx, c)
+}
+
 // Get returns a customer by id.
 func (s *Service) Get(ctx context.Context, id int64) (*Customer, error) {
-	return getByID(ctx, s.db.Read(), id)
+	return getByID(ctx, s.db.Reader(ctx), id)
 }
 
 // GetByEmail returns the customer who owns an email address.
@@ -90,20 +168,23 @@ func (s *Service) GetByEmail(ctx context.Context, email string) (*Customer, erro
 	if err != nil {
 		return nil, err
 	}
-	id, err := idByIdentity(ctx, s.db.Read(), KindEmail, email)
+	q := s.db.Reader(ctx)
+	id, err := idByIdentity(ctx, q, KindEmail, email)
 	if err != nil {
 		return nil, err
 	}
 	if id == 0 {
 		return nil, apperr.NotFound("customer")
 	}
-	return getByID(ctx, s.db.Read(), id)
+	return getByID(ctx, q, id)
 }
 
-// Page bounds a listing: customers with ids below Before (all when 0).
+// Page bounds a listing: customers with ids below Before (all when 0), of
+// organization OrganizationID (all when 0).
 type Page struct {
-	Before int64
-	Limit  int
+	OrganizationID int64
+	Before         int64
+	Limit          int
 }
 
 // List returns customers newest first, and the Before of the next page (0
@@ -112,7 +193,13 @@ func (s *Service) List(ctx context.Context, p Page) ([]*Customer, int64, error) 
 	if p.Limit <= 0 || p.Limit > 200 {
 		p.Limit = 50
 	}
-	cs, err := listCustomers(ctx, s.db.Read(), p.Before, p.Limit+1)
+	q := s.db.Reader(ctx)
+	if p.OrganizationID != 0 {
+		if _, err := getOrganization(ctx, q, p.OrganizationID); err != nil {
+			return nil, 0, err
+		}
+	}
+	cs, err := listCustomers(ctx, q, p.OrganizationID, p.Before, p.Limit+1)
 	if err != nil || len(cs) <= p.Limit {
 		return cs, 0, err
 	}
@@ -120,34 +207,96 @@ func (s *Service) List(ctx context.Context, p Page) ([]*Customer, int64, error) 
 	return cs, cs[p.Limit-1].ID, nil
 }
 
-// Patch changes a customer; nil fields stay as they are.
+// Patch changes a customer; absent fields stay as they are.
+// OrganizationID set to null takes the customer out of their organization.
 type Patch struct {
-	Name *string `json:"name"`
+	Name           *string    `json:"name"`
+	Notes          *string    `json:"notes"`
+	OrganizationID OptionalID `json:"organization_id"`
 }
 
 // Update applies p.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Customer, error) {
 	var out *Customer
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := lockCustomer(ctx, tx, id); err != nil {
+			return err
+		}
 		c, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		out = c
-		if p.Name == nil {
-			return nil
-		}
-		name, err := checkName(*p.Name, "")
-		if err != nil || name == c.Name {
+		changed, err := applyPatch(ctx, tx, c, p)
+		if err != nil || len(changed) == 0 {
 			return err
 		}
-		before := c.Name
-		c.Name = name
-		if err := updateName(ctx, tx, c); err != nil {
+		if c.ErasedAt != nil {
+			return apperr.Unprocessable("id", "the customer's data was erased; they cannot be changed")
+		}
+		if err := saveCustomer(ctx, tx, c); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "customer.updated", "customer", c.ID,
-			map[string]any{"name": []string{before, name}})
+		return audit.Record(ctx, tx, "customer.updated", "customer", c.ID, changed)
 	})
 	return out, err
+}
+
+// applyPatch validates p and applies it to c in memory, returning what
+// changed for the audit log.
+func applyPatch(ctx context.Context, tx *sql.Tx, c *Customer, p Patch) (map[string]any, error) {
+	changed := map[string]any{}
+	if p.Name != nil {
+		name, err := checkName(*p.Name, "")
+		if err != nil {
+			return nil, err
+		}
+		if name != c.Name {
+			changed["name"] = []string{c.Name, name}
+			c.Name = name
+		}
+	}
+	if p.Notes != nil {
+		notes, err := checkNotes(*p.Notes)
+		if err != nil {
+			return nil, err
+		}
+		if notes != c.Notes {
+			changed["notes"] = true // notes may be long and personal: the log says only that they changed
+			c.Notes = notes
+		}
+	}
+	if p.OrganizationID.Set {
+		var ref *OrgRef
+		if p.OrganizationID.ID != nil {
+			var err error
+			if ref, err = orgRef(ctx, tx, *p.OrganizationID.ID); err != nil {
+				return nil, err
+			}
+		}
+		if orgIDOf(ref) != orgIDOf(c.Organization) {
+			changed["organization_id"] = []int64{orgIDOf(c.Organization), orgIDOf(ref)}
+			c.Organization = ref
+		}
+	}
+	return changed, nil
+}
+
+func orgIDOf(r *OrgRef) int64 {
+	if r == nil {
+		return 0
+	}
+	return r.ID
+}
+
+// orgRef finds the organization a request names.
+func orgRef(ctx context.Context, q db.Queryer, id int64) (*OrgRef, error) {
+	o, err := getOrganization(ctx, q, id)
+	if apperr.Is(err, apperr.KindNotFound) {
+		return nil, apperr.Unprocessable("organization_id", "no organization has id %d", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &OrgRef{ID: o.ID, Name: o.Name}, nil
 }

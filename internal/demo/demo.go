@@ -48,6 +48,7 @@ type Options struct {
 // Result says what was made, and how to sign in.
 type Result struct {
 	Customers, Tickets, Messages int
+	Organizations                int // organizations made, with the customers at their domains
 	AdminEmail, Password         string
 	AgentEmails                  []string
 }
@@ -147,7 +148,10 @@ func (g *generator) people(ctx context.Context) error {
 		}
 		g.teams = append(g.teams, t.ID)
 	}
-	return g.d.Tx(ctx, func(tx *sql.Tx) error { return g.makeCustomers(ctx, tx) })
+	if err := g.d.Tx(ctx, func(tx *sql.Tx) error { return g.makeCustomers(ctx, tx) }); err != nil {
+		return err
+	}
+	return g.makeOrganizations(ctx)
 }
 
 func newPassword() (string, error) {

@@ -2,32 +2,40 @@ package mail
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 )
 
-// DBDirectory finds mailboxes in the mailboxes table.
-// TODO(lead): replace with an adapter over internal/mailbox (ByAddress)
-// once that package exists; the columns read here (id, address, team_id)
-// are the ones the mailbox migration was agreed to have.
-type DBDirectory struct{ DB *db.DB }
+// DBDirectory finds the configured mailboxes through internal/mailbox.
+// Lookups read through the transaction the context carries (intake asks
+// from inside its own), so they never take a second connection.
+type DBDirectory struct {
+	Mailboxes *mailbox.Service
+	// SMTPOnly hides the mailboxes that do not take mail on the SMTP
+	// listener (inbound_smtp off): the listener's directory, so that it
+	// accepts exactly the addresses configured for it.
+	SMTPOnly bool
+}
 
-// Lookup returns the mailbox with address addr.
+// Lookup returns the mailbox with address addr (in any case), or an apperr
+// NotFound error when it is not one of ours; a malformed address is not
+// one of ours either.
 func (d DBDirectory) Lookup(ctx context.Context, addr string) (*Mailbox, error) {
-	b := &Mailbox{}
-	err := d.DB.Reader(ctx).QueryRowContext(ctx, `SELECT id, address, team_id FROM mailboxes
-		WHERE lower(address) = $1`, strings.ToLower(addr)).Scan(&b.ID, &b.Address, &b.TeamID)
-	if errors.Is(err, sql.ErrNoRows) {
+	m, err := d.Mailboxes.ByAddress(ctx, addr)
+	if apperr.Is(err, apperr.KindInvalid) {
 		return nil, apperr.NotFound("mailbox")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("mail: look up mailbox %s: %w", addr, err)
+		return nil, err
 	}
-	b.Address = strings.ToLower(b.Address)
-	return b, nil
+	if d.SMTPOnly && !m.InboundSMTP {
+		return nil, apperr.NotFound("mailbox")
+	}
+	return FromMailbox(m), nil
+}
+
+// FromMailbox is what intake needs of a configured mailbox.
+func FromMailbox(m *mailbox.Mailbox) *Mailbox {
+	return &Mailbox{ID: m.ID, Address: m.Address, TeamID: m.TeamID}
 }

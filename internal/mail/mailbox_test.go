@@ -1,19 +1,25 @@
 package mail_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
+	"github.com/centerdesk/centerdesk/internal/secret"
 )
 
-// insertMailbox stores a mailbox row for addr and returns its id.
-// TODO(lead): build it through internal/mailbox once that package exists.
+// insertMailbox creates a mailbox for addr through internal/mailbox, as an
+// admin would, and returns its id.
 func insertMailbox(t *testing.T, d *db.DB, addr string) int64 {
 	t.Helper()
-	var id int64
-	err := d.Write().QueryRow(`INSERT INTO mailboxes (address) VALUES ($1) RETURNING id`, addr).Scan(&id)
+	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
-		t.Fatalf("insert mailbox: %v", err)
+		t.Fatal(err)
 	}
-	return id
+	m, err := mailbox.NewService(d, box).Create(context.Background(), mailbox.NewMailbox{Address: addr})
+	if err != nil {
+		t.Fatalf("create mailbox: %v", err)
+	}
+	return m.ID
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/audit"
@@ -17,6 +19,28 @@ type Service struct {
 	db  *db.DB
 	box *secret.Box
 	now func() time.Time
+
+	mu       sync.Mutex
+	watchers []func()
+}
+
+// OnChange registers fn to run after every mailbox this Service creates,
+// updates or deletes, so that the IMAP pollers follow at once. fn must
+// not block. Changes made elsewhere (the CLI, another node) are not seen:
+// watchers also re-read the list now and then.
+func (s *Service) OnChange(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.watchers = append(s.watchers, fn)
+}
+
+func (s *Service) changed() {
+	s.mu.Lock()
+	fns := slices.Clone(s.watchers)
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 // NewService returns a Service over d that seals passwords with box.
@@ -48,6 +72,7 @@ func (s *Service) Create(ctx context.Context, n NewMailbox) (*Mailbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	return m, nil
 }
 
@@ -81,6 +106,14 @@ func (s *Service) Get(ctx context.Context, id int64) (*Mailbox, error) {
 	return getByID(ctx, s.db.Reader(ctx), id)
 }
 
+// GetIn is Get through q: the transaction a caller holds. Code running
+// inside a transaction (a ticket message hook, intake) must read through it:
+// taking a second connection while holding one deadlocks once every pooled
+// connection is held by a transaction waiting for another.
+func (s *Service) GetIn(ctx context.Context, q db.Queryer, id int64) (*Mailbox, error) {
+	return getByID(ctx, q, id)
+}
+
 // List returns every mailbox by address.
 func (s *Service) List(ctx context.Context) ([]*Mailbox, error) {
 	return list(ctx, s.db.Reader(ctx))
@@ -102,6 +135,12 @@ func (s *Service) ByAddress(ctx context.Context, addr string) (*Mailbox, error) 
 // could answer a customer from the wrong brand.
 func (s *Service) Default(ctx context.Context) (*Mailbox, error) {
 	return onlyOne(ctx, s.db.Reader(ctx))
+}
+
+// DefaultIn is Default through q, the transaction a caller holds (see
+// GetIn).
+func (s *Service) DefaultIn(ctx context.Context, q db.Queryer) (*Mailbox, error) {
+	return onlyOne(ctx, q)
 }
 
 // Update applies p to a mailbox, auditing which fields changed.
@@ -131,6 +170,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Mailbox, erro
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	return m, nil
 }
 
@@ -191,7 +231,7 @@ func apply(m *Mailbox, p Patch) []string {
 // Delete removes a mailbox. Its tickets and mail records stay, no longer
 // tied to a mailbox (their foreign keys are set to NULL).
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		m, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -201,6 +241,10 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 		}
 		return audit.Record(ctx, tx, "mailbox.deleted", "mailbox", id, map[string]any{"address": m.Address})
 	})
+	if err == nil {
+		s.changed()
+	}
+	return err
 }
 
 // IMAPPassword returns m's IMAP password, decrypted, for the poller.

@@ -30,7 +30,7 @@ type ackJob struct {
 // Nothing is queued when the mailbox has acknowledgements off or cannot
 // send.
 func (s *Service) QueueAck(ctx context.Context, tx *sql.Tx, box *mail.Mailbox, t *ticket.Ticket, m *ticket.Message, rfcID string) error {
-	mb, err := s.mailboxes.Get(ctx, box.ID)
+	mb, err := s.mailboxes.GetIn(ctx, tx, box.ID) // through the intake's transaction: see mailboxOf
 	if err != nil {
 		return err
 	}

@@ -141,7 +141,9 @@ func threading(thread []earlier) (inReplyTo string, refs []string) {
 
 // mailboxOf returns the mailbox a ticket's mail leaves from: the one it
 // came in by, else the only one configured; nil when there is none that
-// can send.
+// can send. It reads through tx: the hook runs while the reply's
+// transaction holds a connection, and taking a second one from the pool
+// deadlocks PostgreSQL once every connection is held by such a hook.
 func (s *Service) mailboxOf(ctx context.Context, tx *sql.Tx, ticketID int64) (*mailbox.Mailbox, error) {
 	id, err := ticketMailbox(ctx, tx, ticketID)
 	if err != nil {
@@ -149,9 +151,9 @@ func (s *Service) mailboxOf(ctx context.Context, tx *sql.Tx, ticketID int64) (*m
 	}
 	var box *mailbox.Mailbox
 	if id != 0 {
-		box, err = s.mailboxes.Get(ctx, id)
+		box, err = s.mailboxes.GetIn(ctx, tx, id)
 	} else {
-		box, err = s.mailboxes.Default(ctx)
+		box, err = s.mailboxes.DefaultIn(ctx, tx)
 	}
 	if apperr.Is(err, apperr.KindNotFound) {
 		return nil, nil

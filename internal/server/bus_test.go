@@ -93,7 +93,8 @@ func TestEventBusRunsWithTheServer(t *testing.T) {
 		}
 		metrics, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(metrics), "centerdesk_event_subscribers 1") {
+		// The test's subscriber, and the live hub's (internal/live).
+		if !strings.Contains(string(metrics), "centerdesk_event_subscribers 2") {
 			t.Fatalf("metrics lack the bus's:\n%s", metrics)
 		}
 

@@ -25,9 +25,16 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/live"
+	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/metrics"
+	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/outbound"
+	"github.com/centerdesk/centerdesk/internal/portal"
+	"github.com/centerdesk/centerdesk/internal/presence"
+	"github.com/centerdesk/centerdesk/internal/privacy"
+	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
@@ -35,6 +42,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/view"
 	"github.com/centerdesk/centerdesk/internal/web"
 )
 
@@ -55,6 +63,9 @@ type Server struct {
 	mailboxes *mailbox.Service
 	outbound  *outbound.Service
 	tokenKey  []byte
+
+	live     *live.Hub
+	presence *presence.Hub
 }
 
 // Options adjust a server for tests.
@@ -91,13 +102,28 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	teams := team.NewService(d)
 	fields := field.NewService(d)
 	searcher := search.NewService(d)
+	macros := macro.NewService(d, tickets, customers)
+	views := view.NewService(d, tickets)
 	mailboxes := mailbox.NewService(d, box)
 	queue := jobs.New(d, log, jobs.Options{})
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
 	tickets.OnMessage(out.OnMessage)
+	portalSvc, err := portal.New(d, tickets, attachments, st, queue, out, tokenKey, log, portal.Options{PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, err
+	}
+	// Live updates, presence and notifications for agents' pages.
+	notes := notify.NewService(d)
+	if err := bus.Register(notes.Consumer()); err != nil {
+		return nil, err
+	}
+	present := presence.NewHub(presence.NewRelay(d, log))
+	liveHub := live.NewHub(d, bus, present, notes, log)
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
-		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey})
+		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
+		Macros: macros, Live: liveHub, Presence: present, Notify: notes,
+		Portal: portalSvc, Views: views})
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +136,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Tickets: tickets, Customers: customers,
 		Idempotency: idem, Teams: teams,
 		Fields: fields, Attachments: attachments,
-		Search: searcher, Mailboxes: mailboxes}).Register(mux)
+		Search: searcher, Mailboxes: mailboxes,
+		Privacy: privacy.NewService(d, attachments, log),
+		Quality: quality.NewService(d),
+		Macros:  macros, Views: views}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
@@ -121,7 +150,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		h = opts.Wrap(h)
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, attachments: attachments,
-		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey}, nil
+		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
+		live: liveHub, presence: present}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -187,7 +217,16 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	// Jobs in flight (mail being sent) finish before Run returns: stopWork
 	// ends workCtx only after the HTTP server and the mail listener stopped.
 	work.Go(func() { s.jobs.Run(workCtx) })
+	work.Go(s.live.Listen(workCtx)) // subscribed before serving
+	work.Go(func() { s.presence.Run(workCtx) })
+	// Open event streams would hold the shutdown up until its timeout:
+	// end them as soon as it starts (pages reconnect elsewhere).
+	srv.RegisterOnShutdown(s.live.Close)
 	work.Go(func() { background.Every(workCtx, time.Hour, s.log, "jobs: prune", s.jobs.Prune) })
+	work.Go(func() {
+		background.Every(workCtx, search.OptimizeInterval, s.log, "search: optimize",
+			func(ctx context.Context) error { return search.Optimize(ctx, s.db) })
+	})
 	mailIn, merr := s.startMail(&work)
 	if merr != nil {
 		stopWork()

@@ -49,16 +49,20 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatal("no session cookie")
 	found:
 		resp = h.get(b, "/")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/inbox" {
+			t.Fatalf("home after sign-in: %d to %q, want the inbox", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp = h.get(b, "/inbox")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body(t, resp), "Name of ada@example.com") {
-			t.Fatalf("home after sign-in: %d", resp.StatusCode)
+			t.Fatalf("inbox after sign-in: %d", resp.StatusCode)
 		}
 
 		resp = h.postForm(b, "/signout", nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign out: %d", resp.StatusCode)
 		}
-		if resp := h.get(b, "/"); resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("home after sign-out: %d, want a redirect", resp.StatusCode)
+		if resp := h.get(b, "/inbox"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+			t.Fatalf("inbox after sign-out: %d to %q, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
 		}
 
 		entries, err := audit.List(context.Background(), d.Read(), audit.Filter{})
@@ -124,8 +128,8 @@ func TestDisablingAUserEndsTheirSession(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("disable: %d %s", resp.StatusCode, body(t, resp))
 		}
-		if resp := h.get(b, "/"); resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("disabled agent still signed in: %d", resp.StatusCode)
+		if resp := h.get(b, "/inbox"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+			t.Fatalf("disabled agent still signed in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
 }

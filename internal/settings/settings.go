@@ -20,6 +20,10 @@ type Settings struct {
 	Require2FA bool `json:"require_2fa"`
 	// AttachmentMaxBytes bounds the size of one uploaded file.
 	AttachmentMaxBytes int64 `json:"attachment_max_bytes"`
+	// CompanyName brands the customer portal and its mail.
+	CompanyName string `json:"company_name"`
+	// BrandColour is the portal's colour, as #rrggbb.
+	BrandColour string `json:"brand_colour"`
 }
 
 // Defaults and bounds of the settings.
@@ -27,23 +31,34 @@ const (
 	DefaultAttachmentMaxBytes = 25 << 20
 	MinAttachmentMaxBytes     = 1 << 10
 	MaxAttachmentMaxBytes     = 1 << 30
+	DefaultCompanyName        = "Centerdesk"
+	DefaultBrandColour        = "#1f5f99"
+	MaxCompanyName            = 100 // characters
 )
 
 // Keys of the settings table.
 const (
 	keyRequire2FA         = "require_2fa"
 	keyAttachmentMaxBytes = "attachment_max_bytes"
+	keyCompanyName        = "company_name"
+	keyBrandColour        = "brand_colour"
 )
+
+// keys lists every setting in the order an update writes them.
+var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour}
 
 // defaults returns the settings of an instance where nobody changed any.
 func defaults() Settings {
-	return Settings{AttachmentMaxBytes: DefaultAttachmentMaxBytes}
+	return Settings{AttachmentMaxBytes: DefaultAttachmentMaxBytes,
+		CompanyName: DefaultCompanyName, BrandColour: DefaultBrandColour}
 }
 
 // Patch is a partial update: nil fields are left as they are.
 type Patch struct {
-	Require2FA         *bool  `json:"require_2fa"`
-	AttachmentMaxBytes *int64 `json:"attachment_max_bytes"`
+	Require2FA         *bool   `json:"require_2fa"`
+	AttachmentMaxBytes *int64  `json:"attachment_max_bytes"`
+	CompanyName        *string `json:"company_name"`
+	BrandColour        *string `json:"brand_colour"`
 }
 
 // values checks p and returns the stored text of each setting it changes.
@@ -60,6 +75,9 @@ func (p Patch) values() (map[string]string, error) {
 		}
 		out[keyAttachmentMaxBytes] = strconv.FormatInt(n, 10)
 	}
+	if err := p.brandValues(out); err != nil {
+		return nil, err
+	}
 	if len(out) == 0 {
 		return nil, apperr.Invalid("", "nothing to change")
 	}
@@ -75,6 +93,14 @@ func (s *Settings) apply(key, value string) {
 	case keyAttachmentMaxBytes:
 		if n, err := strconv.ParseInt(value, 10, 64); err == nil && n > 0 {
 			s.AttachmentMaxBytes = n
+		}
+	case keyCompanyName:
+		if value != "" {
+			s.CompanyName = value
+		}
+	case keyBrandColour:
+		if c, err := NormalizeColour(value); err == nil {
+			s.BrandColour = c
 		}
 	}
 }
@@ -126,7 +152,7 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 		return Settings{}, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, key := range []string{keyRequire2FA, keyAttachmentMaxBytes} {
+		for _, key := range keys {
 			after, ok := changes[key]
 			if !ok {
 				continue

@@ -37,6 +37,17 @@ type Filter struct {
 	// Fields filters on custom field values: field key to the value as
 	// text, parsed by the field's type.
 	Fields map[string]string
+
+	// Statuses, Priorities and Channels keep tickets whose built-in status
+	// category, priority or channel is any one listed (see sort.go).
+	Statuses   []string
+	Priorities []string
+	Channels   []string
+	// Sort orders the listing: SortUpdated (the default), SortCreated,
+	// SortPriority or SortNumber; newest, highest or largest first unless
+	// Ascending.
+	Sort      string
+	Ascending bool
 }
 
 // Page is one page of a listing.
@@ -51,6 +62,11 @@ type Page struct {
 type cursor struct {
 	UpdatedAt time.Time `json:"u"`
 	ID        int64     `json:"i"`
+	// Set for orders other than most recently updated first (sort.go).
+	Sort      string    `json:"s,omitempty"`
+	Ascending bool      `json:"a,omitempty"`
+	CreatedAt time.Time `json:"c,omitzero"`
+	N         int64     `json:"n,omitempty"` // number, or priority rank
 }
 
 func (c cursor) encode() string {
@@ -127,6 +143,9 @@ func (f Filter) where(ctx context.Context, q db.Queryer) (*where, error) {
 	if !f.UpdatedSince.IsZero() {
 		w.add("t.updated_at >= %[1]s", db.Time(f.UpdatedSince))
 	}
+	if err := f.setsWhere(w); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -142,24 +161,33 @@ func (s *Service) List(ctx context.Context, f Filter) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	o, err := f.order()
+	if err != nil {
+		return nil, err
+	}
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return nil, err
 	}
 	if after != nil {
-		w.add("(t.updated_at < %[1]s OR (t.updated_at = %[1]s AND t.id < %[2]s))",
-			db.Time(after.UpdatedAt), after.ID)
+		if err := o.after(w, after); err != nil {
+			return nil, err
+		}
 	}
-	return s.page(ctx, w, f.Limit)
+	return s.page(ctx, w, f.Limit, o)
 }
 
 // page runs the listing and reads one more row than asked, to know whether
 // another page follows.
-func (s *Service) page(ctx context.Context, w *where, limit int) (*Page, error) {
+func (s *Service) page(ctx context.Context, w *where, limit int, o order) (*Page, error) {
 	q := s.db.Read()
 	args := append(w.args, limit+1)
-	rows, err := q.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets t `+w.sql()+
-		fmt.Sprintf(` ORDER BY t.updated_at DESC, t.id DESC LIMIT $%d`, len(args)), args...)
+	// The page's ids are found first and its rows read after: the ids'
+	// query can often be answered from an index alone, so a sort of many
+	// matches (by priority, say) sorts keys rather than whole rows.
+	rows, err := q.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id IN (
+		SELECT t.id FROM tickets t `+w.sql()+fmt.Sprintf(` ORDER BY %s LIMIT $%d)`, o.sql(), len(args))+
+		` ORDER BY `+o.sql(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: list: %w", err)
 	}
@@ -178,7 +206,7 @@ func (s *Service) page(ctx context.Context, w *where, limit int) (*Page, error) 
 	if len(out.Tickets) > limit {
 		out.Tickets = out.Tickets[:limit]
 		last := out.Tickets[limit-1]
-		out.NextCursor = cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}.encode()
+		out.NextCursor = o.cursorAt(last).encode()
 	}
 	return out, loadDetails(ctx, q, out.Tickets)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -42,6 +43,11 @@ type Patch struct {
 	AssigneeID OptionalID `json:"assignee_id"`
 	TeamID     OptionalID `json:"team_id"`
 	Tags       *[]string  `json:"tags"`
+	// AddTags and RemoveTags change the tags the ticket has when the
+	// patch is applied (so concurrent changes are not lost); Tags, when
+	// also present, is applied first.
+	AddTags    []string `json:"add_tags,omitempty"`
+	RemoveTags []string `json:"remove_tags,omitempty"`
 
 	CustomFields map[string]any `json:"custom_fields"`
 }
@@ -233,16 +239,33 @@ func (s *Service) applyPriority(t *Ticket, p Patch) (*change, error) {
 }
 
 func applyTags(t *Ticket, p Patch) (*change, error) {
-	if p.Tags == nil {
+	if p.Tags == nil && len(p.AddTags) == 0 && len(p.RemoveTags) == 0 {
 		return nil, nil
 	}
-	tags, err := normalizeTags(*p.Tags)
+	tags, err := editTags(t.Tags, p)
 	if err != nil || slices.Equal(tags, t.Tags) {
 		return nil, err
 	}
 	c := &change{"ticket.tags_changed", "tags", t.Tags, tags}
 	t.Tags = tags
 	return c, nil
+}
+
+// editTags works out the tags a patch leaves a ticket with.
+func editTags(current []string, p Patch) ([]string, error) {
+	tags := current
+	if p.Tags != nil {
+		tags = *p.Tags
+	}
+	tags = append(slices.Clone(tags), p.AddTags...)
+	remove, err := normalizeTags(p.RemoveTags)
+	if err != nil {
+		return nil, err
+	}
+	tags = slices.DeleteFunc(tags, func(t string) bool {
+		return slices.Contains(remove, strings.ToLower(strings.TrimSpace(t)))
+	})
+	return normalizeTags(tags)
 }
 
 // applyRefs changes the assignee and team after checking they exist.

@@ -16,6 +16,7 @@ type usersPage struct {
 	Error      string
 	ErrorField string
 	Form       user.NewUser
+	TeamsOf    map[int64][]string // team names by user id
 }
 
 func (wb *Web) users(w http.ResponseWriter, r *http.Request) error {
@@ -27,7 +28,16 @@ func (wb *Web) renderUsers(w http.ResponseWriter, r *http.Request, status int, p
 	if err != nil {
 		return err
 	}
-	p := &usersPage{Page: wb.basePage(r, "Users"), Users: users, Form: form}
+	p := &usersPage{Page: wb.basePage(r, "Agents and roles"), Users: users, Form: form, TeamsOf: map[int64][]string{}}
+	teams, err := wb.Teams.List(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		for _, id := range t.MemberIDs {
+			p.TeamsOf[id] = append(p.TeamsOf[id], t.Name)
+		}
+	}
 	if problem != nil {
 		var detail httpx.ErrorDetail
 		status, detail = httpx.Describe(r.Context(), problem)
@@ -115,6 +125,9 @@ func (wb *Web) auditLog(w http.ResponseWriter, r *http.Request) error {
 type settingsPage struct {
 	Page
 	Settings settings.Settings
+	// Error and ErrorField say what was wrong with the form just sent.
+	Error      string
+	ErrorField string
 }
 
 func (wb *Web) settingsForm(w http.ResponseWriter, r *http.Request) error {
@@ -128,10 +141,43 @@ func (wb *Web) settingsForm(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	require := r.PostFormValue("require_2fa") == "on"
-	if _, err := wb.Settings.Update(r.Context(), settings.Patch{Require2FA: &require}); err != nil {
-		return err
+	p := settings.Patch{Require2FA: &require}
+	// The branding fields change only when the form carries them.
+	if _, ok := r.PostForm["company_name"]; ok {
+		name := r.PostFormValue("company_name")
+		p.CompanyName = &name
+	}
+	if _, ok := r.PostForm["brand_colour"]; ok {
+		colour := r.PostFormValue("brand_colour")
+		p.BrandColour = &colour
+	}
+	if _, err := wb.Settings.Update(r.Context(), p); err != nil {
+		return wb.settingsError(w, r, p, err)
 	}
 	wb.flash(r, "Settings saved.")
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	return nil
+}
+
+// settingsError shows the settings form again with what was sent and what
+// was wrong with it.
+func (wb *Web) settingsError(w http.ResponseWriter, r *http.Request, p settings.Patch, problem error) error {
+	status, detail := httpx.Describe(r.Context(), problem)
+	if status >= 500 {
+		return problem
+	}
+	s, err := wb.Settings.Get(r.Context())
+	if err != nil {
+		return err
+	}
+	if p.CompanyName != nil {
+		s.CompanyName = *p.CompanyName
+	}
+	if p.BrandColour != nil {
+		s.BrandColour = *p.BrandColour
+	}
+	s.Require2FA = *p.Require2FA
+	wb.render(w, r, status, "settings", &settingsPage{Page: wb.basePage(r, "Settings"), Settings: s,
+		Error: detail.Message, ErrorField: detail.Field})
 	return nil
 }

@@ -12,7 +12,7 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	mux.Handle("POST /signin/two-factor", wb.page(wb.twoFactor))
 	mux.Handle("POST /signout", wb.page(wb.signOut))
 
-	mux.Handle("GET /{$}", wb.page(wb.signedIn(enrolledOnly, wb.home)))
+	mux.Handle("GET /{$}", wb.page(wb.signedIn(enrolledOnly, wb.homeRedirect)))
 	mux.Handle("GET /account", wb.page(wb.signedIn(enrolledOnly, wb.account)))
 	mux.Handle("POST /account/password", wb.page(wb.signedIn(enrolledOnly, wb.changePassword)))
 	mux.Handle("POST /account/tokens", wb.page(wb.signedIn(enrolledOnly, wb.createToken)))
@@ -26,8 +26,24 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{id}", wb.page(wb.adminOnly(wb.updateUser)))
 	mux.Handle("POST /admin/users/{id}/reset-two-factor", wb.page(wb.adminOnly(wb.resetUserTwoFactor)))
 	mux.Handle("GET /admin/audit", wb.page(wb.adminOnly(wb.auditLog)))
+	mux.Handle("GET /admin/mailboxes", wb.page(wb.adminOnly(wb.mailboxes)))
+	mux.Handle("POST /admin/mailboxes", wb.page(wb.adminOnly(wb.createMailbox)))
+	mux.Handle("GET /admin/mailboxes/{id}", wb.page(wb.adminOnly(wb.editMailbox)))
+	mux.Handle("POST /admin/mailboxes/{id}", wb.page(wb.adminOnly(wb.updateMailbox)))
+	mux.Handle("POST /admin/mailboxes/{id}/delete", wb.page(wb.adminOnly(wb.deleteMailbox)))
 	mux.Handle("GET /admin/settings", wb.page(wb.adminOnly(wb.settingsForm)))
 	mux.Handle("POST /admin/settings", wb.page(wb.adminOnly(wb.saveSettings)))
+
+	// Live updates, presence and notifications (helper "live").
+	mux.Handle("GET /live", wb.page(wb.signedIn(enrolledOnly, wb.liveStream)))
+	mux.Handle("POST /tickets/{id}/presence", wb.page(wb.signedIn(enrolledOnly, wb.setPresence)))
+	mux.Handle("GET /notifications", wb.page(wb.signedIn(enrolledOnly, wb.notifications)))
+	mux.Handle("POST /notifications/read", wb.page(wb.signedIn(enrolledOnly, wb.readAllNotifications)))
+	mux.Handle("POST /notifications/{id}/read", wb.page(wb.signedIn(enrolledOnly, wb.readNotification)))
+
+	wb.registerInbox(mux) // inbox, views, search, admin teams/tags/fields (inbox.go)
+	wb.registerPortal(mux)
+	wb.registerTicketPages(mux) // ticket page, composer, customers, macros (ticket_routes.go)
 
 	mux.Handle("/", wb.page(wb.notFound))
 }

@@ -64,17 +64,27 @@ func parseViews(st *staticFiles) (*views, error) {
 
 // Page is what every page's data starts with.
 type Page struct {
-	Title string
-	User  *user.User
-	Flash string
+	Title  string
+	User   *user.User
+	Flash  string
+	Path   string // the request's path, for marking the current nav link
+	Query  string // what the header's search box shows
+	Unread int    // unread notifications, for the header's bell
+}
+
+// Current reports whether the page is at or under prefix, for aria-current.
+func (p Page) Current(prefix string) bool {
+	return p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/")
 }
 
 // basePage fills the shared part of a page's data.
 func (wb *Web) basePage(r *http.Request, title string) Page {
 	return Page{
-		Title: title,
-		User:  user.FromContext(r.Context()),
-		Flash: wb.Sessions.PopString(r.Context(), "flash"),
+		Title:  title,
+		User:   user.FromContext(r.Context()),
+		Flash:  wb.Sessions.PopString(r.Context(), "flash"),
+		Path:   r.URL.Path,
+		Unread: wb.unreadNotifications(r),
 	}
 }
 

@@ -17,12 +17,18 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/live"
+	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
+	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/portal"
+	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/view"
 )
 
 // Deps are the services the pages call.
@@ -40,9 +46,15 @@ type Deps struct {
 	Attachments *attachment.Service
 	Search      *search.Service
 	Mailboxes   *mailbox.Service
-	Bus         *events.Bus // live updates for pages
-	Jobs        *jobs.Queue // durable work such as sign-in link emails
-	TokenKey    []byte      // the instance's signing key
+	Macros      *macro.Service
+	Bus         *events.Bus     // live updates for pages
+	Jobs        *jobs.Queue     // durable work such as sign-in link emails
+	TokenKey    []byte          // the instance's signing key
+	Live        *live.Hub       // GET /live: server-sent events for agents' pages
+	Presence    *presence.Hub   // who views or replies to which ticket
+	Notify      *notify.Service // agents' notifications (the bell)
+	Portal      *portal.Service // the customer portal (/portal)
+	Views       *view.Service   // agents' saved ticket filters (the inbox)
 }
 
 // Web serves the pages.

@@ -27,6 +27,9 @@ const (
 	SecurityNone     = "none"     // plain text: tests and local servers only
 )
 
+// logoutGrace is how long a session may take to end once its context did.
+const logoutGrace = 5 * time.Second
+
 // Account is one mailbox's IMAP configuration.
 type Account struct {
 	Mailbox  *mail.Mailbox
@@ -130,6 +133,11 @@ func (p *Poller) session(ctx context.Context, a Account) error {
 		return err
 	}
 	defer c.Close()
+	// Once ctx ends the session gets a moment to log out; a server that
+	// does not answer then is cut off, so that shutdown does not wait on
+	// it (a message being stored stays unseen and is taken again later).
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(logoutGrace, func() { c.Close() }) })
+	defer stop()
 	if err := open(c, a); err != nil {
 		return err
 	}

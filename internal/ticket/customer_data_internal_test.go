@@ -1,0 +1,24 @@
+package ticket
+
+import "testing"
+
+func TestScrubCutsSecretsAsWholeWords(t *testing.T) {
+	t.Parallel()
+	re := secretPattern([]string{"Zoë Ada", "zoe@example.com", "+442079460958", "Al"})
+	cases := map[string]string{
+		"Hi Zoë Ada, in Canada":                      "Hi (erased), in Canada",
+		"Write to ZOE@example.com.":                  "Write to (erased).",
+		"Call +442079460958 or mail zoe@example.com": "Call (erased) or mail (erased)",
+		"Zoë Adams is someone else":                  "Zoë Adams is someone else",
+		"Al is too short to cut":                     "Al is too short to cut",
+		"ends with Zoë Ada":                          "ends with (erased)",
+	}
+	for in, want := range cases {
+		if got := scrub(re, in); got != want {
+			t.Errorf("scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if secretPattern([]string{"", "ab"}) != nil {
+		t.Error("no secret worth matching still made a pattern")
+	}
+}
