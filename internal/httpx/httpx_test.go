@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -83,5 +84,26 @@ func TestRequestIDFromProxyIsKeptOnlyWhenSane(t *testing.T) {
 		if (rec.Body.String() == in) != keep {
 			t.Errorf("incoming %q became %q", in, rec.Body.String())
 		}
+	}
+}
+
+func TestAccessLogKeepsNoSignInToken(t *testing.T) {
+	for path, want := range map[string]string{
+		"/portal/signin/abc.def":      "/portal/signin/REDACTED",
+		"/portal/signin/abc.def/more": "/portal/signin/REDACTED/more",
+		"/portal/signin/":             "/portal/signin/",
+		"/portal/tickets/4":           "/portal/tickets/4",
+	} {
+		if got := httpx.RedactPath(path); got != want {
+			t.Errorf("RedactPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	h := httpx.AccessLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/portal/signin/secret-token-123", nil))
+	if strings.Contains(logged.String(), "secret-token-123") {
+		t.Fatalf("the access log kept the token: %s", logged.String())
 	}
 }

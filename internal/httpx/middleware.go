@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -94,7 +95,7 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("request_id", RequestID(r.Context())),
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", RedactPath(r.URL.Path)),
 				slog.Int("status", rec.Status),
 				slog.Int("bytes", rec.Bytes),
 				slog.Duration("took", time.Since(start)),
@@ -102,6 +103,28 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// secretPathPrefixes are the routes whose next path segment is a
+// credential: a portal sign-in link carries its one-time token in the path
+// (mail clients and browsers keep the whole link), and an access log is read
+// by more people, and kept longer, than the token should live.
+var secretPathPrefixes = []string{"/portal/signin/"}
+
+// RedactPath returns the path as the access log may keep it: the segment
+// after a secret prefix becomes "REDACTED".
+func RedactPath(path string) string {
+	for _, prefix := range secretPathPrefixes {
+		rest, ok := strings.CutPrefix(path, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			return prefix + "REDACTED" + rest[i:]
+		}
+		return prefix + "REDACTED"
+	}
+	return path
 }
 
 // ClientIP is the address the request came from. Centerdesk does not trust
