@@ -45,8 +45,11 @@ type limits struct {
 // defaultLimits keep a search on SQLite with 100,000 tickets and 500,000
 // messages to a few milliseconds, whatever the words (measured by hand:
 // reading a match costs about a microsecond, looking one up by rowid about
-// a tenth of a millisecond for a common word).
-var defaultLimits = limits{candidates: 1000, window: 3000, narrowTickets: 50, narrowMessages: 200}
+// a tenth of a millisecond for a common word). Ranking the newest 200
+// matches of each kind rather than 1,000 made searches four times cheaper
+// (docs/BENCHMARKS.md, "Search candidates"); a search that matched more says
+// so (Results.Partial), and the page asks for more words.
+var defaultLimits = limits{candidates: 200, window: 3000, narrowTickets: 50, narrowMessages: 200}
 
 // Query is one search.
 type Query struct {
