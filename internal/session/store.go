@@ -4,11 +4,13 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -21,10 +23,27 @@ import (
 type Store struct {
 	db  *db.DB
 	now func() time.Time
+
+	// With an idle timeout, scs commits the session after every request
+	// to move its expiry, so every page view would be a write. Commits
+	// that change nothing but push the expiry by less than refreshEvery
+	// are skipped: the stored expiry then trails the true one by at most
+	// refreshEvery (a hundredth of the idle timeout; see NewManager).
+	refreshEvery time.Duration
+	mu           sync.Mutex
+	written      map[string]written // token → what this node last wrote
+}
+
+// written is a session as this node last stored it.
+type written struct {
+	sum    [sha256.Size]byte
+	expiry time.Time
 }
 
 // NewStore returns a Store over d.
-func NewStore(d *db.DB) *Store { return &Store{db: d, now: db.Now} }
+func NewStore(d *db.DB) *Store {
+	return &Store{db: d, now: db.Now, written: make(map[string]written)}
+}
 
 // FindCtx returns a live session's data.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
@@ -40,8 +59,13 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 	return data, true, nil
 }
 
-// CommitCtx writes a session.
+// CommitCtx writes a session, unless this node wrote the same data a
+// moment ago (see refreshEvery).
 func (s *Store) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	w := written{sum: sha256.Sum256(data), expiry: expiry}
+	if s.unchanged(token, w) {
+		return nil
+	}
 	_, err := s.db.Write().ExecContext(ctx, `
 		INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
@@ -49,11 +73,46 @@ func (s *Store) CommitCtx(ctx context.Context, token string, data []byte, expiry
 	if err != nil {
 		return fmt.Errorf("session: commit: %w", err)
 	}
+	s.remember(token, w)
 	return nil
+}
+
+// unchanged reports whether the stored session already has w's data and an
+// expiry less than refreshEvery before w's.
+func (s *Store) unchanged(token string, w written) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last, ok := s.written[token]
+	return ok && last.sum == w.sum && w.expiry.Sub(last.expiry) < s.refreshEvery
+}
+
+func (s *Store) remember(token string, w written) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.written[token] = w
+}
+
+func (s *Store) forget(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.written, token)
+}
+
+// forgetExpired drops what this node remembers of sessions past their
+// expiry, so the memory is bounded by the live sessions.
+func (s *Store) forgetExpired(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for token, w := range s.written {
+		if !w.expiry.After(now) {
+			delete(s.written, token)
+		}
+	}
 }
 
 // DeleteCtx removes a session.
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
+	s.forget(token)
 	if _, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token); err != nil {
 		return fmt.Errorf("session: delete: %w", err)
 	}
@@ -75,7 +134,9 @@ func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Backgrou
 
 // DeleteExpired removes sessions past their expiry.
 func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
-	res, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.Time(s.now()))
+	now := s.now()
+	s.forgetExpired(now)
+	res, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.Time(now))
 	if err != nil {
 		return 0, fmt.Errorf("session: delete expired: %w", err)
 	}
@@ -108,6 +169,7 @@ func NewManager(store *Store, o Options, log *slog.Logger) *scs.SessionManager {
 		log.ErrorContext(r.Context(), "session store failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "Sessions are unavailable right now; try again shortly.", http.StatusServiceUnavailable)
 	}
+	store.refreshEvery = o.IdleTimeout / 100
 	m.Store = store
 	m.Lifetime = o.Lifetime
 	m.IdleTimeout = o.IdleTimeout
