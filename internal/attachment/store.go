@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -82,7 +81,7 @@ func Attach(ctx context.Context, q db.Queryer, messageID, uploaderID int64, ids 
 			return nil, err
 		}
 	}
-	marks, args := inList(2, ids)
+	marks, args := db.InList(2, ids)
 	res, err := q.ExecContext(ctx, `UPDATE attachments SET message_id = $1
 		WHERE message_id IS NULL AND id IN (`+marks+`)`, append([]any{messageID}, args...)...)
 	if err != nil {
@@ -132,7 +131,7 @@ func attachable(a *Attachment, id, uploaderID int64) error {
 }
 
 func byIDs(ctx context.Context, q db.Queryer, ids []int64) (map[int64]*Attachment, error) {
-	marks, args := inList(1, ids)
+	marks, args := db.InList(1, ids)
 	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM attachments WHERE id IN (`+marks+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("attachment: read %v: %w", ids, err)
@@ -158,7 +157,7 @@ const chunk = 500
 func ForMessages(ctx context.Context, q db.Queryer, messageIDs []int64) (map[int64][]Attachment, error) {
 	out := make(map[int64][]Attachment)
 	for part := range slices.Chunk(messageIDs, chunk) {
-		marks, args := inList(1, part)
+		marks, args := db.InList(1, part)
 		rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM attachments
 			WHERE message_id IN (`+marks+`) ORDER BY message_id, id`, args...)
 		if err != nil {
@@ -190,7 +189,7 @@ func ForMessages(ctx context.Context, q db.Queryer, messageIDs []int64) (map[int
 func DeleteForMessages(ctx context.Context, q db.Queryer, messageIDs []int64) (int64, error) {
 	var total int64
 	for part := range slices.Chunk(messageIDs, chunk) {
-		marks, args := inList(1, part)
+		marks, args := db.InList(1, part)
 		res, err := q.ExecContext(ctx, `DELETE FROM attachments WHERE message_id IN (`+marks+`)`, args...)
 		if err != nil {
 			return total, fmt.Errorf("attachment: delete for messages: %w", err)
@@ -202,16 +201,4 @@ func DeleteForMessages(ctx context.Context, q db.Queryer, messageIDs []int64) (i
 		total += n
 	}
 	return total, nil
-}
-
-// inList returns placeholders $first, $first+1... for ids, and ids as
-// arguments.
-func inList(first int, ids []int64) (string, []any) {
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		marks[i] = fmt.Sprintf("$%d", first+i)
-		args[i] = id
-	}
-	return strings.Join(marks, ", "), args
 }

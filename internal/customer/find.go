@@ -40,20 +40,7 @@ func (s *Service) Find(ctx context.Context, text string, limit int) ([]*Customer
 	if err != nil {
 		return nil, fmt.Errorf("customer: find: %w", err)
 	}
-	out := []*Customer{}
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("customer: scan: %w", err)
-		}
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("customer: find: %w", err)
-	}
-	return out, loadIdentities(ctx, q, out)
+	return scanCustomers(ctx, q, rows, "find")
 }
 
 // Names returns the display names of the customers ids names (their name,

@@ -207,7 +207,13 @@ func listCustomers(ctx context.Context, q db.Queryer, org, before int64, limit i
 	if err != nil {
 		return nil, fmt.Errorf("customer: list: %w", err)
 	}
-	var out []*Customer
+	return scanCustomers(ctx, q, rows, "list")
+}
+
+// scanCustomers reads every row of a customers query, closes rows, and
+// loads the customers' identities; op names the query in errors.
+func scanCustomers(ctx context.Context, q db.Queryer, rows *sql.Rows, op string) ([]*Customer, error) {
+	out := []*Customer{}
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
@@ -218,7 +224,7 @@ func listCustomers(ctx context.Context, q db.Queryer, org, before int64, limit i
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("customer: list: %w", err)
+		return nil, fmt.Errorf("customer: %s: %w", op, err)
 	}
 	return out, loadIdentities(ctx, q, out)
 }

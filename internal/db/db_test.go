@@ -141,3 +141,13 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal of the newer schema", err)
 	}
 }
+
+func TestInList(t *testing.T) {
+	marks, args := db.InList(3, []int64{7, 8, 9})
+	if marks != "$3, $4, $5" || len(args) != 3 || args[0] != int64(7) || args[2] != int64(9) {
+		t.Errorf("InList(3, [7 8 9]) = %q, %v", marks, args)
+	}
+	if marks, args := db.InList(1, nil); marks != "" || len(args) != 0 {
+		t.Errorf("InList(1, nil) = %q, %v", marks, args)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
@@ -103,7 +104,7 @@ func secretsOf(c *customer.Customer) (secrets, emails []string) {
 func scrubEmailRows(ctx context.Context, tx *sql.Tx, sc *ticket.CustomerScrub, emails, secrets []string) (int64, error) {
 	var n int64
 	for part := range slices.Chunk(sc.MessageIDs, 500) {
-		marks, args := idList(1, part)
+		marks, args := db.InList(1, part)
 		res, err := tx.ExecContext(ctx, `DELETE FROM email_messages WHERE message_id IN (`+marks+`)`, args...)
 		if err != nil {
 			return n, fmt.Errorf("privacy: delete email records: %w", err)
@@ -141,7 +142,7 @@ type emailRow struct {
 func otherEmailRows(ctx context.Context, tx *sql.Tx, tickets []int64) ([]*emailRow, error) {
 	var out []*emailRow
 	for part := range slices.Chunk(tickets, 500) {
-		marks, args := idList(1, part)
+		marks, args := db.InList(1, part)
 		rows, err := tx.QueryContext(ctx, `SELECT e.message_id, m.ticket_id, e.subject, e.from_addr, e.to_addrs, e.cc_addrs
 			FROM email_messages e JOIN messages m ON m.id = e.message_id WHERE m.ticket_id IN (`+marks+`)`, args...)
 		if err != nil {
@@ -256,16 +257,4 @@ func scrubStored(ctx context.Context, tx *sql.Tx, id int64, emails []string) (in
 // escapeLike escapes LIKE's wildcards and its escape character.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// idList returns placeholders $first, $first+1... for ids, and ids as
-// arguments.
-func idList(first int, ids []int64) (string, []any) {
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		marks[i] = fmt.Sprintf("$%d", first+i)
-		args[i] = id
-	}
-	return strings.Join(marks, ", "), args
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"strconv"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -78,7 +77,7 @@ func (s *score) matched() []string {
 // picked by CASE rather than by a condition on kind, which would lead SQLite
 // to walk every email address in the (kind, value) index for each ticket.
 func loadTickets(ctx context.Context, r db.Queryer, ids []int64) (map[int64]*HitTicket, error) {
-	in, args := inList(1, ids)
+	in, args := db.InList(1, ids)
 	rows, err := r.QueryContext(ctx, `
 		SELECT t.id, t.number, t.subject, t.status, t.priority, t.updated_at, c.id, c.name,
 			COALESCE((SELECT MIN(CASE WHEN i.kind = 'email' THEN i.value END)
@@ -102,18 +101,6 @@ func loadTickets(ctx context.Context, r db.Queryer, ids []int64) (map[int64]*Hit
 		return nil, fmt.Errorf("search: load tickets: %w", err)
 	}
 	return out, nil
-}
-
-// inList returns placeholders for ids numbered from $first, and ids as
-// arguments.
-func inList(first int, ids []int64) (string, []any) {
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		marks[i] = "$" + strconv.Itoa(first+i)
-		args[i] = id
-	}
-	return strings.Join(marks, ", "), args
 }
 
 // The markers the databases put around each match in a snippet. Control

@@ -51,7 +51,7 @@ func (postgresEngine) highlights(ctx context.Context, r db.Queryer, q query, mes
 	tsq, qargs := q.tsquery(2) // after the options
 	bodies, subjects := map[int64]string{}, map[int64]string{}
 	if len(messageIDs) > 0 {
-		in, args := inList(2+len(qargs), messageIDs)
+		in, args := db.InList(2+len(qargs), messageIDs)
 		err := scanTexts(ctx, r, bodies, `SELECT m.id, ts_headline('english', `+indexedBody+`, `+tsq+`, $1)
 			FROM messages m WHERE m.id IN (`+in+`)`, append(append([]any{bodyHeadline}, qargs...), args...)...)
 		if err != nil {
@@ -59,7 +59,7 @@ func (postgresEngine) highlights(ctx context.Context, r db.Queryer, q query, mes
 		}
 	}
 	if len(ticketIDs) > 0 {
-		in, args := inList(2+len(qargs), ticketIDs)
+		in, args := db.InList(2+len(qargs), ticketIDs)
 		err := scanTexts(ctx, r, subjects, `SELECT t.id, ts_headline('english', t.subject, `+tsq+`, $1)
 			FROM tickets t WHERE t.id IN (`+in+`)`, append(append([]any{subjectHeadline}, qargs...), args...)...)
 		if err != nil {

@@ -125,7 +125,7 @@ func narrowFilter(ctx context.Context, r db.Queryer, f filter, lim limits) (tick
 	if len(tickets) == 0 {
 		return nil, nil, true, nil
 	}
-	in, args := inList(1, tickets)
+	in, args := db.InList(1, tickets)
 	args = append(args, lim.narrowMessages+1)
 	messages, err = ids(ctx, r, fmt.Sprintf(`SELECT id FROM messages WHERE ticket_id IN (%s) LIMIT $%d`,
 		in, len(args)), args...)
@@ -144,7 +144,7 @@ func sqliteNarrow(ctx context.Context, r db.Queryer, expr string, tickets, messa
 	if len(tickets) == 0 {
 		return out, nil
 	}
-	in, args := inList(2, tickets) // after the MATCH expression
+	in, args := db.InList(2, tickets) // after the MATCH expression
 	var err error
 	out.subjects, err = scanMatches(ctx, r, `SELECT t.id, 0, t.updated_at
 		FROM tickets_fts f CROSS JOIN tickets t ON t.id = f.rowid
@@ -152,7 +152,7 @@ func sqliteNarrow(ctx context.Context, r db.Queryer, expr string, tickets, messa
 	if err != nil || len(messages) == 0 {
 		return out, err
 	}
-	in, args = inList(2, messages)
+	in, args = db.InList(2, messages)
 	out.messages, err = scanMatches(ctx, r, `SELECT m.ticket_id, m.id, t.updated_at
 		FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid CROSS JOIN tickets t ON t.id = m.ticket_id
 		WHERE messages_fts MATCH $1 AND f.rowid IN (`+in+`)`, append([]any{expr}, args...)...)
@@ -190,7 +190,7 @@ func sqliteHighlight(ctx context.Context, r db.Queryer, dst map[int64]string, ta
 		pick = "rowid BETWEEN $4 AND $5 AND +rowid IN (%s)"
 		args = append(args, slices.Min(ids), slices.Max(ids))
 	}
-	in, idArgs := inList(len(args)+1, ids)
+	in, idArgs := db.InList(len(args)+1, ids)
 	query := fmt.Sprintf("SELECT rowid, %s FROM %s WHERE %s MATCH $1 AND "+pick, fn, table, table, in)
 	return scanTexts(ctx, r, dst, query, append(args, idArgs...)...)
 }

@@ -236,7 +236,7 @@ func scrubOtherMessages(ctx context.Context, tx *sql.Tx, tickets []int64, custom
 	}
 	var changed []body
 	for part := range slices.Chunk(tickets, 500) {
-		marks, args := idList(2, part)
+		marks, args := db.InList(2, part)
 		rows, err := tx.QueryContext(ctx, `SELECT id, body_text, body_html FROM messages
 			WHERE NOT (author_type = 'customer' AND author_id = $1) AND ticket_id IN (`+marks+`)`,
 			append([]any{customer}, args...)...)
@@ -288,7 +288,7 @@ func scrubEvents(ctx context.Context, tx *sql.Tx, tickets, requested []int64, re
 	}
 	var changed []ev
 	for part := range slices.Chunk(tickets, 500) {
-		marks, args := idList(1, part)
+		marks, args := db.InList(1, part)
 		rows, err := tx.QueryContext(ctx, `SELECT id, ticket_id, type, data FROM events
 			WHERE ticket_id IN (`+marks+`)`, args...)
 		if err != nil {
@@ -401,16 +401,4 @@ func execCount(ctx context.Context, tx *sql.Tx, query string, args ...any) (int6
 		return 0, fmt.Errorf("ticket: customer data: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-// idList returns placeholders $first, $first+1... for ids, and ids as
-// arguments.
-func idList(first int, ids []int64) (string, []any) {
-	marks := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		marks[i] = fmt.Sprintf("$%d", first+i)
-		args[i] = id
-	}
-	return strings.Join(marks, ", "), args
 }

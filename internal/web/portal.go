@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -104,21 +103,7 @@ func (p *portalBase) withProblem(r *http.Request, err error) (int, error) {
 
 // renderPortal executes a portal page inside the portal's layout.
 func (wb *Web) renderPortal(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := wb.views.pages[name]
-	if !ok {
-		wb.Log.Error("no such page template", "name", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "portal_layout", data); err != nil {
-		wb.Log.Error("render portal page", "name", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	buf.WriteTo(w)
+	wb.renderFragment(w, status, name, "portal_layout", data)
 }
 
 func (wb *Web) portalFlash(r *http.Request, msg string) {

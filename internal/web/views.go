@@ -88,29 +88,15 @@ func (wb *Web) basePage(r *http.Request, title string) Page {
 	}
 }
 
-// render executes a page into a buffer first, so a template failure becomes
-// a clean error page instead of half a page.
+// render executes a page within the agents' layout.
 func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := wb.views.pages[name]
-	if !ok {
-		wb.Log.Error("no such page template", "name", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		wb.Log.Error("render page", "name", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	buf.WriteTo(w)
+	wb.renderFragment(w, status, name, "layout", data)
 }
 
-// renderFragment executes one named template of a page (or a shared
-// partial, found through any page) without the layout: the answer to an
-// htmx request or a live update.
+// renderFragment executes one named template of a page: its layout (see
+// render), or one part of it or a shared partial (found through any page),
+// the answer to an htmx request or a live update. It renders into a buffer
+// first, so a template failure becomes a clean error instead of half a page.
 func (wb *Web) renderFragment(w http.ResponseWriter, status int, page, name string, data any) {
 	t, ok := wb.views.pages[page]
 	if !ok {
