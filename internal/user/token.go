@@ -96,6 +96,36 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
 	return out, rows.Err()
 }
 
+// OwnedToken is a token with who owns it, as an admin reviews every token.
+type OwnedToken struct {
+	Token
+	OwnerEmail string `json:"owner_email"`
+	OwnerName  string `json:"owner_name"`
+}
+
+// AllTokens lists every user's tokens, live ones first, then newest first,
+// for admins to see what can reach the API and revoke what should not.
+func (s *Service) AllTokens(ctx context.Context) ([]*OwnedToken, error) {
+	rows, err := s.db.Read().QueryContext(ctx, `
+		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at, u.email, u.name
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		ORDER BY t.revoked_at IS NOT NULL, t.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("user: list all tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*OwnedToken
+	for rows.Next() {
+		var t OwnedToken
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, db.ScanTime(&t.CreatedAt),
+			db.ScanNullTime(&t.LastUsedAt), db.ScanNullTime(&t.RevokedAt), &t.OwnerEmail, &t.OwnerName); err != nil {
+			return nil, fmt.Errorf("user: scan token: %w", err)
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
 // RevokeToken ends a token. by may revoke their own tokens; admins may revoke
 // anyone's.
 func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) error {

@@ -38,6 +38,8 @@ func (wb *Web) registerInbox(mux *http.ServeMux) {
 	mux.Handle("GET /admin/teams/{id}", admin(wb.editTeam))
 	mux.Handle("POST /admin/teams/{id}", admin(wb.updateTeam))
 	mux.Handle("POST /admin/teams/{id}/delete", admin(wb.deleteTeam))
+	mux.Handle("GET /admin/tokens", admin(wb.adminTokens))
+	mux.Handle("POST /admin/tokens/{id}/revoke", admin(wb.adminRevokeToken))
 	mux.Handle("GET /admin/tags", admin(wb.adminTags))
 	mux.Handle("POST /admin/tags/rename", admin(wb.renameTag))
 	mux.Handle("POST /admin/tags/delete", admin(wb.deleteTag))
