@@ -24,7 +24,7 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	fs := env.flags("user create")
 	email := fs.String("email", "", "the user's email address (required)")
 	name := fs.String("name", "", "the user's name (required)")
-	role := fs.String("role", "agent", "admin or agent")
+	role := fs.String("role", "agent", "admin, lead or agent")
 	cfg, _, err := env.load(fs, args[1:])
 	if err != nil {
 		return err

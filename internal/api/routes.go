@@ -143,6 +143,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/calibrations/agreement", anyUser, a.reviewerAgreement)
 	a.handle(mux, "GET /api/v1/calibrations/{id}", anyUser, a.getCalibration)
 	a.handle(mux, "POST /api/v1/calibrations/{id}/close", anyUser, a.closeCalibration)
+	a.registerRecognition(mux, once) // badges, awards, nominations, the feed (recognition.go)
+	a.registerPeople(mux, once)      // coaching, concerns, leaderboard, agents' pages (people.go)
 
 	// The document is public: it describes the API, not anyone's data.
 	a.routes = append(a.routes, route{"GET /api/v1/openapi.json", anyUser})

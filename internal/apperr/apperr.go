@@ -6,6 +6,8 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // Kind classifies an error for whoever has to answer the client.
@@ -99,4 +101,17 @@ func Forbidden(format string, args ...any) *Error {
 // TooMany reports throttling.
 func TooMany(format string, args ...any) *Error {
 	return &Error{Kind: KindTooMany, Code: "too_many_requests", Message: fmt.Sprintf(format, args...)}
+}
+
+// CheckText trims s and checks its length in characters: an Invalid error
+// naming field when it is longer than max, or empty and required.
+func CheckText(field, s string, max int, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case required && s == "":
+		return "", Invalid(field, "is required")
+	case utf8.RuneCountInString(s) > max:
+		return "", Invalid(field, "is longer than %d characters", max)
+	}
+	return s, nil
 }

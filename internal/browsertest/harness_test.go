@@ -275,8 +275,8 @@ func (e *env) signIn(ctx context.Context, email string) {
 	)
 }
 
-// requirePage skips the test when a page another helper builds is not
-// there yet (404), naming it; any other failure is the test's to report.
+// requirePage fails the test at once, naming the page, when a page the
+// test drives is not served (404), rather than timing out in the browser.
 func (e *env) requirePage(email, path, owner string) {
 	e.t.Helper()
 	jar, _ := cookiejar.New(nil)
@@ -292,7 +292,7 @@ func (e *env) requirePage(email, path, owner string) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		e.t.Skipf("%s answers 404: the page of helper %q is not there yet", path, owner)
+		e.t.Fatalf("%s answers 404: the %s page is not served", path, owner)
 	}
 }
 

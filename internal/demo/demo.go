@@ -89,6 +89,19 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 	if err := search.Optimize(ctx, d); err != nil {
 		return nil, err
 	}
+	if err := g.philosophy(ctx); err != nil { // the CENTER values and the survey (philosophy.go)
+		return nil, err
+	}
+	// Reviews last: they score tickets against the philosophy's values.
+	if err := g.reviews(ctx); err != nil {
+		return nil, err
+	}
+	if err := g.recognition(ctx); err != nil { // badges from the reviews, nominations, the feed
+		return nil, err
+	}
+	if err := g.coachingAndTiers(ctx); err != nil { // coaching, concerns, tier cut-offs (people.go)
+		return nil, err
+	}
 	return g.res, nil
 }
 

@@ -92,6 +92,17 @@ type (
 	}
 )
 
+// eventBadgeAwarded is recognition.EventBadgeAwarded (package recognition
+// is not imported for one name).
+const eventBadgeAwarded = "badge.awarded"
+
+// awardMsg tells pages that a badge was awarded.
+type awardMsg struct {
+	Type     string `json:"type"`
+	ID       int64  `json:"id"`
+	TicketID int64  `json:"ticket_id"`
+}
+
 // ResyncData is the payload that tells a page to reload what it shows.
 var ResyncData, _ = json.Marshal(resyncMsg{Type: "resync"})
 
@@ -247,6 +258,11 @@ func (h *Hub) message(ctx context.Context, e *events.Event) (*Message, error) {
 		return encode(e.ID, 0, messageMsg{Type: "message", TicketID: e.TicketID, MessageID: int64(id), Kind: kind})
 	case e.Type == notify.EventCreated:
 		return h.notification(ctx, e)
+	case e.Type == eventBadgeAwarded:
+		// The recognition feed offers to show new awards; it loads them
+		// itself, so the message only names the award.
+		id, _ := e.Data["award_id"].(float64)
+		return encode(e.ID, 0, awardMsg{Type: "award", ID: int64(id), TicketID: e.TicketID})
 	case strings.HasPrefix(e.Type, "ticket."):
 		m := ticketMsg{Type: "ticket", ID: e.TicketID, Event: e.Type}
 		err := h.db.Read().QueryRowContext(ctx, `SELECT number, status, assignee_id, team_id FROM tickets WHERE id = $1`,

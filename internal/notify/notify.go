@@ -1,5 +1,6 @@
 // Package notify tells agents what concerns them: a ticket assigned to them
-// by someone else, a mention in an internal note. Notifications are durable
+// by someone else, a mention in an internal note, a follow-up that is due
+// (see Remind). Notifications are durable
 // rows written by a durable event consumer (see Consumer), so none is lost
 // or doubled; each new one is also appended to the event log as
 // "notification.created", which carries it to every node's live streams.
@@ -20,6 +21,7 @@ import (
 const (
 	KindAssigned  = "assigned"
 	KindMentioned = "mentioned"
+	KindFollowUp  = "follow_up" // a reminder written by Remind; points at Link, not a ticket
 )
 
 // EventCreated is the event appended to the ticket's log when a
@@ -36,6 +38,10 @@ type Notification struct {
 	EventID     int64      `json:"event_id"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ReadAt      *time.Time `json:"read_at"`
+	// Link and Note are set on reminders, which point at a page rather
+	// than a ticket (TicketID and EventID are then 0).
+	Link string `json:"link,omitempty"`
+	Note string `json:"note,omitempty"`
 
 	// For display: the ticket's number and subject, the actor's name ("" for
 	// the system).
@@ -50,10 +56,21 @@ func (n *Notification) Text() string {
 	if who == "" {
 		who = "Centerdesk"
 	}
+	if n.Kind == KindFollowUp {
+		return n.Note
+	}
 	if n.Kind == KindMentioned {
 		return fmt.Sprintf("%s mentioned you on #%d", who, n.TicketNumber)
 	}
 	return fmt.Sprintf("%s assigned #%d to you", who, n.TicketNumber)
+}
+
+// Href is where the notification leads: its link, or its ticket.
+func (n *Notification) Href() string {
+	if n.Link != "" {
+		return n.Link
+	}
+	return fmt.Sprintf("/tickets/%d", n.TicketID)
 }
 
 // Service reads and marks an agent's notifications.
@@ -65,10 +82,10 @@ func NewService(d *db.DB) *Service { return &Service{db: d} }
 // MaxList bounds the notifications one List returns.
 const MaxList = 100
 
-const listColumns = `n.id, n.recipient_id, n.kind, n.ticket_id, n.actor_id, n.event_id, n.created_at, n.read_at,
-	t.number, t.subject, COALESCE(u.name, '')`
+const listColumns = `n.id, n.recipient_id, n.kind, COALESCE(n.ticket_id, 0), n.actor_id, COALESCE(n.event_id, 0),
+	n.created_at, n.read_at, COALESCE(t.number, 0), COALESCE(t.subject, ''), COALESCE(u.name, ''), n.link, n.note`
 
-const listFrom = `notifications n JOIN tickets t ON t.id = n.ticket_id LEFT JOIN users u ON u.id = n.actor_id`
+const listFrom = `notifications n LEFT JOIN tickets t ON t.id = n.ticket_id LEFT JOIN users u ON u.id = n.actor_id`
 
 // List returns the recipient's newest notifications, newest first.
 func (s *Service) List(ctx context.Context, recipient int64, limit int) ([]*Notification, error) {
@@ -105,7 +122,8 @@ func (s *Service) Get(ctx context.Context, recipient, id int64) (*Notification, 
 func scan(row interface{ Scan(...any) error }) (*Notification, error) {
 	n := &Notification{}
 	err := row.Scan(&n.ID, &n.RecipientID, &n.Kind, &n.TicketID, &n.ActorID, &n.EventID,
-		db.ScanTime(&n.CreatedAt), db.ScanNullTime(&n.ReadAt), &n.TicketNumber, &n.TicketSubject, &n.ActorName)
+		db.ScanTime(&n.CreatedAt), db.ScanNullTime(&n.ReadAt), &n.TicketNumber, &n.TicketSubject, &n.ActorName,
+		&n.Link, &n.Note)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -80,7 +81,7 @@ func (s *Service) CreateCalibration(ctx context.Context, who *user.User, in NewC
 	}
 	c := &Calibration{TicketID: in.TicketID, Status: SessionOpen, CreatedBy: &who.ID, CreatedAt: s.now()}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		agent, err := ticketAssignee(ctx, tx, in.TicketID)
+		agent, err := ticket.AssigneeOf(ctx, tx, in.TicketID)
 		if err != nil {
 			return err
 		}
@@ -91,7 +92,7 @@ func (s *Service) CreateCalibration(ctx context.Context, who *user.User, in NewC
 			if r == agent {
 				return apperr.Unprocessable("reviewer_ids", "user %d worked the ticket and cannot review it", r)
 			}
-			if err := checkUser(ctx, tx, "reviewer_ids", r); err != nil {
+			if err := user.CheckActive(ctx, tx, "reviewer_ids", r); err != nil {
 				return err
 			}
 		}

@@ -55,7 +55,7 @@ func (s *Service) DisputeReview(ctx context.Context, who *user.User, reviewID in
 	if err := requireUser(who); err != nil {
 		return nil, err
 	}
-	reason, err := checkText("reason", in.Reason, MaxComment, true)
+	reason, err := apperr.CheckText("reason", in.Reason, MaxComment, true)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Service) ResolveDispute(ctx context.Context, who *user.User, id int64, 
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	note, err := checkText("note", in.Note, MaxComment, false)
+	note, err := apperr.CheckText("note", in.Note, MaxComment, false)
 	if err != nil {
 		return nil, err
 	}

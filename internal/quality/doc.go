@@ -6,8 +6,8 @@
 //
 // # Who may do what
 //
-// Leads (and admins, who act as leads while the users table has no lead
-// role) write the philosophy, start surveys, build scorecards, open
+// Leads (users with the lead role, and admins, who answer for the whole
+// desk) write the philosophy, start surveys, build scorecards, open
 // periods, draw queues, open calibration sessions and resolve disputes.
 // Everyone may read the philosophy, answer a survey once and see its
 // results. Who may read a review is decided in one place, canRead in

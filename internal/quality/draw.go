@@ -98,7 +98,7 @@ func drawReviewers(ctx context.Context, q db.Queryer, ids []int64) ([]int64, err
 		seen := map[int64]bool{}
 		var out []int64
 		for _, id := range ids {
-			if err := checkUser(ctx, q, "reviewer_ids", id); err != nil {
+			if err := user.CheckActive(ctx, q, "reviewer_ids", id); err != nil {
 				return nil, err
 			}
 			if !seen[id] {

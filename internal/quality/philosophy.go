@@ -115,7 +115,7 @@ var colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 func (in ValueInput) checked() (Value, error) {
 	var v Value
 	var err error
-	if v.Name, err = checkText("name", in.Name, MaxValueName, true); err != nil {
+	if v.Name, err = apperr.CheckText("name", in.Name, MaxValueName, true); err != nil {
 		return v, err
 	}
 	if v.Code, err = checkCode(in.Code); err != nil {
@@ -144,7 +144,7 @@ func (in ValueInput) checked() (Value, error) {
 		{"relationships", in.Relationships, &v.Relationships, MaxAnswer},
 	}
 	for _, t := range texts {
-		if *t.dst, err = checkText(t.field, t.src, t.max, false); err != nil {
+		if *t.dst, err = apperr.CheckText(t.field, t.src, t.max, false); err != nil {
 			return v, err
 		}
 	}

@@ -39,7 +39,7 @@ func (s *Service) PutPhilosophy(ctx context.Context, who *user.User, in Philosop
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	vision, err := checkText("vision", in.Vision, MaxVision, false)
+	vision, err := apperr.CheckText("vision", in.Vision, MaxVision, false)
 	if err != nil {
 		return nil, err
 	}

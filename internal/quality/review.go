@@ -8,6 +8,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -132,7 +133,7 @@ func (s *Service) reviewTarget(ctx context.Context, tx *sql.Tx, who *user.User, 
 		if c.Status != SessionOpen {
 			return nil, apperr.Conflict("calibration_id", "calibration session %d is closed", c.ID)
 		}
-		agent, err := ticketAssignee(ctx, tx, c.TicketID)
+		agent, err := ticket.AssigneeOf(ctx, tx, c.TicketID)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +146,7 @@ func (s *Service) reviewTarget(ctx context.Context, tx *sql.Tx, who *user.User, 
 	if in.TicketID == 0 {
 		return nil, apperr.Invalid("ticket_id", "is required (or assignment_id, or calibration_id)")
 	}
-	agent, err := ticketAssignee(ctx, tx, in.TicketID)
+	agent, err := ticket.AssigneeOf(ctx, tx, in.TicketID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +175,7 @@ func (s *Service) UpdateReview(ctx context.Context, who *user.User, id int64, p 
 			return err
 		}
 		if p.Comment != nil {
-			if r.Comment, err = checkText("comment", *p.Comment, MaxComment, false); err != nil {
+			if r.Comment, err = apperr.CheckText("comment", *p.Comment, MaxComment, false); err != nil {
 				return err
 			}
 		}
@@ -233,7 +234,7 @@ func (s *Service) putRatings(ctx context.Context, tx *sql.Tx, r *Review, ratings
 		if err := checkPartial(c, *rt, complete); err != nil {
 			return err
 		}
-		if rt.Comment, err = checkText("ratings", rt.Comment, MaxComment, false); err != nil {
+		if rt.Comment, err = apperr.CheckText("ratings", rt.Comment, MaxComment, false); err != nil {
 			return err
 		}
 		if err := checkMessages(ctx, tx, r.TicketID, rt.MessageIDs); err != nil {
@@ -320,6 +321,9 @@ func (s *Service) SubmitReview(ctx context.Context, who *user.User, id int64) (*
 			if err := s.closeIfComplete(ctx, tx, *r.CalibrationID); err != nil {
 				return err
 			}
+		}
+		if err := s.runSubmitHooks(ctx, tx, r); err != nil {
+			return err
 		}
 		out = r
 		return nil

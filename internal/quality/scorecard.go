@@ -58,7 +58,7 @@ func (s *Service) CreateScorecard(ctx context.Context, who *user.User, in NewSco
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	name, err := checkText("name", in.Name, MaxScorecardName, true)
+	name, err := apperr.CheckText("name", in.Name, MaxScorecardName, true)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func buildCategory(in NewCategory, values map[int64]Value) (Category, error) {
 		c.Name = in.Name
 	}
 	var err error
-	if c.Name, err = checkText("name", c.Name, MaxValueName, true); err != nil {
+	if c.Name, err = apperr.CheckText("name", c.Name, MaxValueName, true); err != nil {
 		return c, err
 	}
 	if in.Weight != nil {

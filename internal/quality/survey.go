@@ -51,7 +51,7 @@ func (s *Service) CreateSurvey(ctx context.Context, who *user.User, in NewSurvey
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	q, err := checkText("question", in.Question, MaxQuestion, false)
+	q, err := apperr.CheckText("question", in.Question, MaxQuestion, false)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) Answer(ctx context.Context, who *user.User, surveyID int64, bo
 	if err := requireUser(who); err != nil {
 		return err
 	}
-	body, err := checkText("answer", body, MaxSurveyAnswer, true)
+	body, err := apperr.CheckText("answer", body, MaxSurveyAnswer, true)
 	if err != nil {
 		return err
 	}

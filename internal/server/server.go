@@ -17,6 +17,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
+	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -35,10 +36,12 @@ import (
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -66,6 +69,9 @@ type Server struct {
 
 	live     *live.Hub
 	presence *presence.Hub
+
+	recognition *recognition.Service // schedules the weekly digest at start
+	coaching    *coaching.Service    // reminds of coaching follow-ups
 }
 
 // Options adjust a server for tests.
@@ -104,9 +110,15 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	searcher := search.NewService(d)
 	macros := macro.NewService(d, tickets, customers)
 	views := view.NewService(d, tickets)
+	qualitySvc := quality.NewService(d)
 	mailboxes := mailbox.NewService(d, box)
 	queue := jobs.New(d, log, jobs.Options{})
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
+	// Recognition follows submitted reviews to propose badges, and sends
+	// awards on by webhook and weekly digest through the queue.
+	recognitionSvc := recognition.New(d, queue, out, box, log, recognition.Options{PublicURL: cfg.PublicURL})
+	qualitySvc.OnSubmit(recognitionSvc.OnReviewSubmitted)
+	coachingSvc, standingSvc := coaching.NewService(d), standing.NewService(d)
 	tickets.OnMessage(out.OnMessage)
 	portalSvc, err := portal.New(d, tickets, attachments, st, queue, out, tokenKey, log, portal.Options{PublicURL: cfg.PublicURL})
 	if err != nil {
@@ -123,7 +135,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Live: liveHub, Presence: present, Notify: notes,
-		Portal: portalSvc, Views: views})
+		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
+		Coaching: coachingSvc, Standing: standingSvc})
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +151,9 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes,
 		Privacy: privacy.NewService(d, attachments, log),
-		Quality: quality.NewService(d),
-		Macros:  macros, Views: views}).Register(mux)
+		Quality: qualitySvc,
+		Macros:  macros, Views: views, Recognition: recognitionSvc,
+		Coaching: coachingSvc, Standing: standingSvc}).Register(mux)
 	pages.Register(mux)
 
 	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
@@ -151,7 +165,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
-		live: liveHub, presence: present}, nil
+		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -217,12 +231,19 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	// Jobs in flight (mail being sent) finish before Run returns: stopWork
 	// ends workCtx only after the HTTP server and the mail listener stopped.
 	work.Go(func() { s.jobs.Run(workCtx) })
+	if err := s.recognition.ScheduleDigest(workCtx); err != nil {
+		s.log.Error("recognition: schedule the weekly digest", "err", err)
+	}
 	work.Go(s.live.Listen(workCtx)) // subscribed before serving
 	work.Go(func() { s.presence.Run(workCtx) })
 	// Open event streams would hold the shutdown up until its timeout:
 	// end them as soon as it starts (pages reconnect elsewhere).
 	srv.RegisterOnShutdown(s.live.Close)
 	work.Go(func() { background.Every(workCtx, time.Hour, s.log, "jobs: prune", s.jobs.Prune) })
+	work.Go(func() {
+		background.Every(workCtx, coaching.RemindInterval, s.log, "coaching: follow-up reminders",
+			func(ctx context.Context) error { _, err := s.coaching.RemindDue(ctx); return err })
+	})
 	work.Go(func() {
 		background.Every(workCtx, search.OptimizeInterval, s.log, "search: optimize",
 			func(ctx context.Context) error { return search.Optimize(ctx, s.db) })

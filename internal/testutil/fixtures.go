@@ -12,7 +12,7 @@ import (
 
 var userSeq atomic.Int64
 
-// NewUser inserts a user with role "admin" or "agent" and no password, and
+// NewUser inserts a user with role "admin", "lead" or "agent" and no password, and
 // returns its id. It writes the row directly, so tests of other domains need
 // not build the user service.
 func NewUser(t testing.TB, d *db.DB, role string) int64 {

@@ -1,4 +1,5 @@
-// Package user holds the people who work in Centerdesk (agents and admins)
+// Package user holds the people who work in Centerdesk (agents, leads and
+// admins)
 // and how they prove who they are: passwords, two-factor codes, API tokens,
 // and the throttle that slows down guessing.
 package user
@@ -16,22 +17,29 @@ import (
 // Role is what a user may do.
 type Role string
 
-// The roles.
+// The roles. A lead is an agent who also runs the team's quality
+// programme (its philosophy, reviews and coaching) but does not administer
+// the desk; what a lead may do beyond an agent is decided by package
+// quality (quality.IsLead), never by "not an admin".
 const (
 	RoleAdmin Role = "admin"
+	RoleLead  Role = "lead"
 	RoleAgent Role = "agent"
 )
+
+// Roles lists the roles, most powerful first, for forms.
+var Roles = []Role{RoleAdmin, RoleLead, RoleAgent}
 
 // ParseRole checks a role name.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(s); r {
-	case RoleAdmin, RoleAgent:
+	case RoleAdmin, RoleLead, RoleAgent:
 		return r, nil
 	}
-	return "", apperr.Invalid("role", "must be admin or agent, not %q", s)
+	return "", apperr.Invalid("role", "must be admin, lead or agent, not %q", s)
 }
 
-// User is an agent or admin.
+// User is an agent, lead or admin.
 type User struct {
 	ID          int64      `json:"id"`
 	Email       string     `json:"email"`

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -27,7 +26,7 @@ func (wb *Web) notifications(w http.ResponseWriter, r *http.Request) error {
 }
 
 // readNotification serves POST /notifications/{id}/read; with open=1 it
-// goes on to the ticket, else back to the list.
+// goes on to the ticket (or a reminder's page), else back to the list.
 func (wb *Web) readNotification(w http.ResponseWriter, r *http.Request) error {
 	u := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
@@ -43,7 +42,7 @@ func (wb *Web) readNotification(w http.ResponseWriter, r *http.Request) error {
 	}
 	to := "/notifications"
 	if r.PostFormValue("open") == "1" {
-		to = fmt.Sprintf("/tickets/%d", n.TicketID)
+		to = n.Href()
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

@@ -44,6 +44,10 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	wb.registerInbox(mux) // inbox, views, search, admin teams/tags/fields (inbox.go)
 	wb.registerPortal(mux)
 	wb.registerTicketPages(mux) // ticket page, composer, customers, macros (ticket_routes.go)
+	wb.registerReviews(mux)     // review queue, scoring, disputes, periods, calibration (reviews.go)
+	wb.registerRecognition(mux) // badges, the recognition feed, nominations (recognition.go)
+	wb.registerPhilosophy(mux)  // philosophy, its editor and versions, team survey (philosophy.go)
+	wb.registerPeople(mux)      // agents' pages, leaderboard, coaching, concerns (people.go)
 
 	mux.Handle("/", wb.page(wb.notFound))
 }

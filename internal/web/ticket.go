@@ -16,6 +16,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/htmlsafe"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/mail"
+	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -37,6 +38,8 @@ type ticketPage struct {
 	Props       *propsView
 	Composer    *composerView
 	Story       *customerStory
+	CanReview   bool // offer "Review this ticket" (reviews.go)
+	Lead        bool // offer a calibration session on it
 }
 
 // messageView is one message as the conversation shows it.
@@ -189,6 +192,9 @@ func (wb *Web) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView
 	if p.Story, err = wb.storyOf(ctx, t.RequesterID, t.ID, sidebarTickets); err != nil {
 		return nil, err
 	}
+	// Nobody reviews their own work; an unassigned ticket has nobody to review.
+	worker := t.AssigneeID != nil && *t.AssigneeID != p.User.ID
+	p.CanReview, p.Lead = worker && wb.canReviewTicket(ctx, t.ID), quality.IsLead(p.User)
 	return p, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
@@ -23,8 +24,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
+	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -47,14 +51,22 @@ type Deps struct {
 	Search      *search.Service
 	Mailboxes   *mailbox.Service
 	Macros      *macro.Service
-	Bus         *events.Bus     // live updates for pages
-	Jobs        *jobs.Queue     // durable work such as sign-in link emails
-	TokenKey    []byte          // the instance's signing key
-	Live        *live.Hub       // GET /live: server-sent events for agents' pages
-	Presence    *presence.Hub   // who views or replies to which ticket
-	Notify      *notify.Service // agents' notifications (the bell)
-	Portal      *portal.Service // the customer portal (/portal)
-	Views       *view.Service   // agents' saved ticket filters (the inbox)
+	Bus         *events.Bus      // live updates for pages
+	Jobs        *jobs.Queue      // durable work such as sign-in link emails
+	TokenKey    []byte           // the instance's signing key
+	Live        *live.Hub        // GET /live: server-sent events for agents' pages
+	Presence    *presence.Hub    // who views or replies to which ticket
+	Notify      *notify.Service  // agents' notifications (the bell)
+	Portal      *portal.Service  // the customer portal (/portal)
+	Views       *view.Service    // agents' saved ticket filters (the inbox)
+	Quality     *quality.Service // the quality programme: philosophy, reviews, calibration
+
+	// Recognition: value badges, awards, nominations and the feed.
+	Recognition *recognition.Service
+	// People: coaching sessions and concerns; leaderboard, tiers and
+	// agents' pages.
+	Coaching *coaching.Service
+	Standing *standing.Service
 }
 
 // Web serves the pages.

@@ -1,0 +1,186 @@
+package standing
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Visibility says who sees whose standing and page.
+type Visibility string
+
+// The visibilities: leads see everyone's either way, and an agent their own.
+const (
+	VisibleToLeads    Visibility = "leads"
+	VisibleToEveryone Visibility = "everyone"
+)
+
+// Weights are the components' weights in the balanced score.
+type Weights struct {
+	Quality  float64 `json:"quality"`
+	Badges   float64 `json:"badges"`
+	Outcomes float64 `json:"outcomes"`
+}
+
+// Config is how standing is worked out and shown, kept in the settings
+// table under the keys below.
+type Config struct {
+	Cutoffs
+	VisibleTo   Visibility `json:"visible_to"`
+	Weights     Weights    `json:"weights"`
+	BadgeTarget int        `json:"badge_target"` // badges in a period that make the badges component 100
+}
+
+// The settings keys; SettingVisibleTo is the visibility setting.
+const (
+	SettingVisibleTo  = "standing_visible_to"
+	keyGreenFrom      = "standing_green_from"
+	keyOrangeFrom     = "standing_orange_from"
+	keyWeightQuality  = "standing_weight_quality"
+	keyWeightBadges   = "standing_weight_badges"
+	keyWeightOutcomes = "standing_weight_outcomes"
+	keyBadgeTarget    = "standing_badge_target"
+)
+
+// DefaultConfig is the configuration of a team that changed nothing.
+func DefaultConfig() Config {
+	return Config{Cutoffs: Cutoffs{GreenFrom: 80, OrangeFrom: 60}, VisibleTo: VisibleToLeads,
+		Weights: Weights{Quality: 60, Badges: 20, Outcomes: 20}, BadgeTarget: 3}
+}
+
+// ConfigPatch changes the configuration: nil fields are left alone.
+type ConfigPatch struct {
+	GreenFrom   *float64    `json:"green_from"`
+	OrangeFrom  *float64    `json:"orange_from"`
+	VisibleTo   *Visibility `json:"visible_to"`
+	Weights     *Weights    `json:"weights"`
+	BadgeTarget *int        `json:"badge_target"`
+}
+
+func (c Config) values() map[string]string {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	return map[string]string{
+		keyGreenFrom: f(c.GreenFrom), keyOrangeFrom: f(c.OrangeFrom), SettingVisibleTo: string(c.VisibleTo),
+		keyWeightQuality: f(c.Weights.Quality), keyWeightBadges: f(c.Weights.Badges),
+		keyWeightOutcomes: f(c.Weights.Outcomes), keyBadgeTarget: strconv.Itoa(c.BadgeTarget),
+	}
+}
+
+// apply reads stored settings over c; a value that does not parse keeps
+// the default.
+func (c *Config) apply(stored map[string]string) {
+	num := func(key string, dst *float64) {
+		if f, err := strconv.ParseFloat(stored[key], 64); err == nil {
+			*dst = f
+		}
+	}
+	num(keyGreenFrom, &c.GreenFrom)
+	num(keyOrangeFrom, &c.OrangeFrom)
+	num(keyWeightQuality, &c.Weights.Quality)
+	num(keyWeightBadges, &c.Weights.Badges)
+	num(keyWeightOutcomes, &c.Weights.Outcomes)
+	if v := Visibility(stored[SettingVisibleTo]); v == VisibleToLeads || v == VisibleToEveryone {
+		c.VisibleTo = v
+	}
+	if n, err := strconv.Atoi(stored[keyBadgeTarget]); err == nil {
+		c.BadgeTarget = n
+	}
+}
+
+// check reports the first field of c that is out of bounds.
+func (c Config) check() error {
+	in100 := func(f float64) bool { return f >= 0 && f <= 100 }
+	switch {
+	case !in100(c.GreenFrom):
+		return apperr.Invalid("green_from", "must be between 0 and 100")
+	case !in100(c.OrangeFrom) || c.OrangeFrom > c.GreenFrom:
+		return apperr.Invalid("orange_from", "must be between 0 and green_from (%g)", c.GreenFrom)
+	case c.VisibleTo != VisibleToLeads && c.VisibleTo != VisibleToEveryone:
+		return apperr.Invalid("visible_to", "must be leads or everyone")
+	case !in100(c.Weights.Quality) || !in100(c.Weights.Badges) || !in100(c.Weights.Outcomes):
+		return apperr.Invalid("weights", "each weight must be between 0 and 100")
+	case c.Weights.Quality+c.Weights.Badges+c.Weights.Outcomes == 0:
+		return apperr.Invalid("weights", "at least one weight must be above 0")
+	case c.BadgeTarget < 1 || c.BadgeTarget > 100:
+		return apperr.Invalid("badge_target", "must be between 1 and 100")
+	}
+	return nil
+}
+
+func loadConfig(ctx context.Context, q db.Queryer) (Config, error) {
+	c := DefaultConfig()
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'standing_%'`)
+	if err != nil {
+		return c, fmt.Errorf("standing: read settings: %w", err)
+	}
+	defer rows.Close()
+	stored := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return c, fmt.Errorf("standing: scan setting: %w", err)
+		}
+		stored[k] = v
+	}
+	c.apply(stored)
+	return c, rows.Err()
+}
+
+// Config returns the configuration; anyone signed in may read it (the
+// cut-offs are no secret: they are what an agent aims at).
+func (s *Service) Config(ctx context.Context) (Config, error) {
+	return loadConfig(ctx, s.db.Reader(ctx))
+}
+
+// UpdateConfig changes the configuration; leads only.
+func (s *Service) UpdateConfig(ctx context.Context, who *user.User, p ConfigPatch) (Config, error) {
+	if err := requireLead(who); err != nil {
+		return Config{}, err
+	}
+	var c Config
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = loadConfig(ctx, tx); err != nil {
+			return err
+		}
+		c = p.applyTo(c)
+		if err := c.check(); err != nil {
+			return err
+		}
+		now := db.Time(s.now())
+		for k, v := range c.values() {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+				k, v, now); err != nil {
+				return fmt.Errorf("standing: write %s: %w", k, err)
+			}
+		}
+		return audit.Record(ctx, tx, "settings.updated", "settings", "standing", map[string]any{"standing": c})
+	})
+	return c, err
+}
+
+func (p ConfigPatch) applyTo(c Config) Config {
+	if p.GreenFrom != nil {
+		c.GreenFrom = *p.GreenFrom
+	}
+	if p.OrangeFrom != nil {
+		c.OrangeFrom = *p.OrangeFrom
+	}
+	if p.VisibleTo != nil {
+		c.VisibleTo = *p.VisibleTo
+	}
+	if p.Weights != nil {
+		c.Weights = *p.Weights
+	}
+	if p.BadgeTarget != nil {
+		c.BadgeTarget = *p.BadgeTarget
+	}
+	return c
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/standing"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// The people pages (packages coaching and standing do the work): an
+// agent's own page (people_agent.go), the leaderboard and its settings
+// (people_leaderboard.go), coaching sessions (coaching_pages.go) and
+// concerns (concern_pages.go). Who may read what is decided by the domain
+// services alone; what someone may not read is "not found" here as there.
+
+// registerPeople lists the people pages.
+func (wb *Web) registerPeople(mux *http.ServeMux) {
+	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
+	mux.Handle("GET /me", in(wb.myPage))
+	mux.Handle("GET /agents/{id}", in(wb.agentPage))
+	mux.Handle("GET /leaderboard", in(wb.leaderboardPage))
+	mux.Handle("GET /leaderboard/settings", in(wb.standingSettingsPage))
+	mux.Handle("POST /leaderboard/settings", in(wb.saveStandingSettings))
+	mux.Handle("GET /coaching", in(wb.coachingList))
+	mux.Handle("GET /coaching/new", in(wb.coachingNew))
+	mux.Handle("POST /coaching", in(wb.coachingCreate))
+	mux.Handle("GET /coaching/{id}", in(wb.coachingPage))
+	mux.Handle("POST /coaching/{id}", in(wb.coachingUpdate))
+	mux.Handle("POST /coaching/{id}/actions/{action_id}", in(wb.coachingTick))
+	mux.Handle("GET /concerns", in(wb.concernsPage))
+	mux.Handle("POST /concerns", in(wb.raiseConcern))
+	mux.Handle("GET /concerns/{id}", in(wb.concernPage))
+	mux.Handle("POST /concerns/{id}", in(wb.moveConcern))
+}
+
+// peopleLead returns the signed-in lead, or refuses.
+func peopleLead(r *http.Request) (*user.User, error) {
+	me := user.FromContext(r.Context())
+	if !quality.IsLead(me) {
+		return nil, apperr.Forbidden("only leads and admins may open this page")
+	}
+	return me, nil
+}
+
+// problem is a refusal a form shows above itself, naming the field at
+// fault; a failure of the server is returned as an error instead.
+type problem struct {
+	Message string
+	Field   string
+}
+
+// asProblem turns a domain refusal into a problem for the form; ok is
+// false for failures the form cannot help with.
+func asProblem(r *http.Request, err error) (*problem, int, bool) {
+	status, detail := httpx.Describe(r.Context(), err)
+	if status >= 500 || status == http.StatusNotFound || status == http.StatusForbidden {
+		return nil, status, false
+	}
+	return &problem{Message: detail.Message, Field: detail.Field}, status, true
+}
+
+// formIDs reads a form's list of ids (checkboxes, or one field of ids
+// separated by commas or spaces).
+func formIDs(r *http.Request, field string) ([]int64, error) {
+	var out []int64
+	for _, v := range r.PostForm[field] {
+		for _, s := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' }) {
+			id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+			if err != nil || id <= 0 {
+				return nil, apperr.Invalid(field, "%q is not an id", s)
+			}
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// formDate reads an optional date field (YYYY-MM-DD) as 09:00 UTC that
+// day, the start of a working day.
+func formDate(r *http.Request, field string) (*time.Time, error) {
+	v := strings.TrimSpace(r.PostFormValue(field))
+	if v == "" {
+		return nil, nil
+	}
+	d, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return nil, apperr.Invalid(field, "give a date as YYYY-MM-DD")
+	}
+	d = d.Add(9 * time.Hour)
+	return &d, nil
+}
+
+// scoreText shows a score to one decimal, or a dash for none.
+func scoreText(s *float64) string {
+	if s == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*s, 'f', 1, 64)
+}
+
+// tierText names a tier in words, so it is never told by colour alone.
+func tierText(t standing.Tier) string {
+	switch t {
+	case standing.Green:
+		return "Green"
+	case standing.Orange:
+		return "Orange"
+	case standing.Red:
+		return "Red"
+	}
+	return "No tier yet"
+}
+
+// moveText says, in a sentence, what would move a standing up a tier.
+func moveText(st *standing.Standing) string {
+	if st == nil || st.Move == nil {
+		return ""
+	}
+	m := st.Move
+	if m.NextTier == standing.None {
+		if m.WeakestLabel == "" {
+			return "Green. Keep it up."
+		}
+		return fmt.Sprintf("Green. Your weakest part is %s (%.1f).", strings.ToLower(m.WeakestLabel), m.WeakestValue)
+	}
+	s := fmt.Sprintf("%.2f points to %s. Your weakest part is %s (%.1f)", m.Points,
+		strings.ToLower(tierText(m.NextTier)), strings.ToLower(m.WeakestLabel), m.WeakestValue)
+	if m.Enough {
+		return s + fmt.Sprintf(": raising it by %.1f points would get you there on its own.", m.Raise)
+	}
+	return s + ": it cannot close the gap on its own, so lift the others too."
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/recognition"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Recognition pages: the feed every signed-in user sees (/recognition),
+// with reactions and comments; peer nominations and the leads' decisions
+// (recognition_nominate.go); the badge pictures and the admin's webhook
+// setting (recognition_admin.go); the proposals on a submitted review
+// (recognition_review.go).
+func (wb *Web) registerRecognition(mux *http.ServeMux) {
+	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
+	mux.Handle("GET /badges/{file}", http.HandlerFunc(wb.badgeImage))
+	mux.Handle("GET /recognition", in(wb.recognitionFeed))
+	mux.Handle("POST /recognition/awards", in(wb.awardOrNominate))
+	mux.Handle("POST /recognition/awards/{id}/reactions", in(wb.reactToAward))
+	mux.Handle("POST /recognition/awards/{id}/comments", in(wb.commentOnAward))
+	mux.Handle("GET /recognition/nominate", in(wb.nominateForm))
+	mux.Handle("GET /recognition/nominations", in(wb.nominationsPage))
+	mux.Handle("POST /recognition/nominations/{id}/approve", in(wb.approveNomination))
+	mux.Handle("POST /recognition/nominations/{id}/decline", in(wb.declineNomination))
+	mux.Handle("POST /recognition/proposals/{id}/confirm", in(wb.confirmProposal))
+	mux.Handle("POST /recognition/proposals/{id}/dismiss", in(wb.dismissProposal))
+	mux.Handle("GET /admin/recognition", wb.page(wb.adminOnly(wb.recognitionSettings)))
+	mux.Handle("POST /admin/recognition", wb.page(wb.adminOnly(wb.saveRecognitionSettings)))
+}
+
+// feedPage is GET /recognition.
+type feedPage struct {
+	Page
+	Awards    []*recognition.Award
+	Older     string // the link to the next page, "" on the last
+	Lead      bool
+	OpenNoms  int // nominations waiting for a lead
+	Filtering bool
+	FirstPage bool // the unfiltered newest awards, which new ones join live
+}
+
+func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := user.FromContext(ctx)
+	f, err := feedFilter(r)
+	if err != nil {
+		return err
+	}
+	awards, err := wb.Recognition.Feed(ctx, u, f)
+	if err != nil {
+		return err
+	}
+	p := &feedPage{Page: wb.basePage(r, "Recognition"), Awards: awards, Lead: quality.IsLead(u)}
+	if n := len(awards); n == recognition.DefaultFeedLimit {
+		q := r.URL.Query()
+		q.Set("before", strconv.FormatInt(awards[n-1].ID, 10))
+		p.Older = "/recognition?" + q.Encode()
+	}
+	if f.AgentID != 0 || f.ValueID != 0 {
+		p.Filtering = true
+	}
+	p.FirstPage = !p.Filtering && f.Before == 0
+	if p.Lead {
+		open, err := wb.Recognition.Nominations(ctx, u, recognition.NominationOpen)
+		if err != nil {
+			return err
+		}
+		p.OpenNoms = len(open)
+	}
+	wb.render(w, r, http.StatusOK, "recognition_feed", p)
+	return nil
+}
+
+func feedFilter(r *http.Request) (recognition.FeedFilter, error) {
+	var f recognition.FeedFilter
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"agent", &f.AgentID}, {"value", &f.ValueID}, {"before", &f.Before}} {
+		v := r.URL.Query().Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return f, apperr.Invalid(p.name, "%q is not an id", v)
+		}
+		*p.dst = n
+	}
+	return f, nil
+}
+
+// reactToAward is POST /recognition/awards/{id}/reactions: the form says
+// which reaction and whether to give it (on=1) or take it back, so a
+// double submit leaves the reaction as the person meant.
+func (wb *Web) reactToAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	on := r.PostFormValue("on") == "1"
+	_, err = wb.Recognition.SetReaction(r.Context(), user.FromContext(r.Context()), id, r.PostFormValue("reaction"), on)
+	return wb.backToAward(w, r, id, err)
+}
+
+func (wb *Web) commentOnAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = wb.Recognition.AddComment(r.Context(), user.FromContext(r.Context()), id, r.PostFormValue("body"))
+	if err == nil {
+		wb.flash(r, "Comment added.")
+	}
+	return wb.backToAward(w, r, id, err)
+}
+
+// backToAward returns to the feed at the award; a mistake in the input is
+// flashed there, anything else is an error page.
+func (wb *Web) backToAward(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+	if err != nil && !isInputError(err) {
+		return err
+	}
+	if err != nil {
+		wb.flash(r, describeInputError(err))
+	}
+	back := safeNext(r.PostFormValue("back"))
+	if back == "/" {
+		back = "/recognition"
+	}
+	http.Redirect(w, r, back+"#award-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// isInputError reports whether err is about what the person typed, so the
+// page they came from can say so rather than an error page.
+func isInputError(err error) bool {
+	switch apperr.KindOf(err) {
+	case apperr.KindInvalid, apperr.KindUnprocessable, apperr.KindConflict:
+		return true
+	}
+	return false
+}
+
+// describeInputError names the field at fault: "Citation is required."
+func describeInputError(err error) string {
+	e, ok := apperr.As(err)
+	if !ok {
+		return "Something went wrong."
+	}
+	msg := e.Message
+	if e.Field != "" {
+		field := strings.ReplaceAll(e.Field, "_id", "")
+		field = strings.ReplaceAll(field, "_", " ")
+		msg = strings.ToUpper(field[:1]) + field[1:] + " " + msg
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return "Not saved: " + msg
+}
