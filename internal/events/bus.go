@@ -232,6 +232,11 @@ type dispatch struct {
 	feed        *liveFeed
 	registered  bool
 	lastCleanup time.Time
+	// unannounced says the live feed read rows since the last NOTIFY. A
+	// local commit can land while a round woken by something else is
+	// running: that round reads its rows, and the round its wake-up then
+	// starts finds nothing new, yet the other nodes still need telling.
+	unannounced bool
 }
 
 // round does one pass: the live feed, then the consumers that may have work,
@@ -249,8 +254,10 @@ func (d *dispatch) round(ctx context.Context, w wake) {
 	if d.feed.started {
 		b.once.Do(func() { close(b.ready) })
 	}
-	if fresh && w.local && b.db.Dialect() == db.Postgres {
+	d.unannounced = d.unannounced || fresh
+	if d.unannounced && w.local && b.db.Dialect() == db.Postgres {
 		b.announce(ctx)
+		d.unannounced = false
 	}
 	for _, c := range b.consumerList() {
 		if fresh || w.poll || c.behind {
