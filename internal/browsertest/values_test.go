@@ -94,6 +94,10 @@ func TestValuesReviewAndBadge(t *testing.T) {
 				document.querySelector("table.badge-months").textContent.includes("Empathetic")`),
 		)
 		e.shot(agentTab, "agent-page")
+		e.run(agentTab, "hear of the badge in her notifications",
+			chromedp.Navigate(e.url+"/notifications"),
+			waitFor(`document.querySelector("main") && document.querySelector("main").textContent.includes("You earned the Empathetic badge")`),
+		)
 		e.checkProblems()
 	})
 }

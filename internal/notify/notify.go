@@ -22,6 +22,7 @@ const (
 	KindAssigned  = "assigned"
 	KindMentioned = "mentioned"
 	KindFollowUp  = "follow_up" // a reminder written by Remind; points at Link, not a ticket
+	KindBadge     = "badge"     // a value badge earned, written by Remind; points at the award
 )
 
 // EventCreated is the event appended to the ticket's log when a
@@ -56,7 +57,7 @@ func (n *Notification) Text() string {
 	if who == "" {
 		who = "Centerdesk"
 	}
-	if n.Kind == KindFollowUp {
+	if n.Kind == KindFollowUp || n.Kind == KindBadge {
 		return n.Note
 	}
 	if n.Kind == KindMentioned {

@@ -14,6 +14,7 @@ import (
 // ("coaching:12:follow_up"); one reminder is written per source and
 // recipient, however often Remind is called.
 type Reminder struct {
+	Kind        string // KindFollowUp (when empty) or KindBadge
 	RecipientID int64
 	ActorID     *int64 // who the reminder is on behalf of, if anyone
 	Source      string
@@ -32,12 +33,16 @@ func Remind(ctx context.Context, tx *sql.Tx, r Reminder) (bool, error) {
 	if r.Source == "" || r.Link == "" {
 		return false, fmt.Errorf("notify: a reminder needs a source and a link")
 	}
+	kind := r.Kind
+	if kind == "" {
+		kind = KindFollowUp
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO notifications (recipient_id, kind, actor_id, created_at, link, note, source)
 		SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL)
 		ON CONFLICT (source, recipient_id) DO NOTHING RETURNING id`,
-		r.RecipientID, KindFollowUp, r.ActorID, db.Time(db.Now()), r.Link, r.Note, r.Source).Scan(&id)
+		r.RecipientID, kind, r.ActorID, db.Time(db.Now()), r.Link, r.Note, r.Source).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -176,8 +177,29 @@ func (s *Service) insertAward(ctx context.Context, tx *sql.Tx, a *Award) error {
 	if err != nil {
 		return err
 	}
+	if err := tellTheAgent(ctx, tx, a); err != nil {
+		return err
+	}
 	a.Reactions, a.Comments = []Reaction{}, []Comment{}
 	return s.queueWebhook(ctx, tx, a)
+}
+
+// tellTheAgent puts the award in the agent's notifications, so the person
+// it celebrates hears of it first, not from the feed.
+func tellTheAgent(ctx context.Context, tx *sql.Tx, a *Award) error {
+	citation := []rune(a.Citation)
+	if len(citation) > 120 {
+		citation = append(citation[:119], '…')
+	}
+	_, err := notify.Remind(ctx, tx, notify.Reminder{
+		Kind:        notify.KindBadge,
+		RecipientID: a.AgentID,
+		ActorID:     a.AwardedBy,
+		Source:      fmt.Sprintf("award:%d", a.ID),
+		Link:        fmt.Sprintf("/recognition#award-%d", a.ID),
+		Note:        fmt.Sprintf("You earned the %s badge: %s", a.ValueName, string(citation)),
+	})
+	return err
 }
 
 const awardColumns = `a.id, a.value_id, a.value_name, a.value_code, a.value_colour, a.ticket_id, a.agent_id,

@@ -1,12 +1,14 @@
 package recognition_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 )
@@ -40,6 +42,16 @@ func TestAwardRequiresACitation(t *testing.T) {
 		}
 		if last := evs[len(evs)-1]; last.Type != recognition.EventBadgeAwarded || last.Data["award_id"] != float64(a.ID) {
 			t.Fatalf("last event %+v", last)
+		}
+
+		// The agent hears of it in her notifications.
+		ns, err := notify.NewService(d).List(e.ctx(e.ann), e.ann.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].Kind != notify.KindBadge || !strings.Contains(ns[0].Text(), "Empathetic") ||
+			ns[0].Href() != fmt.Sprintf("/recognition#award-%d", a.ID) {
+			t.Fatalf("the agent's notifications: %+v", ns)
 		}
 
 		_, err = e.rec.CreateAward(e.ctx(e.lead), e.lead, in)

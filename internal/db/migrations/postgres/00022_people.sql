@@ -61,7 +61,7 @@ CREATE INDEX concerns_raised_by ON concerns (raised_by, id);
 -- about so that it is written once per recipient.
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
-    CHECK (kind IN ('assigned', 'mentioned', 'follow_up'));
+    CHECK (kind IN ('assigned', 'mentioned', 'follow_up', 'badge'));
 ALTER TABLE notifications ALTER COLUMN ticket_id DROP NOT NULL;
 ALTER TABLE notifications ALTER COLUMN event_id DROP NOT NULL;
 ALTER TABLE notifications ADD COLUMN link TEXT NOT NULL DEFAULT '';
@@ -70,7 +70,7 @@ ALTER TABLE notifications ADD COLUMN source TEXT; -- e.g. coaching:12:follow_up
 ALTER TABLE notifications ADD CONSTRAINT notifications_source_recipient UNIQUE (source, recipient_id);
 
 -- +goose Down
-DELETE FROM notifications WHERE kind = 'follow_up';
+DELETE FROM notifications WHERE kind IN ('follow_up', 'badge');
 ALTER TABLE notifications DROP CONSTRAINT notifications_source_recipient;
 ALTER TABLE notifications DROP COLUMN source;
 ALTER TABLE notifications DROP COLUMN note;

@@ -63,7 +63,7 @@ CREATE INDEX concerns_raised_by ON concerns (raised_by, id);
 CREATE TABLE notifications_new (
     id           INTEGER PRIMARY KEY,
     recipient_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    kind         TEXT    NOT NULL CHECK (kind IN ('assigned', 'mentioned', 'follow_up')),
+    kind         TEXT    NOT NULL CHECK (kind IN ('assigned', 'mentioned', 'follow_up', 'badge')),
     ticket_id    INTEGER REFERENCES tickets (id) ON DELETE CASCADE,
     actor_id     INTEGER REFERENCES users (id) ON DELETE SET NULL,
     event_id     INTEGER, -- the event that caused it; NULL for reminders
@@ -83,7 +83,7 @@ CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
 CREATE INDEX notifications_unread ON notifications (recipient_id) WHERE read_at IS NULL;
 
 -- +goose Down
-DELETE FROM notifications WHERE kind = 'follow_up';
+DELETE FROM notifications WHERE kind IN ('follow_up', 'badge');
 CREATE TABLE notifications_old (
     id           INTEGER PRIMARY KEY,
     recipient_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
