@@ -65,10 +65,12 @@ func TestValuesReviewAndBadge(t *testing.T) {
 		e.signIn(lead, "lea@example.com")
 		e.definePhilosophy(lead)
 		e.buildScorecardAndDraw(lead, rui.ID)
+		e.checkPhoneWidth(lead, "/philosophy/edit", "/reviews/scorecards", "/reviews/periods", "/leaderboard/settings", "/coaching/new")
 
 		reviewer := e.tab()
 		e.signIn(reviewer, "rui@example.com")
 		e.reviewAndAward(reviewer, tk)
+		e.checkPhoneWidth(reviewer, fmt.Sprintf("/tickets/%d", tk.ID), fmt.Sprintf("/recognition/nominate?ticket=%d", tk.ID))
 
 		e.run(reviewer, "see the award in the feed",
 			chromedp.Navigate(e.url+"/recognition"),
@@ -94,6 +96,7 @@ func TestValuesReviewAndBadge(t *testing.T) {
 				document.querySelector("table.badge-months").textContent.includes("Empathetic")`),
 		)
 		e.shot(agentTab, "agent-page")
+		e.checkPhoneWidth(agentTab, "/me", "/recognition", "/philosophy", "/reviews", "/leaderboard", "/notifications")
 		e.run(agentTab, "hear of the badge in her notifications",
 			chromedp.Navigate(e.url+"/notifications"),
 			waitFor(`document.querySelector("main") && document.querySelector("main").textContent.includes("You earned the Empathetic badge")`),
@@ -206,4 +209,27 @@ func (e *env) reviewAndAward(reviewer context.Context, tk *ticket.Ticket) {
 			document.querySelector("#review-badges").textContent.includes("heard that the guests mattered")`),
 	)
 	e.shot(reviewer, "review-with-badge")
+}
+
+// checkPhoneWidth loads each page on a 375 px wide screen and fails for any
+// that scrolls sideways, naming what is too wide.
+func (e *env) checkPhoneWidth(tab context.Context, paths ...string) {
+	e.t.Helper()
+	e.run(tab, "phone viewport", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))
+	for _, path := range paths {
+		var wide string
+		e.run(tab, "measure "+path,
+			chromedp.Navigate(e.url+path),
+			chromedp.WaitReady(`main`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.documentElement.scrollWidth <= window.innerWidth + 1 ? "" :
+				Array.from(document.querySelectorAll("main *")).
+				filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && el.getClientRects().length > 0).
+				slice(0, 6).map(el => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).replace(/ /g, ".") : "")).join(", ") || "?"`, &wide),
+		)
+		if wide != "" {
+			e.shot(tab, "phone-overflow-"+path)
+			e.t.Errorf("%s scrolls sideways on a 375 px screen; too wide: %s", path, wide)
+		}
+	}
+	e.run(tab, "desktop viewport", chromedp.EmulateViewport(1280, 900))
 }
