@@ -19,6 +19,7 @@ func (a *API) registerRecognition(mux *http.ServeMux, once func(httpx.HandlerFun
 	a.handle(mux, "DELETE /api/v1/awards/{id}/reactions/{reaction}", anyUser, a.setReaction(false))
 	a.handle(mux, "GET /api/v1/awards/{id}/comments", anyUser, a.listAwardComments)
 	a.handle(mux, "POST /api/v1/awards/{id}/comments", anyUser, once(a.addAwardComment))
+	a.handle(mux, "POST /api/v1/awards/{id}/withdraw", anyUser, a.withdrawAward)
 	a.handle(mux, "GET /api/v1/badge-proposals", anyUser, a.listProposals)
 	a.handle(mux, "POST /api/v1/badge-proposals/{id}/confirm", anyUser, once(a.confirmProposal))
 	a.handle(mux, "POST /api/v1/badge-proposals/{id}/dismiss", anyUser, a.dismissProposal)
@@ -52,6 +53,8 @@ var recognitionDocs = map[string]op{
 	"GET /api/v1/awards/{id}/comments":                {Summary: "An award's comments, oldest first", Out: list[recognition.Comment]{}},
 	"POST /api/v1/awards/{id}/comments": {Summary: "Comment on an award", In: commentInput{},
 		Out: recognition.Comment{}, Status: 201},
+	"POST /api/v1/awards/{id}/withdraw": {Summary: "Take back an award given by mistake, saying why (leads); " +
+		"the ticket's history and the audit log keep it", In: withdrawInput{}},
 	"GET /api/v1/badge-proposals": {Summary: "Badges your reviews proposed by rating a value at the top of its " +
 		"range (every one for leads)", Query: []string{"review_id: of this review",
 		"status: open (the default), confirmed, dismissed or all"}, Out: list[recognition.Proposal]{}},
@@ -76,6 +79,10 @@ var recognitionDocs = map[string]op{
 
 type commentInput struct {
 	Body string `json:"body"`
+}
+
+type withdrawInput struct {
+	Reason string `json:"reason"`
 }
 
 type citationInput struct {
@@ -221,6 +228,22 @@ func (a *API) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusCreated, aw)
+	return nil
+}
+
+func (a *API) withdrawAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in withdrawInput
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.Recognition.WithdrawAward(r.Context(), me(r), id, in.Reason); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

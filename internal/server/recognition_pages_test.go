@@ -284,3 +284,42 @@ func TestAwardIsAnnouncedLive(t *testing.T) {
 		}
 	})
 }
+
+// A lead withdraws an award from the feed, saying why; agents are offered
+// no such form and are refused.
+func TestLeadWithdrawsAnAwardFromTheFeed(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		h := newRecognitionDesk(t, newHarness(t, d))
+		lead, bob := h.browser(), h.browser()
+		h.signIn(lead, "lead@example.com")
+		h.signIn(bob, "bob@example.com")
+		if resp := h.postForm(lead, "/recognition/awards", h.badgeForm("award", 0, "Stayed until it was fixed.")); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("award: %d", resp.StatusCode)
+		}
+		var id int64
+		if err := d.Read().QueryRow(`SELECT id FROM badge_awards`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		withdraw := "/recognition/awards/" + itoa(id) + "/withdraw"
+		if page := body(t, h.get(bob, "/recognition")); strings.Contains(page, withdraw) {
+			t.Error("an agent is offered the withdraw form")
+		}
+		if resp := h.postForm(bob, withdraw, url.Values{"reason": {"Mine now."}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent withdrawing: %d, want 403", resp.StatusCode)
+		}
+		page := body(t, h.get(lead, "/recognition"))
+		if !strings.Contains(page, withdraw) {
+			t.Fatal("the lead is not offered the withdraw form")
+		}
+		everyControlLabelled(t, page)
+		if resp := h.postForm(lead, withdraw, url.Values{"reason": {"The wrong agent."}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", resp.StatusCode)
+		}
+		if n := count(t, d, "badge_awards"); n != 0 {
+			t.Fatalf("%d awards after the withdrawal", n)
+		}
+		if page := body(t, h.get(lead, "/recognition")); strings.Contains(page, "Stayed until it was fixed.") {
+			t.Error("the feed still shows the withdrawn award")
+		}
+	})
+}

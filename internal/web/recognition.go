@@ -24,6 +24,7 @@ func (wb *Web) registerRecognition(mux *http.ServeMux) {
 	mux.Handle("POST /recognition/awards", in(wb.awardOrNominate))
 	mux.Handle("POST /recognition/awards/{id}/reactions", in(wb.reactToAward))
 	mux.Handle("POST /recognition/awards/{id}/comments", in(wb.commentOnAward))
+	mux.Handle("POST /recognition/awards/{id}/withdraw", in(wb.withdrawAward))
 	mux.Handle("GET /recognition/nominate", in(wb.nominateForm))
 	mux.Handle("GET /recognition/nominations", in(wb.nominationsPage))
 	mux.Handle("POST /recognition/nominations/{id}/approve", in(wb.approveNomination))
@@ -37,7 +38,7 @@ func (wb *Web) registerRecognition(mux *http.ServeMux) {
 // feedPage is GET /recognition.
 type feedPage struct {
 	Page
-	Awards    []*recognition.Award
+	Awards    []feedItem
 	Older     string // the link to the next page, "" on the last
 	Lead      bool
 	OpenNoms  int // nominations waiting for a lead
@@ -56,7 +57,10 @@ func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &feedPage{Page: wb.basePage(r, "Recognition"), Awards: awards, Lead: quality.IsLead(u)}
+	p := &feedPage{Page: wb.basePage(r, "Recognition"), Lead: quality.IsLead(u)}
+	for _, a := range awards {
+		p.Awards = append(p.Awards, feedItem{Award: a, CanWithdraw: p.Lead})
+	}
 	if n := len(awards); n == recognition.DefaultFeedLimit {
 		q := r.URL.Query()
 		q.Set("before", strconv.FormatInt(awards[n-1].ID, 10))
@@ -107,6 +111,28 @@ func (wb *Web) reactToAward(w http.ResponseWriter, r *http.Request) error {
 	on := r.PostFormValue("on") == "1"
 	_, err = wb.Recognition.SetReaction(r.Context(), user.FromContext(r.Context()), id, r.PostFormValue("reaction"), on)
 	return wb.backToAward(w, r, id, err)
+}
+
+// feedItem is an award as the feed shows it to the person asking.
+type feedItem struct {
+	*recognition.Award
+	CanWithdraw bool // a lead may take it back
+}
+
+// withdrawAward is POST /recognition/awards/{id}/withdraw, a lead taking
+// back an award given by mistake.
+func (wb *Web) withdrawAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	err = wb.Recognition.WithdrawAward(r.Context(), user.FromContext(r.Context()), id, r.PostFormValue("reason"))
+	if err != nil {
+		return wb.backToAward(w, r, id, err)
+	}
+	wb.flash(r, "The award is withdrawn.")
+	http.Redirect(w, r, "/recognition", http.StatusSeeOther)
+	return nil
 }
 
 func (wb *Web) commentOnAward(w http.ResponseWriter, r *http.Request) error {

@@ -59,6 +59,10 @@ func describeEvent(e events.Event, ppl *people) string {
 			}
 		}
 		return what
+	case "badge.awarded":
+		return fmt.Sprintf("Awarded the %v badge", e.Data["value"])
+	case "badge.withdrawn":
+		return fmt.Sprintf("Withdrew the %v badge: %v", e.Data["value"], e.Data["reason"])
 	}
 	if field, ok := e.Data["field"].(string); ok {
 		return fmt.Sprintf("Changed %s from %s to %s", fieldLabel(field),
