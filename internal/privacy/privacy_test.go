@@ -257,6 +257,10 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := db.Time(db.Now())
+		mustExec(t, d, `INSERT INTO custom_fields (key, label, type, created_at, updated_at)
+			VALUES ('callback', 'Callback', 'text', $1, $1)`, now)
+		mustExec(t, d, `INSERT INTO ticket_field_values (ticket_id, field_id, value_text)
+			SELECT $1, id, 'Ada Lovelace on +44 20 7946 0958 after five' FROM custom_fields WHERE key = 'callback'`, t1.ID)
 		mustExec(t, d, `INSERT INTO email_messages (message_id, direction, rfc_message_id, subject, from_addr,
 			to_addrs, delivery_state, created_at, updated_at)
 			VALUES ($1, 'in', 'x1@example.com', 'Zephyrine refund', 'ada@example.com', 'help@desk.example', 'received', $2, $2)`, m1.ID, now)
@@ -295,6 +299,7 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 				`SELECT COUNT(*) FROM email_messages WHERE LOWER(subject) LIKE $1 OR from_addr LIKE $1 OR to_addrs LIKE $1 OR cc_addrs LIKE $1`,
 				`SELECT COUNT(*) FROM audit_log WHERE LOWER(details) LIKE $1`,
 				`SELECT COUNT(*) FROM jobs WHERE LOWER(payload) LIKE $1`,
+				`SELECT COUNT(*) FROM ticket_field_values WHERE LOWER(COALESCE(value_text, '')) LIKE $1`,
 			} {
 				if n := e.count(q, like); n != 0 {
 					t.Errorf("%q is still in %d rows of: %s", secret, n, q)

@@ -163,6 +163,9 @@ func ScrubCustomer(ctx context.Context, tx *sql.Tx, customer int64, secrets []st
 	if err := scrubOtherMessages(ctx, tx, touched, customer, re); err != nil {
 		return nil, err
 	}
+	if err := scrubFieldValues(ctx, tx, touched, re); err != nil {
+		return nil, err
+	}
 	if sc.Events, err = scrubEvents(ctx, tx, touched, requested, re); err != nil {
 		return nil, err
 	}
@@ -190,9 +193,31 @@ func secretPattern(secrets []string) *regexp.Regexp {
 	// Longest first, so that an address wins over a name inside it.
 	slices.SortFunc(alts, func(a, b string) int { return len(b) - len(a) })
 	for i, s := range alts {
-		alts[i] = regexp.QuoteMeta(s)
+		if phone.MatchString(s) {
+			alts[i] = phonePattern(s)
+		} else {
+			alts[i] = regexp.QuoteMeta(s)
+		}
 	}
 	return regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
+}
+
+// phone is a number as customer identities store it (E.164).
+var phone = regexp.MustCompile(`^\+[0-9]{6,}$`)
+
+// phonePattern matches an E.164 number however people write it: with + or
+// 00 before the country code, and spaces, dashes, dots or brackets between
+// the digits ("+44 (20) 7946-0958").
+func phonePattern(e164 string) string {
+	var b strings.Builder
+	b.WriteString(`(?:\+|00)`)
+	for i, d := range e164[1:] {
+		if i > 0 {
+			b.WriteString(`[\s().-]{0,3}`)
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
 }
 
 // scrub replaces re's matches in s that stand as whole words: a match
@@ -222,6 +247,51 @@ func scrub(re *regexp.Regexp, s string) string {
 }
 
 func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// scrubFieldValues cuts the secrets out of the text custom fields of the
+// tickets (a "callback number" field, say). Dropdowns hold one of the
+// admin's choices, not what a customer wrote, and are left alone.
+func scrubFieldValues(ctx context.Context, tx *sql.Tx, tickets []int64, re *regexp.Regexp) error {
+	if re == nil {
+		return nil
+	}
+	type value struct {
+		ticket, field int64
+		text          string
+	}
+	var changed []value
+	for part := range slices.Chunk(tickets, 500) {
+		marks, args := db.InList(1, part)
+		rows, err := tx.QueryContext(ctx, `SELECT v.ticket_id, v.field_id, v.value_text
+			FROM ticket_field_values v JOIN custom_fields f ON f.id = v.field_id
+			WHERE f.type = 'text' AND v.value_text IS NOT NULL AND v.ticket_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("ticket: read field values to scrub: %w", err)
+		}
+		for rows.Next() {
+			var v value
+			if err := rows.Scan(&v.ticket, &v.field, &v.text); err != nil {
+				rows.Close()
+				return fmt.Errorf("ticket: scan field value to scrub: %w", err)
+			}
+			if text := scrub(re, v.text); text != v.text {
+				v.text = text
+				changed = append(changed, v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("ticket: read field values to scrub: %w", err)
+		}
+	}
+	for _, v := range changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE ticket_field_values SET value_text = $1
+			WHERE ticket_id = $2 AND field_id = $3`, v.text, v.ticket, v.field); err != nil {
+			return fmt.Errorf("ticket: scrub field value: %w", err)
+		}
+	}
+	return nil
+}
 
 // scrubOtherMessages cuts the secrets out of the messages others wrote on
 // tickets (an agent's "Hi Ada", a quoted address).

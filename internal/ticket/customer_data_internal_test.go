@@ -22,3 +22,15 @@ func TestScrubCutsSecretsAsWholeWords(t *testing.T) {
 		t.Error("no secret worth matching still made a pattern")
 	}
 }
+
+func TestScrubFindsPhoneNumbersHoweverWritten(t *testing.T) {
+	re := secretPattern([]string{"+442079460958"})
+	for _, written := range []string{"+44 20 7946 0958", "0044 (20) 7946-0958", "+442079460958", "+44.20.7946.0958"} {
+		if got := scrub(re, "call "+written+" today"); got != "call "+erasedText+" today" {
+			t.Errorf("scrub(%q) = %q", written, got)
+		}
+	}
+	if got := scrub(re, "order 442079460958"); got != "order 442079460958" {
+		t.Errorf("digits without + or 00 were cut: %q", got)
+	}
+}
