@@ -115,3 +115,17 @@ func CheckText(field, s string, max int, required bool) (string, error) {
 	}
 	return s, nil
 }
+
+// CheckBody checks a required body of text: not blank, at most max bytes,
+// valid UTF-8; an Invalid error naming field if not.
+func CheckBody(field, s string, max int) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return Invalid(field, "is required")
+	case len(s) > max:
+		return Invalid(field, "is larger than %d bytes", max)
+	case !utf8.ValidString(s):
+		return Invalid(field, "is not valid UTF-8")
+	}
+	return nil
+}

@@ -80,25 +80,11 @@ const (
 	MaxBody = 1 << 16 // bytes
 )
 
-func checkName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", apperr.Invalid("name", "is required")
-	case utf8.RuneCountInString(s) > MaxName:
-		return "", apperr.Invalid("name", "is longer than %d characters", MaxName)
-	}
-	return s, nil
-}
+func checkName(s string) (string, error) { return apperr.CheckText("name", s, MaxName, true) }
 
 func checkBody(s string) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return apperr.Invalid("body", "is required")
-	case len(s) > MaxBody:
-		return apperr.Invalid("body", "is larger than %d bytes", MaxBody)
-	case !utf8.ValidString(s):
-		return apperr.Invalid("body", "is not valid UTF-8")
+	if err := apperr.CheckBody("body", s, MaxBody); err != nil {
+		return err
 	}
 	for _, name := range placeholdersIn(s) {
 		if !slices.Contains(Placeholders, name) {

@@ -96,17 +96,7 @@ func checkSubject(s string) (string, error) {
 	return s, nil
 }
 
-func checkBody(s string) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return apperr.Invalid("body", "is required")
-	case len(s) > MaxBody:
-		return apperr.Invalid("body", "is larger than %d bytes", MaxBody)
-	case !utf8.ValidString(s):
-		return apperr.Invalid("body", "is not valid UTF-8")
-	}
-	return nil
-}
+func checkBody(s string) error { return apperr.CheckBody("body", s, MaxBody) }
 
 // normalizeTags lower-cases, trims, de-duplicates and sorts tags, so that
 // "Billing" and "billing " are one tag and a set compares equal to itself.
