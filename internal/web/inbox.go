@@ -59,6 +59,7 @@ func (wb *Web) homeRedirect(w http.ResponseWriter, r *http.Request) error {
 type inboxRow struct {
 	*ticket.Ticket
 	Requester, Assignee, Team string
+	Cells                     []inboxCell // the columns' cells, in order (see fillCells)
 }
 
 // inboxTable is the table of a view's tickets: the part /inbox/rows
@@ -122,7 +123,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := wb.nameRows(ctx, table.Rows, agents, teams); err != nil {
+	if err := wb.fillRows(ctx, table, agents, teams); err != nil {
 		return err
 	}
 	p := &inboxPage{
@@ -171,9 +172,11 @@ func tableColumns(v *view.View) []string {
 	return cols
 }
 
-// nameRows fills in the requester, assignee and team names of rows: one
-// query for the requesters, the agents and teams already loaded.
-func (wb *Web) nameRows(ctx context.Context, rows []inboxRow, agents []*user.User, teams []*team.Team) error {
+// fillRows fills in the requester, assignee and team names of the table's
+// rows (one query for the requesters; the agents and teams are already
+// loaded), then their cells.
+func (wb *Web) fillRows(ctx context.Context, t *inboxTable, agents []*user.User, teams []*team.Team) error {
+	rows := t.Rows
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
 		if !slices.Contains(ids, r.RequesterID) {
@@ -201,6 +204,7 @@ func (wb *Web) nameRows(ctx context.Context, rows []inboxRow, agents []*user.Use
 		if r.TeamID != nil {
 			r.Team = teamNames[*r.TeamID]
 		}
+		r.fillCells(t.Columns)
 	}
 	return nil
 }
@@ -225,7 +229,7 @@ func (wb *Web) inboxRowsFragment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := wb.nameRows(ctx, table.Rows, agents, teams); err != nil {
+	if err := wb.fillRows(ctx, table, agents, teams); err != nil {
 		return err
 	}
 	wb.renderFragment(w, http.StatusOK, "inbox", "inbox-rows", table)

@@ -19,18 +19,7 @@ type views struct{ pages map[string]*template.Template }
 func parseViews(st *staticFiles) (*views, error) {
 	funcs := template.FuncMap{
 		"static": st.URL,
-		"when": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				return v.UTC().Format("2006-01-02 15:04 UTC")
-			case *time.Time:
-				if v == nil {
-					return "never"
-				}
-				return v.UTC().Format("2006-01-02 15:04 UTC")
-			}
-			return fmt.Sprint(t)
-		},
+		"when":   when,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -86,6 +75,20 @@ func (wb *Web) basePage(r *http.Request, title string) Page {
 		Path:   r.URL.Path,
 		Unread: wb.unreadNotifications(r),
 	}
+}
+
+// when is a time as pages show it; a nil *time.Time is "never".
+func when(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	case *time.Time:
+		if v == nil {
+			return "never"
+		}
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return fmt.Sprint(t)
 }
 
 // render executes a page within the agents' layout.
