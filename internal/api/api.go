@@ -21,6 +21,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/standing"
@@ -46,6 +47,7 @@ type Deps struct {
 	Search      *search.Service
 	Mailboxes   *mailbox.Service
 	Macros      *macro.Service
+	Replies     *reply.Service // agents' messages with their macro and status
 	Privacy     *privacy.Service
 	Views       *view.Service
 	Quality     *quality.Service

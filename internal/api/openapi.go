@@ -18,6 +18,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
@@ -75,8 +76,12 @@ var docs = map[string]op{
 	"GET /api/v1/tickets/{id}":          {Summary: "Get a ticket", Out: ticket.Ticket{}},
 	"PATCH /api/v1/tickets/{id}":        {Summary: "Change a ticket; every change is recorded as an event", In: ticket.Patch{}, Out: ticket.Ticket{}},
 	"GET /api/v1/tickets/{id}/messages": {Summary: "A ticket's messages, oldest first", Out: list[ticket.Message]{}},
-	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note: body, body_html (sanitised) or both, and uploads to attach",
-		In: ticket.NewMessage{}, Out: ticket.Message{}, Status: 201},
+	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note: body, body_html (sanitised) or both, and uploads to attach; " +
+		"with macro_id the macro's actions apply too (unless skip_macro_actions), and then_status (pending, on_hold, solved) sets the status, all in one transaction",
+		In: reply.Draft{}, Out: ticket.Message{}, Status: 201},
+	"POST /api/v1/tickets/bulk": {Summary: "Change up to 500 tickets at once: {\"ids\", \"patch\"} applies the patch to each, {\"ids\", \"merge_into\"} merges each into that ticket; " +
+		"one result per ticket: changed, unchanged, or refused with the reason",
+		In: ticket.Bulk{}, Out: list[ticket.BulkResult]{}},
 	"GET /api/v1/tickets/{id}/events": {Summary: "A ticket's history, oldest first", Out: list[events.Event]{}},
 	"POST /api/v1/tickets/{id}/merge": {Summary: "Merge the ticket into another: its messages move, it closes", In: struct {
 		Into int64 `json:"into"`

@@ -31,6 +31,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/tickets/export", anyUser, a.exportTickets)
 	a.handle(mux, "GET /api/v1/search", anyUser, a.searchTickets)
 	a.handle(mux, "POST /api/v1/tickets", anyUser, once(a.createTicket))
+	a.handle(mux, "POST /api/v1/tickets/bulk", anyUser, once(a.bulkTickets))
 	a.handle(mux, "GET /api/v1/tickets/{id}", anyUser, a.getTicket)
 	a.handle(mux, "PATCH /api/v1/tickets/{id}", anyUser, a.updateTicket)
 	a.handle(mux, "GET /api/v1/tickets/{id}/messages", anyUser, a.listMessages)

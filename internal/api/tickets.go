@@ -9,6 +9,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
@@ -148,18 +149,32 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in ticket.NewMessage
+	var in reply.Draft
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.Kind == "" {
 		in.Kind = ticket.KindReply
 	}
-	m, err := a.Tickets.PostMessage(r.Context(), id, in)
+	m, err := a.Replies.Send(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+// bulkTickets answers POST /api/v1/tickets/bulk: one result per ticket.
+func (a *API) bulkTickets(w http.ResponseWriter, r *http.Request) error {
+	var in ticket.Bulk
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	results, err := a.Tickets.ApplyBulk(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, listOf(results))
 	return nil
 }
 

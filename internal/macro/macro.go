@@ -119,9 +119,10 @@ func normalizeTags(in []string) ([]string, error) {
 	return out, nil
 }
 
-// Patch returns the ticket change the actions make on t when sent by the
-// agent senderID. Tags are added to the ticket's own.
-func (a Actions) Patch(t *ticket.Ticket, senderID int64) ticket.Patch {
+// Patch returns the ticket change the actions make when sent by the agent
+// senderID. Tags are added to whatever tags the ticket has when the change
+// is applied, so a colleague's tag added meanwhile is kept.
+func (a Actions) Patch(senderID int64) ticket.Patch {
 	var p ticket.Patch
 	if a.Status != "" {
 		p.Status = &a.Status
@@ -129,10 +130,7 @@ func (a Actions) Patch(t *ticket.Ticket, senderID int64) ticket.Patch {
 	if a.Priority != "" {
 		p.Priority = &a.Priority
 	}
-	if len(a.AddTags) > 0 {
-		tags := slices.Concat(t.Tags, a.AddTags)
-		p.Tags = &tags
-	}
+	p.AddTags = slices.Clone(a.AddTags)
 	switch {
 	case a.AssignToMe:
 		p.AssigneeID = ticket.SetID(&senderID)

@@ -86,9 +86,9 @@ func TestMacrosAccessAndPreview(t *testing.T) {
 		if p.Body != want {
 			t.Fatalf("preview %q, want %q", p.Body, want)
 		}
-		patch := p.Actions.Patch(tk, otherID)
+		patch := p.Actions.Patch(otherID)
 		if patch.Status == nil || *patch.Status != "solved" || *patch.Priority != "high" ||
-			!patch.AssigneeID.Set || *patch.AssigneeID.ID != otherID || !slices.Contains(*patch.Tags, "refund") {
+			!patch.AssigneeID.Set || *patch.AssigneeID.ID != otherID || !slices.Contains(patch.AddTags, "refund") {
 			t.Fatalf("patch %+v", patch)
 		}
 		if err := svc.Delete(ctx, agent, mine.ID); err != nil {

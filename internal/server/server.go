@@ -37,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
@@ -109,6 +110,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	fields := field.NewService(d)
 	searcher := search.NewService(d)
 	macros := macro.NewService(d, tickets, customers)
+	replies := reply.New(d, tickets, macros)
 	views := view.NewService(d, tickets)
 	qualitySvc := quality.NewService(d)
 	mailboxes := mailbox.NewService(d, box)
@@ -134,7 +136,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
-		Macros: macros, Live: liveHub, Presence: present, Notify: notes,
+		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc})
 	if err != nil {
@@ -152,7 +154,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Search: searcher, Mailboxes: mailboxes,
 		Privacy: privacy.NewService(d, attachments, log),
 		Quality: qualitySvc,
-		Macros:  macros, Views: views, Recognition: recognitionSvc,
+		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc}).Register(mux)
 	pages.Register(mux)
 

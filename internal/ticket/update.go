@@ -62,8 +62,13 @@ type change struct {
 // Update applies p in one transaction with one event per changed field,
 // each carrying the value before and after.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Ticket, error) {
-	var out *Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	t, _, err := s.update(ctx, id, p)
+	return t, err
+}
+
+// update is Update that also reports whether anything changed.
+func (s *Service) update(ctx context.Context, id int64, p Patch) (out *Ticket, changed bool, err error) {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}
@@ -82,10 +87,10 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Ticket, error
 		if err := s.save(ctx, tx, t, changes); err != nil {
 			return err
 		}
-		out = t
+		out, changed = t, true
 		return nil
 	})
-	return out, err
+	return out, changed, err
 }
 
 // save writes a changed ticket and its events.

@@ -15,9 +15,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
-// maxBulk bounds one bulk action; the inbox shows at most a page anyway.
-const maxBulk = 200
-
 // inboxBulk applies one change to every selected ticket, each through the
 // ticket service in its own transaction (so each appends its events), and
 // reports in a flash what changed and what could not.
@@ -51,8 +48,8 @@ func selectedTickets(r *http.Request) ([]int64, error) {
 		return nil, apperr.Invalid("ticket", "cannot read the form")
 	}
 	values := r.PostForm["ticket"]
-	if len(values) > maxBulk {
-		return nil, apperr.Invalid("ticket", "select at most %d tickets at once", maxBulk)
+	if len(values) > ticket.MaxBulk {
+		return nil, apperr.Invalid("ticket", "select at most %d tickets at once", ticket.MaxBulk)
 	}
 	var ids []int64
 	for _, v := range values {
@@ -76,19 +73,30 @@ func (wb *Web) bulkPatch(r *http.Request, ids []int64) (string, error) {
 	if p == nil {
 		return "Choose a change to apply to the selected tickets.", nil
 	}
-	var failed []string
-	changed := 0
-	for _, id := range ids {
-		if _, err := wb.Tickets.Update(r.Context(), id, *p); err != nil {
-			if msg, ok := userProblem(r.Context(), err); ok {
-				failed = append(failed, fmt.Sprintf("ticket %d: %s", id, msg))
-				continue
-			}
-			return "", err
-		}
-		changed++
+	results, err := wb.Tickets.ApplyBulk(r.Context(), ticket.Bulk{IDs: ids, Patch: p})
+	if err != nil {
+		return "", err
 	}
+	changed, failed := bulkOutcome(results, func(id int64) string { return fmt.Sprintf("ticket %d", id) })
 	return summary(fmt.Sprintf("Updated %d of %d tickets.", changed, len(ids)), failed), nil
+}
+
+// bulkOutcome counts the tickets a bulk change changed (or found as asked)
+// and lists the refused ones, each named by name.
+func bulkOutcome(results []ticket.BulkResult, name func(id int64) string) (int, []string) {
+	done := 0
+	var failed []string
+	for _, r := range results {
+		switch {
+		case r.Result != ticket.BulkRefused:
+			done++
+		case r.Field != "":
+			failed = append(failed, fmt.Sprintf("%s: %s: %s", name(r.ID), r.Field, r.Reason))
+		default:
+			failed = append(failed, fmt.Sprintf("%s: %s", name(r.ID), r.Reason))
+		}
+	}
+	return done, failed
 }
 
 // bulkPatchOf reads the form's changes; nil when it asks for none.
@@ -152,22 +160,16 @@ func (wb *Web) bulkMerge(ctx context.Context, ids []int64, into string) (string,
 		}
 		target = tickets[i]
 	}
-	var failed []string
-	merged := 0
-	for _, t := range tickets {
-		if t.ID == target.ID {
-			continue
-		}
-		if _, err := wb.Tickets.Merge(ctx, t.ID, target.ID); err != nil {
-			if msg, ok := userProblem(ctx, err); ok {
-				failed = append(failed, fmt.Sprintf("#%d: %s", t.Number, msg))
-				continue
-			}
-			return "", err
-		}
-		merged++
+	results, err := wb.Tickets.ApplyBulk(ctx, ticket.Bulk{IDs: ids, MergeInto: target.ID})
+	if err != nil {
+		return "", err
 	}
-	return summary(fmt.Sprintf("Merged %d tickets into #%d.", merged, target.Number), failed), nil
+	numbers := map[int64]int64{}
+	for _, t := range tickets {
+		numbers[t.ID] = t.Number
+	}
+	done, failed := bulkOutcome(results, func(id int64) string { return fmt.Sprintf("#%d", numbers[id]) })
+	return summary(fmt.Sprintf("Merged %d tickets into #%d.", done-1, target.Number), failed), nil
 }
 
 // userProblem reports whether err is the person's to fix (bad input, a

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"mime"
@@ -20,6 +19,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/macro"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -34,9 +34,6 @@ import (
 // tags, assignee, priority) are applied when the message is sent, in the
 // same transaction, never at the moment it is chosen, so an agent who
 // changes their mind loses nothing by discarding the draft.
-
-// thenStatuses are the statuses "Send and set status" offers.
-var thenStatuses = []string{"pending", "on_hold", "solved"}
 
 type composerView struct {
 	TicketID     int64
@@ -100,7 +97,7 @@ func (wb *Web) fillComposer(ctx context.Context, t *ticket.Ticket, c *composerVi
 		c.MacroActions = describeActions(c.Macro.Actions)
 	}
 	c.ThenStatuses = nil
-	for _, s := range thenStatuses {
+	for _, s := range reply.ThenStatuses {
 		c.ThenStatuses = append(c.ThenStatuses, selectChoice{s, strings.ReplaceAll(s, "_", " "), false})
 	}
 	return nil
@@ -173,55 +170,27 @@ func (wb *Web) postMessage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// sendMessage posts the message and, in the same transaction, applies the
-// macro's actions and the status chosen with "Send and set status": all of
-// it commits, or none (and no email is queued).
+// sendMessage posts the message with its macro's actions and the status
+// chosen with "Send and set status", through the one reply operation the
+// API uses too: all of it commits, or none (and no email is queued).
 func (wb *Web) sendMessage(ctx context.Context, t *ticket.Ticket, form url.Values, uploaded []int64, draft *composerView) (*ticket.Message, error) {
-	u := user.FromContext(ctx)
-	patch := ticket.Patch{}
+	d := reply.Draft{ThenStatus: form.Get("then_status"), SkipMacroActions: !draft.ApplyActions}
 	if id := form.Get("macro_id"); id != "" {
 		macroID, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
+		if err != nil || macroID <= 0 {
 			return nil, apperr.Invalid("macro_id", "%q is not a macro id", id)
 		}
-		mc, err := wb.Macros.Get(ctx, macro.ViewerOf(u), macroID)
-		if err != nil {
+		if draft.Macro, err = wb.Macros.Get(ctx, macro.ViewerOf(user.FromContext(ctx)), macroID); err != nil {
 			return nil, err
 		}
-		draft.Macro = mc
-		if draft.ApplyActions {
-			patch = mc.Actions.Patch(t, u.ID)
-		}
-	}
-	if s := form.Get("then_status"); s != "" {
-		if !slices.Contains(thenStatuses, s) {
-			return nil, apperr.Invalid("then_status", "must be one of %s, not %q", strings.Join(thenStatuses, ", "), s)
-		}
-		patch.Status = &s
+		d.MacroID = macroID
 	}
 	html, err := markdownHTML(draft.Body)
 	if err != nil {
 		return nil, err
 	}
-	in := ticket.NewMessage{Body: draft.Body, BodyHTML: html, Kind: draft.Kind, Attachments: uploaded}
-	var m *ticket.Message
-	err = wb.DB.InTx(ctx, func(ctx context.Context, _ *sql.Tx) error {
-		var err error
-		if m, err = wb.Tickets.PostMessage(ctx, t.ID, in); err != nil {
-			return err
-		}
-		if patchEmpty(patch) {
-			return nil
-		}
-		_, err = wb.Tickets.Update(ctx, t.ID, patch)
-		return err
-	})
-	return m, err
-}
-
-func patchEmpty(p ticket.Patch) bool {
-	return p.Status == nil && p.Priority == nil && p.Tags == nil && !p.AssigneeID.Set && !p.TeamID.Set &&
-		p.Subject == nil && len(p.CustomFields) == 0
+	d.NewMessage = ticket.NewMessage{Body: draft.Body, BodyHTML: html, Kind: draft.Kind, Attachments: uploaded}
+	return wb.Replies.Send(ctx, t.ID, d)
 }
 
 // markdown renders Markdown-light; raw HTML in the source is dropped (the

@@ -26,6 +26,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
+	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/standing"
@@ -51,6 +52,7 @@ type Deps struct {
 	Search      *search.Service
 	Mailboxes   *mailbox.Service
 	Macros      *macro.Service
+	Replies     *reply.Service   // agents' messages with their macro and status
 	Bus         *events.Bus      // live updates for pages
 	Jobs        *jobs.Queue      // durable work such as sign-in link emails
 	TokenKey    []byte           // the instance's signing key
