@@ -16,7 +16,11 @@ import (
 // customers instead). A new email address at an organization's domain
 // brings a customer without an organization into it.
 func (s *Service) AddIdentity(ctx context.Context, id int64, n NewIdentity) (*Customer, error) {
-	n, err := n.normalize("kind", "value")
+	region, err := s.phoneRegion(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	n, err = n.normalize("kind", "value", region)
 	if err != nil {
 		return nil, err
 	}

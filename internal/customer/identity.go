@@ -1,11 +1,15 @@
 package customer
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 )
@@ -34,15 +38,16 @@ type NewIdentity struct {
 	Value string `json:"value"` // for external: "system:id"
 }
 
-// normalize checks n and returns the value as identities store it; errors
-// name field (such as "value" or "identities[1].value").
-func (n NewIdentity) normalize(kindField, field string) (NewIdentity, error) {
+// normalize checks n and returns the value as identities store it, reading
+// a phone number without country code as one of phoneRegion; errors name
+// field (such as "value" or "identities[1].value").
+func (n NewIdentity) normalize(kindField, field, phoneRegion string) (NewIdentity, error) {
 	var err error
 	switch n.Kind {
 	case KindEmail:
 		n.Value, err = NormalizeEmail(field, n.Value)
 	case KindPhone:
-		n.Value, err = NormalizePhone(field, n.Value)
+		n.Value, err = NormalizePhone(field, n.Value, phoneRegion)
 	case KindExternal:
 		n.Value, err = NormalizeExternal(field, n.Value)
 	case "":
@@ -53,41 +58,65 @@ func (n NewIdentity) normalize(kindField, field string) (NewIdentity, error) {
 	return n, err
 }
 
-// NormalizePhone checks a phone number in international form and returns
-// it as + and digits (E.164): "+44 (20) 7946-0958" and "0044 20 7946 0958"
-// are both "+442079460958". A number without its country code cannot be
-// told apart from the same digits elsewhere, so it is refused.
-func NormalizePhone(field, s string) (string, error) {
+// NormalizePhone checks a phone number and returns it in E.164 (+ and
+// digits), as identities store it: "+44 (0)20 7946-0958" and
+// "0044 20 7946 0958" are both "+442079460958". A number without its
+// country code is read as a national number of region (the desk's
+// phone_region setting, such as GB); with no region it cannot be told
+// apart from the same digits elsewhere, so it is refused.
+//
+// The number must be possible (the right length for its country) but need
+// not be in a range the library knows to be assigned: its metadata ages,
+// and refusing a customer's new number would be worse than keeping one
+// that nobody answers.
+func NormalizePhone(field, s, region string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", apperr.Invalid(field, "is required")
 	}
-	rest, plus := strings.CutPrefix(s, "+")
-	if !plus {
-		if rest, plus = strings.CutPrefix(s, "00"); !plus {
-			return "", apperr.Invalid(field, "must be an international number starting with + and the country code, such as +44 20 7946 0958")
+	if i := strings.IndexFunc(s, notPhoneRune); i >= 0 {
+		// Letters are refused too: E.164 has no extensions, and a vanity
+		// number (1-800-FLOWERS) is not how a customer is recognised.
+		return "", apperr.Invalid(field, "may hold only digits, spaces, dashes, dots and brackets after the +, not %q", []rune(s[i:])[0])
+	}
+	if region == "" {
+		if rest, ok := strings.CutPrefix(s, "00"); ok {
+			s = "+" + rest // the international prefix most of the world dials
+		}
+		if !strings.HasPrefix(s, "+") {
+			return "", apperr.Invalid(field, "must be an international number starting with + and the country code, "+
+				"such as +44 20 7946 0958 (or an admin sets the desk's phone region)")
 		}
 	}
-	var b strings.Builder
-	b.WriteByte('+')
-	for _, r := range rest {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
-			// Separators people write; not part of the number.
-		default:
-			return "", apperr.Invalid(field, "may hold only digits, spaces, dashes, dots and brackets after the +, not %q", r)
-		}
+	n, err := phonenumbers.Parse(s, cmp.Or(region, "ZZ"))
+	if err != nil {
+		return "", apperr.Invalid(field, "is not a phone number: %s", phoneProblem(err))
 	}
-	digits := b.Len() - 1
-	if digits < 7 || digits > 15 {
-		return "", apperr.Invalid(field, "must have 7 to 15 digits, not %d", digits)
+	switch phonenumbers.IsPossibleNumberWithReason(n) {
+	case phonenumbers.IS_POSSIBLE:
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return "", apperr.Invalid(field, "has no known country code")
+	default:
+		return "", apperr.Invalid(field, "has the wrong number of digits for +%d", n.GetCountryCode())
 	}
-	if b.String()[1] == '0' {
-		return "", apperr.Invalid(field, "must start with a country code, which never starts with 0")
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+func notPhoneRune(r rune) bool {
+	return !(r >= '0' && r <= '9') && !strings.ContainsRune(" -.()+/", r)
+}
+
+// phoneProblem says in words what the library found wrong.
+func phoneProblem(err error) string {
+	switch {
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
+		return "it has no known country code"
+	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
+		return "it is too short"
+	case errors.Is(err, phonenumbers.ErrNumTooLong):
+		return "it is too long"
 	}
-	return b.String(), nil
+	return "it cannot be read"
 }
 
 var externalSystem = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,39}$`)

@@ -7,25 +7,36 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 )
 
 func TestNormalizePhone(t *testing.T) {
 	t.Parallel()
-	good := map[string]string{
-		"+44 (20) 7946-0958": "+442079460958",
-		"0044 20 7946 0958":  "+442079460958",
-		"+1.415.555.0100":    "+14155550100",
+	good := []struct{ in, region, want string }{
+		{"+44 (20) 7946-0958", "", "+442079460958"},
+		{"+44 (0)20 7946 0958", "", "+442079460958"}, // the national 0 written in brackets
+		{"0044 20 7946 0958", "", "+442079460958"},
+		{"+1.415.555.0100", "", "+14155550100"},
+		{"+47 22 12 34 56", "", "+4722123456"},
+		{"020 7946 0958", "GB", "+442079460958"},       // national, read in the desk's region
+		{"+47 22 12 34 56", "GB", "+4722123456"},       // a country code wins over the region
+		{"011 44 20 7946 0958", "US", "+442079460958"}, // the region's own international prefix
+		{"(415) 555-0100", "US", "+14155550100"},
 	}
-	for in, want := range good {
-		if got, err := customer.NormalizePhone("value", in); err != nil || got != want {
-			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
+	for _, g := range good {
+		if got, err := customer.NormalizePhone("value", g.in, g.region); err != nil || got != g.want {
+			t.Errorf("%q in %q: %q, %v; want %q", g.in, g.region, got, err, g.want)
 		}
 	}
-	for _, bad := range []string{"", "020 7946 0958", "+44 20 7946 0958 ext 2", "+12", "+1234567890123456", "+0 20 7946 0958", "call me"} {
-		_, err := customer.NormalizePhone("value", bad)
+	for _, bad := range []struct{ in, region string }{
+		{"", ""}, {"020 7946 0958", ""}, {"+44 20 7946 0958 ext 2", ""}, {"+12", ""},
+		{"+1234567890123456", ""}, {"+0 20 7946 0958", ""}, {"call me", ""}, {"+44 20 7946", ""},
+		{"1-800-FLOWERS", "US"}, {"555-0100", "US"}, {"+999 1234 5678", ""},
+	} {
+		_, err := customer.NormalizePhone("value", bad.in, bad.region)
 		if e, ok := apperr.As(err); !ok || e.Kind != apperr.KindInvalid || e.Field != "value" {
-			t.Errorf("%q: %v, want invalid value", bad, err)
+			t.Errorf("%q in %q: %v, want invalid value", bad.in, bad.region, err)
 		}
 	}
 }
@@ -125,6 +136,35 @@ func TestLastEmailOfACustomerWithMailStays(t *testing.T) {
 		c, err = s.RemoveIdentity(ctx, c.ID, c.Identities[0].ID)
 		if err != nil || c.Email != "ada@new.example" {
 			t.Fatalf("with another address: %+v, %v", c, err)
+		}
+	})
+}
+
+// A national number is refused until an admin sets the desk's phone
+// region, and is then read as a number of that region.
+func TestPhoneRegionSetting(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		admin := testutil.NewUser(t, d, "admin")
+		ctx := testutil.As(admin)
+		s := customer.NewService(d)
+		national := []customer.NewIdentity{{Kind: "phone", Value: "020 7946 0958"}}
+		if _, err := s.Create(ctx, customer.NewCustomer{Name: "Ada", Identities: national}); !apperr.Is(err, apperr.KindInvalid) {
+			t.Fatalf("a national number without a region: %v", err)
+		}
+		gb := "gb"
+		if _, err := settings.NewStore(d).Update(ctx, settings.Patch{PhoneRegion: &gb}); err != nil {
+			t.Fatal(err)
+		}
+		ada, err := s.Create(ctx, customer.NewCustomer{Name: "Ada", Identities: national})
+		if err != nil || ada.Identities[0].Value != "+442079460958" {
+			t.Fatalf("with region GB: %+v, %v", ada, err)
+		}
+		bad := "XX"
+		if _, err := settings.NewStore(d).Update(ctx, settings.Patch{PhoneRegion: &bad}); !apperr.Is(err, apperr.KindInvalid) {
+			t.Fatalf("unknown region: %v", err)
+		}
+		if got, err := settings.NewStore(d).Get(ctx); err != nil || got.PhoneRegion != "GB" {
+			t.Fatalf("settings %+v, %v", got, err)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 )
 
 // Service manages customers and organizations.
@@ -77,8 +78,9 @@ type NewCustomer struct {
 	Identities     []NewIdentity `json:"identities"`
 }
 
-// validate checks n and normalises its identities.
-func (n *NewCustomer) validate() error {
+// validate checks n and normalises its identities, reading phone numbers
+// without country code as numbers of phoneRegion.
+func (n *NewCustomer) validate(phoneRegion string) error {
 	if n.Email == "" && len(n.Identities) == 0 {
 		return apperr.Invalid("email", "is required, unless identities are given")
 	}
@@ -86,7 +88,7 @@ func (n *NewCustomer) validate() error {
 		return apperr.Invalid("identities", "has more than %d identities", maxIdentities)
 	}
 	for i, id := range n.Identities {
-		norm, err := id.normalize(identityField(i, "kind"), identityField(i, "value"))
+		norm, err := id.normalize(identityField(i, "kind"), identityField(i, "value"), phoneRegion)
 		if err != nil {
 			return err
 		}
@@ -97,16 +99,31 @@ func (n *NewCustomer) validate() error {
 	return err
 }
 
+// phoneRegion is the desk's default phone region when ids hold a phone
+// number, read only then.
+func (s *Service) phoneRegion(ctx context.Context, ids ...NewIdentity) (string, error) {
+	for _, id := range ids {
+		if id.Kind == KindPhone {
+			return settings.PhoneRegion(ctx, s.db.Reader(ctx))
+		}
+	}
+	return "", nil
+}
+
 // maxIdentities bounds how many identities one request adds.
 const maxIdentities = 20
 
 // Create adds a customer; an identity already known is a conflict.
 func (s *Service) Create(ctx context.Context, n NewCustomer) (*Customer, error) {
-	if err := n.validate(); err != nil {
+	region, err := s.phoneRegion(ctx, n.Identities...)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.validate(region); err != nil {
 		return nil, err
 	}
 	var out *Customer
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := s.createIn(ctx, tx, n)
 		if err != nil {
 			return err

@@ -24,6 +24,9 @@ type Settings struct {
 	CompanyName string `json:"company_name"`
 	// BrandColour is the portal's colour, as #rrggbb.
 	BrandColour string `json:"brand_colour"`
+	// PhoneRegion is the region whose national phone numbers need no
+	// country code (ISO 3166-1 alpha-2, such as GB); empty for none.
+	PhoneRegion string `json:"phone_region"`
 }
 
 // Defaults and bounds of the settings.
@@ -45,7 +48,7 @@ const (
 )
 
 // keys lists every setting in the order an update writes them.
-var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour}
+var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour, keyPhoneRegion}
 
 // defaults returns the settings of an instance where nobody changed any.
 func defaults() Settings {
@@ -59,6 +62,7 @@ type Patch struct {
 	AttachmentMaxBytes *int64  `json:"attachment_max_bytes"`
 	CompanyName        *string `json:"company_name"`
 	BrandColour        *string `json:"brand_colour"`
+	PhoneRegion        *string `json:"phone_region"`
 }
 
 // values checks p and returns the stored text of each setting it changes.
@@ -77,6 +81,13 @@ func (p Patch) values() (map[string]string, error) {
 	}
 	if err := p.brandValues(out); err != nil {
 		return nil, err
+	}
+	if p.PhoneRegion != nil {
+		r, err := NormalizePhoneRegion(*p.PhoneRegion)
+		if err != nil {
+			return nil, err
+		}
+		out[keyPhoneRegion] = r
 	}
 	if len(out) == 0 {
 		return nil, apperr.Invalid("", "nothing to change")
@@ -101,6 +112,10 @@ func (s *Settings) apply(key, value string) {
 	case keyBrandColour:
 		if c, err := NormalizeColour(value); err == nil {
 			s.BrandColour = c
+		}
+	case keyPhoneRegion:
+		if r, err := NormalizePhoneRegion(value); err == nil {
+			s.PhoneRegion = r
 		}
 	}
 }

@@ -151,6 +151,10 @@ func (wb *Web) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		colour := r.PostFormValue("brand_colour")
 		p.BrandColour = &colour
 	}
+	if _, ok := r.PostForm["phone_region"]; ok {
+		region := r.PostFormValue("phone_region")
+		p.PhoneRegion = &region
+	}
 	if _, err := wb.Settings.Update(r.Context(), p); err != nil {
 		return wb.settingsError(w, r, p, err)
 	}
@@ -175,6 +179,9 @@ func (wb *Web) settingsError(w http.ResponseWriter, r *http.Request, p settings.
 	}
 	if p.BrandColour != nil {
 		s.BrandColour = *p.BrandColour
+	}
+	if p.PhoneRegion != nil {
+		s.PhoneRegion = *p.PhoneRegion
 	}
 	s.Require2FA = *p.Require2FA
 	wb.render(w, r, status, "settings", &settingsPage{Page: wb.basePage(r, "Settings"), Settings: s,
