@@ -12,8 +12,10 @@
 package egress
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"syscall"
 )
 
 // Policy decides which addresses outbound requests may reach: public
@@ -174,4 +176,28 @@ func embedded(a netip.Addr) (netip.Addr, string, bool) {
 		return netip.AddrFrom4([4]byte(b[2:6])), "a 6to4 address", true
 	}
 	return netip.Addr{}, "", false
+}
+
+// Control is a net.Dialer Control hook that refuses a connection unless
+// the policy lets its address through. It sees the address the socket is
+// about to connect to, after every lookup, so it is the check that DNS
+// rebinding cannot get past. via is the host name the address was
+// resolved from ("" for an address written in the URL), for the message.
+// Connections other than HTTP (a future SMTP or IMAP dial to a host a user
+// typed) can use it too.
+func (p Policy) Control(via string) func(network, address string, _ syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("egress: cannot check address %q: %w", address, err)
+		}
+		if err := p.CheckAddr(ap.Addr()); err != nil {
+			var r *RefusedError
+			if errors.As(err, &r) {
+				r.Via = via
+			}
+			return err
+		}
+		return nil
+	}
 }

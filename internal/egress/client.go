@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"syscall"
 	"time"
 )
 
@@ -137,7 +136,7 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	} else if ips, err = c.resolver.LookupNetIP(ctx, "ip", host); err != nil {
 		return nil, err
 	}
-	d := net.Dialer{Timeout: dialTimeout, Control: c.control(via)}
+	d := net.Dialer{Timeout: dialTimeout, Control: c.policy.Control(via)}
 	errs := make([]error, 0, len(ips))
 	for _, ip := range ips {
 		conn, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
@@ -150,24 +149,4 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		return nil, fmt.Errorf("egress: %s has no address", host)
 	}
 	return nil, errors.Join(errs...)
-}
-
-// control refuses the connection unless the policy lets its address
-// through; via is the host name it was resolved from ("" for an address
-// in the URL), for the message.
-func (c *Client) control(via string) func(network, address string, _ syscall.RawConn) error {
-	return func(_, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return fmt.Errorf("egress: cannot check address %q: %w", address, err)
-		}
-		if err := c.policy.CheckAddr(ap.Addr()); err != nil {
-			var r *RefusedError
-			if errors.As(err, &r) {
-				r.Via = via
-			}
-			return err
-		}
-		return nil
-	}
 }
