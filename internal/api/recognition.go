@@ -73,7 +73,8 @@ var recognitionDocs = map[string]op{
 		Query: []string{"limit: at most 100, 5 by default"}, Out: list[recognition.Example]{}},
 	"GET /api/v1/recognition/webhook": {Summary: "Where awards are posted, and the secret that signs them " +
 		"(X-Centerdesk-Signature: sha256=HMAC-SHA256 of the body). Admins", Out: recognition.Webhook{}},
-	"PUT /api/v1/recognition/webhook": {Summary: "Set the webhook URL (\"\" stops posting) or rotate its secret. Admins",
+	"PUT /api/v1/recognition/webhook": {Summary: "Set the webhook URL (\"\" stops posting) or rotate its secret. The URL must reach a public address " +
+		"(see CENTERDESK_OUTBOUND_ALLOW). Admins",
 		In: recognition.WebhookInput{}, Out: recognition.Webhook{}},
 }
 

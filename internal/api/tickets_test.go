@@ -53,7 +53,7 @@ func newClient(t *testing.T, d *db.DB) *client {
 	// The whole server, wired as in production, so API tests see every route.
 	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionLifetime: time.Hour,
 		SessionIdle: time.Hour, ShutdownTimeout: 10 * time.Second}
-	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: params})
+	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: params, Resolver: testDNS{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,6 +40,9 @@ type Config struct {
 	SMTPTLSCert  string
 	SMTPTLSKey   string
 	IMAPInterval time.Duration
+	// OutboundAllow opens these ranges to outbound requests for URLs users
+	// type (webhooks), which otherwise reach only public addresses.
+	OutboundAllow []netip.Prefix
 }
 
 // option is one row of the settings table: a flag, its environment variable,
@@ -111,6 +115,28 @@ var options = []option{
 		stringOpt(func(c *Config) *string { return &c.SMTPTLSKey })},
 	{"imap-interval", "CENTERDESK_IMAP_INTERVAL", "1m", "how often IMAP mailboxes are polled when the server has no IDLE", false,
 		durationOpt("imap-interval", func(c *Config) *time.Duration { return &c.IMAPInterval })},
+	{"outbound-allow", "CENTERDESK_OUTBOUND_ALLOW", "", "comma-separated CIDR ranges that webhooks may reach although private or reserved (e.g. 10.20.0.0/16)", false,
+		setOutboundAllow},
+}
+
+// setOutboundAllow parses the allow list of outbound requests, naming the
+// first entry that is not a CIDR range.
+func setOutboundAllow(c *Config, v string) error {
+	c.OutboundAllow = nil
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return fmt.Errorf("outbound-allow: %q is not a CIDR range (example: 10.20.0.0/16)", s)
+		}
+		if p != p.Masked() {
+			return fmt.Errorf("outbound-allow: %q has bits set past its prefix length; did you mean %s?", s, p.Masked())
+		}
+		c.OutboundAllow = append(c.OutboundAllow, p)
+	}
+	return nil
 }
 
 // Options lists the settings' flag, environment variable, default and help,

@@ -79,3 +79,26 @@ func TestSecureCookiesBehindHTTPS(t *testing.T) {
 		t.Fatal("https public URL without Secure cookies")
 	}
 }
+
+func TestOutboundAllow(t *testing.T) {
+	c, err := load(t, map[string]string{"CENTERDESK_OUTBOUND_ALLOW": " 10.20.0.0/16, fd00::/8,,"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.OutboundAllow) != 2 || c.OutboundAllow[0].String() != "10.20.0.0/16" || c.OutboundAllow[1].String() != "fd00::/8" {
+		t.Fatalf("allow list %v", c.OutboundAllow)
+	}
+	if c, err := load(t, nil); err != nil || c.OutboundAllow != nil {
+		t.Fatalf("default allow list %v %v", c.OutboundAllow, err)
+	}
+	for in, want := range map[string]string{
+		"10.0.0.0/33":         `outbound-allow: "10.0.0.0/33" is not a CIDR range`,
+		"10.0.0.0/8,intranet": `outbound-allow: "intranet" is not a CIDR range`,
+		"10.0.0.1":            `outbound-allow: "10.0.0.1" is not a CIDR range`,
+		"10.0.0.5/8":          "did you mean 10.0.0.0/8?",
+	} {
+		if _, err := load(t, nil, "--outbound-allow", in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}

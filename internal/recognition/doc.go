@@ -27,7 +27,10 @@
 //
 // Each award is posted as JSON to the webhook an admin sets, by a durable
 // job (KindWebhook) that retries, with the body signed by HMAC-SHA256 of
-// the webhook's secret in the X-Centerdesk-Signature header. Every week a
+// the webhook's secret in the X-Centerdesk-Signature header. The URL goes
+// through package egress, when saved and when posted to, so it reaches
+// only public addresses (and the operator's allow list); a post refused
+// there is not retried. Every week a
 // digest job (KindDigest) mails the week's awards to every active user
 // through the notice mail of package outbound, then schedules the next.
 //

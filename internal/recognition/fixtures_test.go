@@ -2,12 +2,15 @@ package recognition_test
 
 import (
 	"context"
+	"net"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/quality"
@@ -72,6 +75,31 @@ type env struct {
 	bob     *user.User // another agent
 	values  []quality.Value
 	card    *quality.Scorecard
+	dns     *stubDNS
+}
+
+// stubDNS answers host names from a table the test changes as it goes.
+type stubDNS struct {
+	mu      sync.Mutex
+	answers map[string][]netip.Addr
+}
+
+func (s *stubDNS) set(host string, addrs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers[host] = nil
+	for _, a := range addrs {
+		s.answers[host] = append(s.answers[host], netip.MustParseAddr(a))
+	}
+}
+
+func (s *stubDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.answers[host]; ok {
+		return a, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
@@ -83,8 +111,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	e.queue = jobs.New(d, testutil.Logger(t), jobs.Options{Now: e.clock.Now, WorkerID: "test"})
+	// Webhook receivers in these tests listen on loopback, which the
+	// operator's allow list opens; names resolve from e.dns, without DNS.
+	e.dns = &stubDNS{answers: map[string][]netip.Addr{}}
+	guarded := egress.New(egress.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Resolver: e.dns})
 	e.rec = recognition.New(d, e.queue, e.mail, box, testutil.Logger(t),
-		recognition.Options{PublicURL: "https://desk.example.com", Now: e.clock.Now})
+		recognition.Options{PublicURL: "https://desk.example.com", Now: e.clock.Now, Egress: guarded})
 	e.q.OnSubmit(e.rec.OnReviewSubmitted)
 	e.lead, e.ann, e.bob = e.user("admin"), e.user("agent"), e.user("agent")
 	e.philosophy()

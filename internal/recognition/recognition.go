@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/secret"
@@ -27,8 +27,10 @@ type Options struct {
 	// PublicURL is where links in webhooks and digests point
 	// (https://desk.example.com); links are relative paths without it.
 	PublicURL string
-	// Client posts webhooks; a client with a 10-second timeout by default.
-	Client *http.Client
+	// Egress checks the webhook's URL and posts to it; by default a guarded
+	// client that reaches public addresses only. The server passes one built
+	// with the operator's allow list.
+	Egress *egress.Client
 	Now    func() time.Time
 }
 
@@ -49,8 +51,8 @@ func New(d *db.DB, q *jobs.Queue, sender Sender, box *secret.Box, log *slog.Logg
 	if opts.Now == nil {
 		opts.Now = db.Now
 	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: webhookTimeout}
+	if opts.Egress == nil {
+		opts.Egress = egress.New(egress.Options{Timeout: webhookTimeout})
 	}
 	s := &Service{db: d, queue: q, sender: sender, box: box, log: log, opts: opts, now: opts.Now}
 	q.Register(KindWebhook, jobs.Kind{Handle: s.postWebhook, MaxAttempts: webhookAttempts})

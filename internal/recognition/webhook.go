@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -46,7 +46,6 @@ const SignatureHeader = "X-Centerdesk-Signature"
 const (
 	webhookAttempts = 8
 	webhookTimeout  = 10 * time.Second
-	maxWebhookURL   = 2000
 )
 
 // Webhook is where awards are posted, and the secret that signs them.
@@ -103,7 +102,7 @@ func (s *Service) SetWebhook(ctx context.Context, who *user.User, in WebhookInpu
 	if err := requireAdmin(who); err != nil {
 		return nil, err
 	}
-	u, err := checkWebhookURL(in.URL)
+	u, err := s.checkWebhookURL(ctx, in.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -134,19 +133,17 @@ func (s *Service) SetWebhook(ctx context.Context, who *user.User, in WebhookInpu
 	return s.webhook(ctx, s.db.Reader(ctx))
 }
 
-func checkWebhookURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
+// checkWebhookURL refuses a URL the guarded client would not post to, so
+// the admin learns why now rather than from a dead job.
+func (s *Service) checkWebhookURL(ctx context.Context, raw string) (string, error) {
+	if strings.TrimSpace(raw) == "" {
 		return "", nil
 	}
-	if len(raw) > maxWebhookURL {
-		return "", apperr.Invalid("url", "is longer than %d characters", maxWebhookURL)
+	u, err := s.opts.Egress.CheckURL(ctx, raw)
+	if err != nil {
+		return "", apperr.Invalid("url", "%v", err)
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", apperr.Invalid("url", "must be an http or https URL")
-	}
-	return u.String(), nil
+	return u, nil
 }
 
 func newSecret() string {
@@ -247,7 +244,13 @@ func (s *Service) postWebhook(ctx context.Context, j *jobs.Job) error {
 	if hook.Secret != "" {
 		req.Header.Set(SignatureHeader, Sign(hook.Secret, p.Body))
 	}
-	resp, err := s.opts.Client.Do(req)
+	resp, err := s.opts.Egress.Do(req)
+	if egress.IsRefused(err) {
+		// The address is not one the desk may reach (the name now
+		// resolves inside, or a redirect points there): retrying will not
+		// help.
+		return jobs.Permanent(fmt.Errorf("recognition: post webhook: %w", err))
+	}
 	if err != nil {
 		return fmt.Errorf("recognition: post webhook: %w", err)
 	}

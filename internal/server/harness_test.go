@@ -51,8 +51,15 @@ func newBox(t *testing.T) *secret.Box {
 
 func newHarness(t *testing.T, d *db.DB) *harness {
 	t.Helper()
+	return newHarnessConfig(t, d, testConfig(t))
+}
+
+// newHarnessConfig is newHarness with settings of the test's own; host
+// names of outbound requests resolve from testDNS, without DNS.
+func newHarnessConfig(t *testing.T, d *db.DB, cfg config.Config) *harness {
+	t.Helper()
 	box := newBox(t)
-	srv, err := server.New(testConfig(t), testutil.Logger(t), d, box, server.Options{PasswordParams: fastParams})
+	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: fastParams, Resolver: testDNS{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,6 +207,10 @@ func TestRecognitionWebhookSetting(t *testing.T) {
 		if page := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Url must be an http or https URL") {
 			t.Fatalf("bad URL: %d\n%s", resp.StatusCode, page)
 		}
+		resp = h.postForm(lead, "/admin/recognition", url.Values{"url": {"http://169.254.169.254/latest/meta-data/"}})
+		if page := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "where cloud metadata services answer") {
+			t.Fatalf("metadata URL: %d\n%s", resp.StatusCode, page)
+		}
 		resp = h.postForm(lead, "/admin/recognition", url.Values{"url": {"https://hooks.example.com/x"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d", resp.StatusCode)

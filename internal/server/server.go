@@ -21,6 +21,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -81,6 +82,9 @@ type Options struct {
 	// Wrap, when set, wraps the finished handler (tests use it to hold a
 	// request in flight).
 	Wrap func(http.Handler) http.Handler
+	// Resolver, when set, looks up the host names of outbound requests
+	// (tests answer without DNS).
+	Resolver egress.Resolver
 }
 
 // New builds the server over an open, migrated database.
@@ -118,7 +122,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
 	// Recognition follows submitted reviews to propose badges, and sends
 	// awards on by webhook and weekly digest through the queue.
-	recognitionSvc := recognition.New(d, queue, out, box, log, recognition.Options{PublicURL: cfg.PublicURL})
+	// Every request to a URL a user typed goes through this one client.
+	guarded := egress.New(egress.Options{Allow: cfg.OutboundAllow, Resolver: opts.Resolver})
+	recognitionSvc := recognition.New(d, queue, out, box, log,
+		recognition.Options{PublicURL: cfg.PublicURL, Egress: guarded})
 	qualitySvc.OnSubmit(recognitionSvc.OnReviewSubmitted)
 	coachingSvc, standingSvc := coaching.NewService(d), standing.NewService(d)
 	tickets.OnMessage(out.OnMessage)
