@@ -41,7 +41,7 @@ func TestMailboxCommands(t *testing.T) {
 			if code != 1 || !strings.Contains(errOut, "another mailbox has this address") {
 				t.Fatalf("duplicate: %d %s", code, errOut)
 			}
-			out, _, code = cli(t, env, "", "mailbox", "add", "--address", "sales@example.com", "--smtp-in=false")
+			_, _, code = cli(t, env, "", "mailbox", "add", "--address", "sales@example.com", "--smtp-in=false")
 			if code != 0 {
 				t.Fatalf("second mailbox: %d", code)
 			}

@@ -46,14 +46,6 @@ type Service struct {
 // NewService returns a Service over d.
 func NewService(d *db.DB) *Service { return &Service{db: d, now: db.Now} }
 
-// nullID turns 0 into NULL for optional references.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 type scanner interface{ Scan(...any) error }
 
 // lockRow takes the write lock on one row before it is read and changed,

@@ -26,9 +26,9 @@ func (e *env) reviewed(agent, reviewer *user.User, r int) (*quality.Review, *qua
 		draft, err = e.q.CreateReview(e.ctx(e.lead), e.lead, quality.NewReview{TicketID: tk, ScorecardID: sc.ID})
 	} else {
 		p := e.period(1)
-		res, err := e.q.Draw(e.ctx(e.lead), e.lead, p.ID, []int64{reviewer.ID}, seeded(1))
-		if err != nil || len(res.Drawn) != 1 {
-			e.t.Fatalf("draw %+v %v", res, err)
+		res, drawErr := e.q.Draw(e.ctx(e.lead), e.lead, p.ID, []int64{reviewer.ID}, seeded(1))
+		if drawErr != nil || len(res.Drawn) != 1 {
+			e.t.Fatalf("draw %+v %v", res, drawErr)
 		}
 		draft, err = e.q.CreateReview(e.ctx(reviewer), reviewer, quality.NewReview{AssignmentID: res.Drawn[0].ID})
 	}

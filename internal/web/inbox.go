@@ -326,12 +326,3 @@ func humanize(v string) string {
 	return string(b)
 }
 
-// formID parses a form's optional id field: 0 when empty.
-func formID(r *http.Request, name string) (int64, bool) {
-	v := r.PostFormValue(name)
-	if v == "" {
-		return 0, true
-	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	return id, err == nil && id > 0
-}

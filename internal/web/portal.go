@@ -206,11 +206,10 @@ func (wb *Web) renderConfirm(w http.ResponseWriter, r *http.Request, token strin
 	p := &portalConfirmPage{portalBase: wb.portalBase(r, "Sign in", nil), Token: token, Valid: problem == nil}
 	status := http.StatusOK
 	if problem != nil {
-		var err error
-		if status, err = p.withProblem(r, problem); err != nil {
+		if _, err := p.withProblem(r, problem); err != nil {
 			return err
 		}
-		// Gone: the link will never work again.
+		// Gone: the link will never work again, whatever the problem.
 		status = http.StatusGone
 	}
 	wb.renderPortal(w, r, status, "portal_confirm", p)
