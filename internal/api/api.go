@@ -92,14 +92,14 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 	return func(w http.ResponseWriter, r *http.Request) error {
 		secret, ok := bearerToken(r)
 		if !ok {
-			if err := a.AddressLimit.Allow(w, ratelimit.AddressKey(httpx.ClientIP(r))); err != nil {
+			if err := a.limitAddress(w, r); err != nil {
 				return err
 			}
 			return apperr.Unauthorized("send an API token: Authorization: Bearer <token>")
 		}
 		u, err := a.Users.Authenticate(r.Context(), secret)
 		if apperr.Is(err, apperr.KindUnauthorized) {
-			if lerr := a.AddressLimit.Allow(w, ratelimit.AddressKey(httpx.ClientIP(r))); lerr != nil {
+			if lerr := a.limitAddress(w, r); lerr != nil {
 				return lerr
 			}
 		}
@@ -116,6 +116,23 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
 		return next(w, r.WithContext(ctx))
 	}
+}
+
+// public counts a route that takes no token against the client address's
+// rate limit.
+func (a *API) public(next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := a.limitAddress(w, r); err != nil {
+			return err
+		}
+		return next(w, r)
+	}
+}
+
+// limitAddress counts a request without a valid token against its
+// address's rate limit.
+func (a *API) limitAddress(w http.ResponseWriter, r *http.Request) error {
+	return a.AddressLimit.Allow(w, ratelimit.AddressKey(httpx.ClientIP(r)))
 }
 
 func bearerToken(r *http.Request) (string, bool) {

@@ -65,17 +65,21 @@ func TestAPIRateLimitPerToken(t *testing.T) {
 }
 
 func TestPublicRateLimitPerAddress(t *testing.T) {
-	h := newLimitedHarness(t, 0, 3)
+	h := newLimitedHarness(t, 0, 4)
 	h.createUser("ada@example.com", "admin")
 	b := h.browser()
 	// Requests without a valid token and sign-in forms share one quota.
 	if resp, _ := h.api("GET", "/api/v1/me", "", ""); resp.StatusCode != http.StatusUnauthorized ||
-		resp.Header.Get("RateLimit-Policy") != `"address";q=3;w=60` || !strings.HasPrefix(resp.Header.Get("RateLimit"), `"address";r=2;`) {
+		resp.Header.Get("RateLimit-Policy") != `"address";q=4;w=60` || !strings.HasPrefix(resp.Header.Get("RateLimit"), `"address";r=3;`) {
 		t.Fatalf("without a token: %d %v", resp.StatusCode, resp.Header)
 	}
 	if resp, _ := h.api("GET", "/api/v1/me", "cd_made_up", ""); resp.StatusCode != http.StatusUnauthorized ||
-		!strings.HasPrefix(resp.Header.Get("RateLimit"), `"address";r=1;`) {
+		!strings.HasPrefix(resp.Header.Get("RateLimit"), `"address";r=2;`) {
 		t.Fatalf("a made-up token: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, _ := h.api("GET", "/api/v1/openapi.json", "", ""); resp.StatusCode != http.StatusOK ||
+		!strings.HasPrefix(resp.Header.Get("RateLimit"), `"address";r=1;`) {
+		t.Fatalf("the public OpenAPI document: %d %v", resp.StatusCode, resp.Header)
 	}
 	// Reading the form is not counted; posting it is.
 	if resp := h.get(b, "/signin"); resp.StatusCode != http.StatusOK || resp.Header.Get("RateLimit") != "" {
@@ -87,7 +91,7 @@ func TestPublicRateLimitPerAddress(t *testing.T) {
 	}
 	resp = h.postForm(h.browser(), "/portal/signin", url.Values{"email": {"someone@example.com"}})
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-		t.Fatalf("a fourth public request: %d %v", resp.StatusCode, resp.Header)
+		t.Fatalf("a fifth public request: %d %v", resp.StatusCode, resp.Header)
 	}
 	if !strings.Contains(body(t, resp), `"rate_limited"`) {
 		t.Fatal("the 429 does not say rate_limited")
