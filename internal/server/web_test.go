@@ -328,3 +328,25 @@ func TestNotFoundPage(t *testing.T) {
 		t.Fatalf("unknown page: %d", resp.StatusCode)
 	}
 }
+
+// TestFormBackFieldsStayLocal checks the forms that return to the page
+// they were posted from (their back field) through the same validator.
+func TestFormBackFieldsStayLocal(t *testing.T) {
+	h := newHarness(t, testutil.NewSQLite(t))
+	h.createUser("ada@example.com", "admin")
+	b := h.browser()
+	h.signIn(b, "ada@example.com")
+	for back, want := range map[string]string{
+		"/\t/evil.example":  "/#review-badges",
+		"//evil.example":    "/#review-badges",
+		"/%2F/evil.example": "/#review-badges",
+		"https://evil":      "/#review-badges",
+		"/reviews/3":        "/reviews/3#review-badges",
+	} {
+		// An empty nomination is a mistake in the input: flashed, then back.
+		resp := h.postForm(b, "/recognition/awards", url.Values{"back": {back}})
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != want {
+			t.Errorf("back=%q: %d to %q, want %q", back, resp.StatusCode, loc, want)
+		}
+	}
+}
