@@ -20,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/ratelimit"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
@@ -54,6 +55,11 @@ type Deps struct {
 	Recognition *recognition.Service
 	Coaching    *coaching.Service // coaching sessions and concerns
 	Standing    *standing.Service // leaderboard, tiers, agents' pages
+
+	// TokenLimit counts requests per token, AddressLimit those without a
+	// valid token per client address; nil limits nothing.
+	TokenLimit   *ratelimit.Policy
+	AddressLimit *ratelimit.Policy
 }
 
 // API serves /api/v1.
@@ -80,15 +86,29 @@ func (a *API) handle(mux *http.ServeMux, pattern string, who access, h httpx.Han
 }
 
 // authenticate resolves the bearer token to its user, checks the route's
-// access rule, and attributes the request's changes to that user.
+// access rule, and attributes the request's changes to that user. A
+// request with a valid token counts against that token's rate limit; one
+// without counts against its address's, so that made-up tokens do not
+// dodge it.
 func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		secret, ok := bearerToken(r)
 		if !ok {
+			if err := a.limitAddress(w, r); err != nil {
+				return err
+			}
 			return apperr.Unauthorized("send an API token: Authorization: Bearer <token>")
 		}
 		u, err := a.Users.Authenticate(r.Context(), secret)
+		if apperr.Is(err, apperr.KindUnauthorized) {
+			if lerr := a.limitAddress(w, r); lerr != nil {
+				return lerr
+			}
+		}
 		if err != nil {
+			return err
+		}
+		if err := a.TokenLimit.Allow(w, ratelimit.TokenKey(secret)); err != nil {
 			return err
 		}
 		if who == adminOnly && !u.IsAdmin() {
@@ -98,6 +118,23 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
 		return next(w, r.WithContext(ctx))
 	}
+}
+
+// public counts a route that takes no token against the client address's
+// rate limit.
+func (a *API) public(next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := a.limitAddress(w, r); err != nil {
+			return err
+		}
+		return next(w, r)
+	}
+}
+
+// limitAddress counts a request without a valid token against its
+// address's rate limit.
+func (a *API) limitAddress(w http.ResponseWriter, r *http.Request) error {
+	return a.AddressLimit.Allow(w, ratelimit.AddressKey(httpx.ClientIP(r)))
 }
 
 func bearerToken(r *http.Request) (string, bool) {
@@ -126,4 +163,14 @@ func listOf[T any](items []T) list[T] {
 		items = []T{}
 	}
 	return list[T]{Items: items}
+}
+
+// AdminOnly serves h, which is not part of the API, to admins' tokens only,
+// with the API's authentication, rate limit and error convention (the
+// server guards /metrics with it).
+func (a *API) AdminOnly(h http.Handler) http.Handler {
+	return httpx.JSON(a.Log, a.authenticate(adminOnly, func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
+	}))
 }

@@ -251,7 +251,10 @@ func (a *API) openAPI() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Centerdesk API", "version": "1",
 			"description": "The JSON API of Centerdesk. Errors are {\"error\": {\"code\", \"message\", \"field\"}}. " +
-				"POSTs that create accept an Idempotency-Key header."},
+				"POSTs that create accept an Idempotency-Key header. Requests are rate limited per token, " +
+				"and per client address without one: answers carry the RateLimit-Policy and RateLimit " +
+				"fields (draft-ietf-httpapi-ratelimit-headers-09), and over the limit the answer is 429 " +
+				"with Retry-After and the code rate_limited."},
 		"servers":  []any{map[string]any{"url": "/"}},
 		"paths":    paths,
 		"security": []any{map[string]any{"token": []string{}}},

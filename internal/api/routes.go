@@ -149,6 +149,6 @@ func (a *API) Register(mux *http.ServeMux) {
 
 	// The document is public: it describes the API, not anyone's data.
 	a.routes = append(a.routes, route{"GET /api/v1/openapi.json", anyUser})
-	mux.Handle("GET /api/v1/openapi.json", httpx.JSON(a.Log, a.serveOpenAPI(a.openAPI())))
-	mux.Handle("/api/", httpx.JSON(a.Log, a.notFound))
+	mux.Handle("GET /api/v1/openapi.json", httpx.JSON(a.Log, a.public(a.serveOpenAPI(a.openAPI()))))
+	mux.Handle("/api/", httpx.JSON(a.Log, a.public(a.notFound)))
 }

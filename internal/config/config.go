@@ -43,6 +43,13 @@ type Config struct {
 	// OutboundAllow opens these ranges to outbound requests for URLs users
 	// type (webhooks), which otherwise reach only public addresses.
 	OutboundAllow []netip.Prefix
+	// Requests a minute allowed per API token, and per client address on
+	// routes that need no sign-in; 0 turns a limit off.
+	APIRateLimit    int
+	PublicRateLimit int
+	// MetricsAddr, when set, serves /metrics without authentication on
+	// its own listener, for a scraper inside the operator's network.
+	MetricsAddr string
 }
 
 // option is one row of the settings table: a flag, its environment variable,
@@ -117,6 +124,12 @@ var options = []option{
 		durationOpt("imap-interval", func(c *Config) *time.Duration { return &c.IMAPInterval })},
 	{"outbound-allow", "CENTERDESK_OUTBOUND_ALLOW", "", "comma-separated CIDR ranges that webhooks may reach although private or reserved (e.g. 10.20.0.0/16)", false,
 		setOutboundAllow},
+	{"api-rate-limit", "CENTERDESK_API_RATE_LIMIT", "3000", "API requests a minute per token (0: no limit)", false,
+		intOpt("api-rate-limit", func(c *Config) *int { return &c.APIRateLimit })},
+	{"public-rate-limit", "CENTERDESK_PUBLIC_RATE_LIMIT", "300", "requests a minute per client address to sign-in forms and the API without a token (0: no limit)", false,
+		intOpt("public-rate-limit", func(c *Config) *int { return &c.PublicRateLimit })},
+	{"metrics-addr", "CENTERDESK_METRICS_ADDR", "", "listen address that serves /metrics without authentication, for a scraper on a private network (empty: none; the main address answers admins' tokens only)", false,
+		stringOpt(func(c *Config) *string { return &c.MetricsAddr })},
 }
 
 // setOutboundAllow parses the allow list of outbound requests, naming the
@@ -200,6 +213,13 @@ func (c *Config) check() error {
 	if c.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
 			errs = append(errs, fmt.Errorf("smtp-addr: %q is not host:port: %w", c.SMTPAddr, err))
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr: %q is not host:port: %w", c.MetricsAddr, err))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, errors.New("metrics-addr: must differ from addr, which answers /metrics to admins only"))
 		}
 	}
 	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {

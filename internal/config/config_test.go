@@ -102,3 +102,33 @@ func TestOutboundAllow(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitsAndMetricsAddress(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIRateLimit != 3000 || c.PublicRateLimit != 300 || c.MetricsAddr != "" {
+		t.Fatalf("defaults: api %d, public %d, metrics %q", c.APIRateLimit, c.PublicRateLimit, c.MetricsAddr)
+	}
+	c, err = load(t, map[string]string{"CENTERDESK_API_RATE_LIMIT": "0", "CENTERDESK_METRICS_ADDR": "10.0.0.5:9090"},
+		"--public-rate-limit", "50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIRateLimit != 0 || c.PublicRateLimit != 50 || c.MetricsAddr != "10.0.0.5:9090" {
+		t.Fatalf("got api %d, public %d, metrics %q", c.APIRateLimit, c.PublicRateLimit, c.MetricsAddr)
+	}
+	_, err = load(t, nil, "--api-rate-limit", "-1", "--public-rate-limit", "many")
+	if err == nil || !strings.Contains(err.Error(), "api-rate-limit") {
+		t.Errorf("err = %v, want it to name api-rate-limit", err)
+	}
+	_, err = load(t, nil, "--metrics-addr", "9090")
+	if err == nil || !strings.Contains(err.Error(), "metrics-addr") {
+		t.Errorf("err = %v, want it to name metrics-addr", err)
+	}
+	_, err = load(t, nil, "--metrics-addr", "127.0.0.1:8080")
+	if err == nil || !strings.Contains(err.Error(), "metrics-addr: must differ") {
+		t.Errorf("err = %v, want the same address refused", err)
+	}
+}

@@ -24,7 +24,18 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 		if resp := h.get(c, "/readyz"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("readyz: %d", resp.StatusCode)
 		}
-		metrics := body(t, h.get(c, "/metrics"))
+		// Metrics are an admin's to read on the main address.
+		if resp, _ := h.api("GET", "/metrics", "", ""); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("metrics without a token: %d, want 401", resp.StatusCode)
+		}
+		agent := h.token(h.createUser("agent@example.com", "agent"))
+		if resp, _ := h.api("GET", "/metrics", agent, ""); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("metrics with an agent's token: %d, want 403", resp.StatusCode)
+		}
+		admin := h.token(h.createUser("admin@example.com", "admin"))
+		req, _ := http.NewRequest("GET", h.url+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		metrics := body(t, h.do(c, req))
 		for _, want := range []string{
 			`centerdesk_http_requests_total{method="GET",route="GET /healthz",status="200"} 1`,
 			`centerdesk_http_request_duration_seconds_bucket{route="GET /readyz"`,

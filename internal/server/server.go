@@ -37,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/ratelimit"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
@@ -58,6 +59,7 @@ type Server struct {
 	db       *db.DB
 	sessions *session.Store
 	handler  http.Handler
+	metrics  *metrics.Metrics // also served on cfg.MetricsAddr, when set
 
 	attachments *attachment.Service
 	bus         *events.Bus
@@ -150,11 +152,11 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		return nil, err
 	}
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", healthz)
-	mux.Handle("GET /readyz", readyz(d))
-	mux.Handle("GET /metrics", m.Handler())
-	api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
+	// Requests per minute: per API token, and per client address where no
+	// sign-in is needed (counted in memory, per node).
+	tokenLimit := ratelimit.NewPolicy("token", cfg.APIRateLimit, time.Minute, nil)
+	addressLimit := ratelimit.NewPolicy("address", cfg.PublicRateLimit, time.Minute, nil)
+	apiSurface := api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
 		Tickets: tickets, Customers: customers,
 		Idempotency: idem, Teams: teams,
 		Fields: fields, Attachments: attachments,
@@ -162,17 +164,28 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Privacy: privacy.NewService(d, attachments, log),
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc}).Register(mux)
+		Coaching: coachingSvc, Standing: standingSvc,
+		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(d))
+	// Metrics tell a lot about the instance: on the main address only an
+	// admin's token reads them; --metrics-addr serves them openly apart.
+	mux.Handle("GET /metrics", apiSurface.AdminOnly(m.Handler()))
+	apiSurface.Register(mux)
 	pages.Register(mux)
 
-	h := m.Instrument(mux) // innermost, so the mux's matched pattern labels the metrics
+	// Instrument is next to the mux (the limit passes the request on as it
+	// is), so the mux's matched pattern labels the metrics.
+	h := m.Instrument(limitPublicForms(log, addressLimit, mux))
 	h = crossOriginGuard(log, h)
 	h = httpx.AccessLog(log, h)
 	h = httpx.WithRequestID(h)
 	if opts.Wrap != nil {
 		h = opts.Wrap(h)
 	}
-	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, attachments: attachments,
+	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
 		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc}, nil
 }
@@ -263,6 +276,13 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		work.Wait()
 		return merr
 	}
+	metricsSrv, metricsDone, merr := s.startMetrics(ctx)
+	if merr != nil {
+		err := mailIn.stop(context.Background())
+		stopWork()
+		work.Wait()
+		return errors.Join(merr, err)
+	}
 
 	served := make(chan error, 1)
 	go func() {
@@ -289,6 +309,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			err = errors.Join(err, serveErr)
 		}
 	}
+	// The scraper's listener stops after the requests it counts.
+	err = errors.Join(err, s.stopMetrics(metricsSrv, metricsDone))
 	// Mail being stored finishes (and is acknowledged) before the
 	// background work and the database stop.
 	mailCtx, cancelMail := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

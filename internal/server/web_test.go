@@ -251,11 +251,28 @@ func TestAdminPagesRefuseAgents(t *testing.T) {
 func TestOpenRedirectIsRefused(t *testing.T) {
 	h := newHarness(t, testutil.NewSQLite(t))
 	h.createUser("ada@example.com", "admin")
-	for _, next := range []string{"//evil.example", "https://evil.example", "/\\evil.example"} {
+	evil := []string{"//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example",
+		"/\r\n/evil.example", " //evil.example", "/%2F/evil.example", "/.//evil.example"}
+	for _, next := range evil {
 		resp := h.postForm(h.browser(), "/signin", url.Values{"email": {"ada@example.com"}, "password": {testPassword}, "next": {next}})
 		if loc := resp.Header.Get("Location"); loc != "/" {
 			t.Errorf("next=%q redirected to %q", next, loc)
 		}
+	}
+	// Signed in already, the sign-in page sends on at once.
+	b := h.browser()
+	h.signIn(b, "ada@example.com")
+	for _, next := range evil {
+		resp := h.get(b, "/signin?next="+url.QueryEscape(next))
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Errorf("GET /signin?next=%q redirected to %q", next, loc)
+		}
+	}
+	if loc := h.get(b, "/signin?next=%2F%09%2Fevil.example").Header.Get("Location"); loc != "/" {
+		t.Errorf("the tab trick redirected to %q", loc)
+	}
+	if loc := h.get(b, "/signin?next=%2Finbox%3Fview%3Dmine").Header.Get("Location"); loc != "/inbox?view=mine" {
+		t.Errorf("a path of ours redirected to %q", loc)
 	}
 }
 
@@ -309,5 +326,27 @@ func TestNotFoundPage(t *testing.T) {
 	resp := h.get(http.DefaultClient, "/no/such/page")
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body(t, resp), "Not found") {
 		t.Fatalf("unknown page: %d", resp.StatusCode)
+	}
+}
+
+// TestFormBackFieldsStayLocal checks the forms that return to the page
+// they were posted from (their back field) through the same validator.
+func TestFormBackFieldsStayLocal(t *testing.T) {
+	h := newHarness(t, testutil.NewSQLite(t))
+	h.createUser("ada@example.com", "admin")
+	b := h.browser()
+	h.signIn(b, "ada@example.com")
+	for back, want := range map[string]string{
+		"/\t/evil.example":  "/#review-badges",
+		"//evil.example":    "/#review-badges",
+		"/%2F/evil.example": "/#review-badges",
+		"https://evil":      "/#review-badges",
+		"/reviews/3":        "/reviews/3#review-badges",
+	} {
+		// An empty nomination is a mistake in the input: flashed, then back.
+		resp := h.postForm(b, "/recognition/awards", url.Values{"back": {back}})
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != want {
+			t.Errorf("back=%q: %d to %q, want %q", back, resp.StatusCode, loc, want)
+		}
 	}
 }

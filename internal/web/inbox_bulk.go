@@ -39,7 +39,7 @@ func (wb *Web) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	wb.flash(r, report)
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, httpx.LocalPath(back, "/inbox"), http.StatusSeeOther)
 	return nil
 }
 

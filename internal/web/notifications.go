@@ -42,7 +42,8 @@ func (wb *Web) readNotification(w http.ResponseWriter, r *http.Request) error {
 	}
 	to := "/notifications"
 	if r.PostFormValue("open") == "1" {
-		to = n.Href()
+		// A notification's link is ours, but a redirect goes nowhere else.
+		to = httpx.LocalPath(n.Href(), "/notifications")
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

@@ -156,10 +156,7 @@ func (wb *Web) backToAward(w http.ResponseWriter, r *http.Request, id int64, err
 	if err != nil {
 		wb.flash(r, describeInputError(err))
 	}
-	back := safeNext(r.PostFormValue("back"))
-	if back == "/" {
-		back = "/recognition"
-	}
+	back := httpx.LocalPath(r.PostFormValue("back"), "/recognition")
 	http.Redirect(w, r, back+"#award-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }

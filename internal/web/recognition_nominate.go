@@ -87,7 +87,7 @@ func (wb *Web) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A form on another page (a review's) asks to return there.
 	if from := r.PostFormValue("back"); from != "" {
-		back = safeNext(from) + "#review-badges"
+		back = httpx.LocalPath(from, "/") + "#review-badges"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
@@ -209,10 +209,7 @@ func (wb *Web) backToReview(w http.ResponseWriter, r *http.Request, err error) e
 	if err != nil {
 		wb.flash(r, describeInputError(err))
 	}
-	back := safeNext(r.PostFormValue("back"))
-	if back == "/" {
-		back = "/reviews"
-	}
+	back := httpx.LocalPath(r.PostFormValue("back"), "/reviews")
 	http.Redirect(w, r, back+"#review-badges", http.StatusSeeOther)
 	return nil
 }

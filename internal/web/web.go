@@ -116,7 +116,7 @@ func setPageHeaders(w http.ResponseWriter) {
 
 func (wb *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if apperr.Is(err, apperr.KindUnauthorized) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(httpx.LocalPath(r.URL.RequestURI(), "/")), http.StatusSeeOther)
 		return
 	}
 	httpx.LogError(r, wb.Log, err)
