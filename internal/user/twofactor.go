@@ -153,16 +153,47 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code str
 	return method, err
 }
 
-// DisableTwoFactor turns two-factor sign-in off and ends the user's sign-ins.
-// Users may do it for themselves unless the instance requires it; admins may
-// do it for anyone (a lost phone).
-func (s *Service) DisableTwoFactor(ctx context.Context, by *User, userID int64, required bool) error {
-	if by.ID != userID && !by.IsAdmin() {
-		return apperr.Forbidden("only an admin can turn off another user's two-factor sign-in")
+// DisableOwnTwoFactor turns the user's own two-factor sign-in off, once
+// they have re-authenticated with their password and a code (see Reauth):
+// a stolen session alone cannot do it. It ends the user's sign-ins. When
+// the instance requires two-factor sign-in, only admins may.
+func (s *Service) DisableOwnTwoFactor(ctx context.Context, userID int64, re Reauth) error {
+	u, err := getByID(ctx, s.db.Read(), userID)
+	if err != nil {
+		return err
 	}
-	if by.ID == userID && required && !by.IsAdmin() {
+	if !u.TOTPEnabled {
+		return apperr.Conflict("", "two-factor sign-in is already off")
+	}
+	required, err := s.twoFactorRequired(ctx)
+	if err != nil {
+		return err
+	}
+	if required && !u.IsAdmin() {
 		return apperr.Forbidden("two-factor sign-in is required on this instance")
 	}
+	if err := s.reauthenticate(ctx, u, re); err != nil {
+		return err
+	}
+	return s.turnOffTwoFactor(ctx, userID)
+}
+
+// ResetTwoFactor is an admin turning off another user's two-factor sign-in
+// (a lost phone); the user must enrol again. Admins turn off their own
+// with DisableOwnTwoFactor, which asks for their password and a code.
+func (s *Service) ResetTwoFactor(ctx context.Context, by *User, userID int64) error {
+	if !by.IsAdmin() {
+		return apperr.Forbidden("only an admin can turn off another user's two-factor sign-in")
+	}
+	if by.ID == userID {
+		return apperr.Forbidden("turn off your own two-factor sign-in on your account page, which asks for your password and a code")
+	}
+	return s.turnOffTwoFactor(ctx, userID)
+}
+
+// turnOffTwoFactor forgets the user's second factor and recovery codes, and
+// ends their sign-ins.
+func (s *Service) turnOffTwoFactor(ctx context.Context, userID int64) error {
 	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {

@@ -75,7 +75,7 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm_password") {
 		return wb.accountError(w, r, apperr.Invalid("confirm_password", "does not match the new password"))
 	}
-	err := wb.Users.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	err := wb.Users.ChangePassword(ctx, u.ID, reauth(r), r.PostFormValue("new_password"))
 	if err != nil {
 		return wb.accountError(w, r, err)
 	}
@@ -93,9 +93,25 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// reauth reads what a form asks a person to prove again before a
+// sensitive change (see user.Reauth).
+func reauth(r *http.Request) user.Reauth {
+	return user.Reauth{Password: r.PostFormValue("current_password"), Code: r.PostFormValue("code"), IP: httpx.ClientIP(r)}
+}
+
+func (wb *Web) changeEmail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := wb.Users.ChangeEmail(ctx, user.FromContext(ctx).ID, reauth(r), r.PostFormValue("email")); err != nil {
+		return wb.accountError(w, r, err)
+	}
+	wb.flash(r, "Your email address is changed: sign in with it from now on.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
 func (wb *Web) createToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	_, secret, err := wb.Users.CreateToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"))
+	_, secret, err := wb.Users.CreateOwnToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"), reauth(r))
 	if err != nil {
 		return wb.accountError(w, r, err)
 	}
@@ -162,12 +178,7 @@ func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	u := user.FromContext(ctx)
-	s, err := wb.Settings.Get(ctx)
-	if err != nil {
-		return err
-	}
-	if err := wb.Users.DisableTwoFactor(ctx, u, u.ID, s.Require2FA); err != nil {
+	if err := wb.Users.DisableOwnTwoFactor(ctx, user.FromContext(ctx).ID, reauth(r)); err != nil {
 		return wb.accountError(w, r, err)
 	}
 	// Turning it off ended every sign-in, this one included.

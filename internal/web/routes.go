@@ -15,6 +15,7 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", wb.page(wb.signedIn(enrolledOnly, wb.homeRedirect)))
 	mux.Handle("GET /account", wb.page(wb.signedIn(enrolledOnly, wb.account)))
 	mux.Handle("POST /account/password", wb.page(wb.signedIn(enrolledOnly, wb.changePassword)))
+	mux.Handle("POST /account/email", wb.page(wb.signedIn(enrolledOnly, wb.changeEmail)))
 	mux.Handle("POST /account/tokens", wb.page(wb.signedIn(enrolledOnly, wb.createToken)))
 	mux.Handle("POST /account/tokens/{id}/revoke", wb.page(wb.signedIn(enrolledOnly, wb.revokeToken)))
 	mux.Handle("GET /account/two-factor", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorSetup)))
