@@ -220,3 +220,33 @@ func TestBadTokensLookAlikeAndAreThrottled(t *testing.T) {
 		}
 	})
 }
+
+// The admin door resets other users' second factor without asking for a
+// password; an admin's own goes through DisableOwnTwoFactor, which asks.
+func TestAdminsResetOthersTwoFactorOnly(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newService(t, d)
+		now := db.Now()
+		s.SetNow(func() time.Time { return now })
+		admin := mustCreate(t, s, "admin@example.com", "admin")
+		ada := mustCreate(t, s, "ada@example.com", "agent")
+		enrol(t, s, admin.ID, now)
+		enrol(t, s, ada.ID, now)
+		if err := s.ResetTwoFactor(ctx, admin, admin.ID); !apperr.Is(err, apperr.KindForbidden) {
+			t.Fatalf("admin resetting their own: err = %v, want forbidden", err)
+		}
+		if err := s.ResetTwoFactor(ctx, ada, admin.ID); !apperr.Is(err, apperr.KindForbidden) {
+			t.Fatalf("agent resetting an admin's: err = %v, want forbidden", err)
+		}
+		if err := s.ResetTwoFactor(ctx, admin, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.Get(ctx, admin.ID); !u.TOTPEnabled {
+			t.Fatal("the admin's own two-factor sign-in was turned off")
+		}
+		if u, _ := s.Get(ctx, ada.ID); u.TOTPEnabled {
+			t.Fatal("the agent's two-factor sign-in is still on")
+		}
+	})
+}
