@@ -12,11 +12,14 @@ import (
 //
 // What this costs in freshness: a change made through this Service (a token
 // revoked, a user disabled, demoted, their password or second factor
-// changed) empties the cache once it has committed, so it holds at once. A
-// change made elsewhere (another Centerdesk node, the CLI, SQL by hand)
-// holds once the entry expires: within tokenCacheTTL. Unknown and refused
-// tokens are never cached, so a new token works at once and a guess costs
-// a query as before.
+// changed) or through this node's settings (require_2fa, see ForgetTokens)
+// empties the cache once it has committed, so it holds at once. A change
+// made elsewhere (another Centerdesk node, the CLI, SQL by hand) holds once
+// the entry expires: within tokenCacheTTL. Unknown, revoked and
+// disabled-owner tokens are never cached, so a new token works at once and
+// a guess costs a query (and counts toward the address's throttle). A
+// token refused because its owner must enrol a second factor is cached as
+// refused, like any entry.
 
 // tokenCacheTTL is how long a looked-up token is trusted without asking the
 // database again.
