@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -99,7 +100,10 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 			}
 			return apperr.Unauthorized("send an API token: Authorization: Bearer <token>")
 		}
-		u, err := a.Users.Authenticate(r.Context(), secret)
+		u, err := a.Users.Authenticate(r.Context(), secret, httpx.ClientIP(r))
+		if wait, ok := user.RetryAfter(err); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
+		}
 		if apperr.Is(err, apperr.KindUnauthorized) {
 			if lerr := a.limitAddress(w, r); lerr != nil {
 				return lerr

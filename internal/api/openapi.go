@@ -47,12 +47,11 @@ var docs = map[string]op{
 	"POST /api/v1/users":                   {Summary: "Create a user", In: user.NewUser{}, Out: user.User{}, Status: 201},
 	"GET /api/v1/users/{id}":               {Summary: "Get a user", Out: user.User{}},
 	"PATCH /api/v1/users/{id}":             {Summary: "Change a user's name, role or disabled state", In: user.Patch{}, Out: user.User{}},
-	"DELETE /api/v1/users/{id}/two-factor": {Summary: "Reset a user's two-factor sign-in"},
+	"DELETE /api/v1/users/{id}/two-factor": {Summary: "Reset another user's two-factor sign-in"},
 
 	"GET /api/v1/tokens": {Summary: "List your API tokens", Out: list[user.Token]{}},
-	"POST /api/v1/tokens": {Summary: "Create an API token; the secret is shown once", In: struct {
-		Name string `json:"name"`
-	}{}, Out: tokenCreated{}, Status: 201},
+	"POST /api/v1/tokens": {Summary: "Create an API token, confirming your password (and a two-factor code when it is on); the secret is shown once",
+		In: tokenRequest{}, Out: tokenCreated{}, Status: 201},
 	"DELETE /api/v1/tokens/{id}": {Summary: "Revoke an API token"},
 
 	"GET /api/v1/audit":      {Summary: "Read the audit log, newest first", Query: []string{"action: only this action", "cursor: next_cursor of the previous page", "limit: at most 500"}, Out: list[audit.Entry]{}},

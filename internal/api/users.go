@@ -73,7 +73,7 @@ func (a *API) resetTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Users.DisableTwoFactor(r.Context(), user.FromContext(r.Context()), id, false); err != nil {
+	if err := a.Users.ResetTwoFactor(r.Context(), user.FromContext(r.Context()), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -95,14 +95,21 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// tokenRequest asks for a new token. A token (or a stolen one) alone is
+// not enough to make another: the owner confirms their password, and their
+// two-factor code when it is on.
+type tokenRequest struct {
+	Name string `json:"name"`
+	user.Reauth
+}
+
 func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in tokenRequest
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, secret, err := a.Users.CreateToken(r.Context(), user.FromContext(r.Context()).ID, in.Name)
+	in.IP = httpx.ClientIP(r)
+	t, secret, err := a.Users.CreateOwnToken(r.Context(), user.FromContext(r.Context()).ID, in.Name, in.Reauth)
 	if err != nil {
 		return err
 	}

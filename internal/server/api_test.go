@@ -40,7 +40,7 @@ func TestTokenAuthentication(t *testing.T) {
 		}
 
 		// A token created through the API works, and stops working once revoked.
-		resp, out = h.api("POST", "/api/v1/tokens", agentToken, `{"name": "script"}`)
+		resp, out = h.api("POST", "/api/v1/tokens", agentToken, `{"name": "script", "current_password": "`+testPassword+`"}`)
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("create token: %d %v", resp.StatusCode, out)
 		}
@@ -108,7 +108,9 @@ func TestBadInputFollowsTheErrorConvention(t *testing.T) {
 func TestAdminChangesAreAudited(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
-		tok := h.token(h.createUser("admin@example.com", "admin"))
+		admin := h.createUser("admin@example.com", "admin")
+		h.enrol(admin) // require_2fa, turned on below, refuses unenrolled users' tokens
+		tok := h.token(admin)
 		resp, out := h.api("POST", "/api/v1/users", tok, `{"email": "new@example.com", "name": "New", "role": "agent", "password": "long enough pw"}`)
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("create: %d %v", resp.StatusCode, out)

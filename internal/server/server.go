@@ -96,6 +96,13 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	users := user.NewService(d, box, opts.PasswordParams)
 	st := settings.NewStore(d)
+	// Whether unenrolled users' API tokens work follows require_2fa at once
+	// on this node, and within the token cache's lifetime on others.
+	users.SetTwoFactorPolicy(func(ctx context.Context) (bool, error) {
+		s, err := st.Get(ctx)
+		return s.Require2FA, err
+	})
+	st.OnUpdate(users.ForgetTokens)
 	sessStore := session.NewStore(d)
 	sessions := session.NewManager(sessStore, session.Options{
 		Lifetime: cfg.SessionLifetime, IdleTimeout: cfg.SessionIdle, Secure: cfg.SecureCookies(),

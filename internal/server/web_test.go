@@ -140,7 +140,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 		h.createUser("ada@example.com", "admin")
 		b := h.browser()
 		h.signIn(b, "ada@example.com")
-		form := url.Values{"name": {"stolen"}}
+		form := url.Values{"name": {"stolen"}, "current_password": {testPassword}}
 		for _, hdr := range [][]string{
 			{"Sec-Fetch-Site", "cross-site"},
 			{"Origin", "https://evil.example"},

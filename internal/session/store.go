@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,7 +20,9 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 )
 
-// Store is an scs.CtxStore over the sessions table.
+// Store is an scs.CtxStore over the sessions table. A session is stored
+// under the SHA-256 of its token (see key), never the token itself, so a
+// copy of the database signs nobody in.
 type Store struct {
 	db  *db.DB
 	now func() time.Time
@@ -31,7 +34,7 @@ type Store struct {
 	// refreshEvery (a hundredth of the idle timeout; see NewManager).
 	refreshEvery time.Duration
 	mu           sync.Mutex
-	written      map[string]written // token → what this node last wrote
+	written      map[string]written // key(token) → what this node last wrote
 }
 
 // written is a session as this node last stored it.
@@ -45,11 +48,19 @@ func NewStore(d *db.DB) *Store {
 	return &Store{db: d, now: db.Now, written: make(map[string]written)}
 }
 
+// key is what a session is stored under: the hex SHA-256 of its token. The
+// token has 256 random bits, so no salt or slow hash is needed: a stored
+// key cannot be turned back into a cookie.
+func key(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
 // FindCtx returns a live session's data.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
 	err := s.db.Read().QueryRowContext(ctx,
-		`SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, db.Time(s.now())).Scan(&data)
+		`SELECT data FROM sessions WHERE token_hash = $1 AND expiry > $2`, key(token), db.Time(s.now())).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -62,40 +73,41 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 // CommitCtx writes a session, unless this node wrote the same data a
 // moment ago (see refreshEvery).
 func (s *Store) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	k := key(token)
 	w := written{sum: sha256.Sum256(data), expiry: expiry}
-	if s.unchanged(token, w) {
+	if s.unchanged(k, w) {
 		return nil
 	}
 	_, err := s.db.Write().ExecContext(ctx, `
-		INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-		token, data, db.Time(expiry))
+		INSERT INTO sessions (token_hash, data, expiry) VALUES ($1, $2, $3)
+		ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
+		k, data, db.Time(expiry))
 	if err != nil {
 		return fmt.Errorf("session: commit: %w", err)
 	}
-	s.remember(token, w)
+	s.remember(k, w)
 	return nil
 }
 
 // unchanged reports whether the stored session already has w's data and an
 // expiry less than refreshEvery before w's.
-func (s *Store) unchanged(token string, w written) bool {
+func (s *Store) unchanged(k string, w written) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	last, ok := s.written[token]
+	last, ok := s.written[k]
 	return ok && last.sum == w.sum && w.expiry.Sub(last.expiry) < s.refreshEvery
 }
 
-func (s *Store) remember(token string, w written) {
+func (s *Store) remember(k string, w written) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.written[token] = w
+	s.written[k] = w
 }
 
-func (s *Store) forget(token string) {
+func (s *Store) forget(k string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.written, token)
+	delete(s.written, k)
 }
 
 // forgetExpired drops what this node remembers of sessions past their
@@ -103,17 +115,18 @@ func (s *Store) forget(token string) {
 func (s *Store) forgetExpired(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for token, w := range s.written {
+	for k, w := range s.written {
 		if !w.expiry.After(now) {
-			delete(s.written, token)
+			delete(s.written, k)
 		}
 	}
 }
 
 // DeleteCtx removes a session.
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
-	s.forget(token)
-	if _, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token); err != nil {
+	k := key(token)
+	s.forget(k)
+	if _, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, k); err != nil {
 		return fmt.Errorf("session: delete: %w", err)
 	}
 	return nil

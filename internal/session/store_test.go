@@ -2,6 +2,9 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +16,7 @@ import (
 func storedExpiry(t *testing.T, d *db.DB, token string) time.Time {
 	t.Helper()
 	var expiry time.Time
-	if err := d.Read().QueryRow(`SELECT expiry FROM sessions WHERE token = $1`, token).Scan(db.ScanTime(&expiry)); err != nil {
+	if err := d.Read().QueryRow(`SELECT expiry FROM sessions WHERE token_hash = $1`, key(token)).Scan(db.ScanTime(&expiry)); err != nil {
 		t.Fatalf("read session %s: %v", token, err)
 	}
 	return expiry
@@ -73,4 +76,40 @@ func TestForgetExpiredBoundsWhatIsRemembered(t *testing.T) {
 	if _, ok := s.written["live"]; !ok {
 		t.Error("a live session was forgotten")
 	}
+}
+
+// A session is stored under the SHA-256 of its token: the database holds
+// nothing a cookie could be made from, and the store still finds, renews
+// and deletes the session by its token.
+func TestSessionsAreStoredByHash(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewStore(d)
+		token := "a-session-token-as-scs-makes-them"
+		expiry := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+		if err := s.CommitCtx(ctx, token, []byte("data"), expiry); err != nil {
+			t.Fatal(err)
+		}
+		var stored string
+		var n int
+		if err := d.Read().QueryRowContext(ctx, `SELECT token_hash, (SELECT COUNT(*) FROM sessions) FROM sessions`).Scan(&stored, &n); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(token))
+		if n != 1 || stored != hex.EncodeToString(sum[:]) || strings.Contains(stored, token) {
+			t.Fatalf("session stored under %q (%d rows), want the SHA-256 of its token", stored, n)
+		}
+		if data, ok, err := s.FindCtx(ctx, token); err != nil || !ok || string(data) != "data" {
+			t.Fatalf("find by token: %q %v %v", data, ok, err)
+		}
+		if _, ok, _ := s.FindCtx(ctx, stored); ok {
+			t.Fatal("the stored hash works as a token")
+		}
+		if err := s.DeleteCtx(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := s.FindCtx(ctx, token); ok {
+			t.Fatal("a deleted session is still found")
+		}
+	})
 }

@@ -121,7 +121,15 @@ func (s *Settings) apply(key, value string) {
 }
 
 // Store reads and writes settings.
-type Store struct{ db *db.DB }
+type Store struct {
+	db        *db.DB
+	onUpdates []func()
+}
+
+// OnUpdate registers fn to run after every committed update, for those who
+// keep what a setting decides in memory (the API token cache follows
+// require_2fa). Register before serving.
+func (s *Store) OnUpdate(fn func()) { s.onUpdates = append(s.onUpdates, fn) }
 
 // NewStore returns a Store over d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
@@ -188,6 +196,9 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 	})
 	if err != nil {
 		return Settings{}, err
+	}
+	for _, fn := range s.onUpdates {
+		fn()
 	}
 	return s.Get(ctx)
 }

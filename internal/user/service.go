@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -23,7 +24,35 @@ type Service struct {
 	dummyHash string
 
 	tokens tokenCache // API tokens recently looked up (see tokencache.go)
+
+	// require2FA reports whether the instance requires two-factor sign-in
+	// (see SetTwoFactorPolicy); nil means it does not.
+	require2FA func(context.Context) (bool, error)
 }
+
+// SetTwoFactorPolicy tells the Service how to learn whether the instance
+// requires two-factor sign-in (the require_2fa setting), which decides
+// whether unenrolled users may create or use API tokens. Whoever changes
+// the answer calls ForgetTokens afterwards, so it holds at once.
+func (s *Service) SetTwoFactorPolicy(required func(context.Context) (bool, error)) {
+	s.require2FA = required
+}
+
+func (s *Service) twoFactorRequired(ctx context.Context) (bool, error) {
+	if s.require2FA == nil {
+		return false, nil
+	}
+	required, err := s.require2FA(ctx)
+	if err != nil {
+		return false, fmt.Errorf("user: read two-factor policy: %w", err)
+	}
+	return required, nil
+}
+
+// ForgetTokens empties the token cache, so a change made outside this
+// Service that decides whether tokens work (the require_2fa setting)
+// holds for the next API request.
+func (s *Service) ForgetTokens() { s.tokens.forget() }
 
 // NewService returns a Service. box seals two-factor secrets.
 func NewService(d *db.DB, box *secret.Box, params PasswordParams) *Service {
@@ -195,9 +224,9 @@ func keepAnAdmin(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// ChangePassword sets a new password after checking the current one, and
-// ends the user's other sign-ins.
-func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string) error {
+// ChangePassword sets a new password once the user has re-authenticated
+// (see Reauth), and ends the user's other sign-ins.
+func (s *Service) ChangePassword(ctx context.Context, id int64, re Reauth, next string) error {
 	if err := checkPassword("new_password", next); err != nil {
 		return err
 	}
@@ -205,13 +234,13 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 	if err != nil {
 		return err
 	}
+	if err := s.reauthenticateID(ctx, id, re); err != nil {
+		return err
+	}
 	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		if ok, _ := CheckPassword(u.passwordHash, current); !ok {
-			return apperr.Invalid("current_password", "is not your current password")
 		}
 		u.passwordHash = hash
 		u.SessionEpoch++
@@ -220,4 +249,49 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 		}
 		return audit.Record(ctx, tx, "user.password_changed", "user", u.ID, nil)
 	})
+}
+
+// ChangeEmail sets the user's email address (what they sign in with) once
+// they have re-authenticated (see Reauth).
+func (s *Service) ChangeEmail(ctx context.Context, id int64, re Reauth, email string) (*User, error) {
+	norm, err := NormalizeEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.reauthenticateID(ctx, id, re); err != nil {
+		return nil, err
+	}
+	var out *User
+	err = s.writeUsers(ctx, func(tx *sql.Tx) error {
+		u, err := getByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u.Email == norm {
+			out = u
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET email = $1, updated_at = $2 WHERE id = $3`,
+			norm, db.Time(s.now()), u.ID)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("email", "a user with the email address %s already exists", norm)
+		}
+		if err != nil {
+			return fmt.Errorf("user: change email of %d: %w", u.ID, err)
+		}
+		before := u.Email
+		u.Email = norm
+		out = u
+		return audit.Record(ctx, tx, "user.email_changed", "user", u.ID, map[string]any{"email": []string{before, norm}})
+	})
+	return out, err
+}
+
+// reauthenticateID reads the user and checks re against them.
+func (s *Service) reauthenticateID(ctx context.Context, id int64, re Reauth) error {
+	u, err := getByID(ctx, s.db.Read(), id)
+	if err != nil {
+		return err
+	}
+	return s.reauthenticate(ctx, u, re)
 }

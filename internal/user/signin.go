@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -47,7 +48,7 @@ func (s *Service) CheckCredentials(ctx context.Context, email, password, ip stri
 	return u, nil
 }
 
-func (s *Service) refuseIfLocked(ctx context.Context, keys []string, now time.Time) error {
+func (s *Service) refuseIfLocked(ctx context.Context, keys []throttleKey, now time.Time) error {
 	until, err := lockedUntil(ctx, s.db.Read(), keys, now)
 	if err != nil {
 		return err
@@ -55,8 +56,32 @@ func (s *Service) refuseIfLocked(ctx context.Context, keys []string, now time.Ti
 	if until.IsZero() {
 		return nil
 	}
-	minutes := int(math.Ceil(until.Sub(now).Minutes()))
-	return apperr.TooMany("too many failed sign-ins: try again in %d minute%s", minutes, plural(minutes))
+	return lockout("too many failed sign-ins", until, now)
+}
+
+// lockout is the error of an attempt refused because its key is locked
+// until then. It carries the wait, so doors that can say when to retry
+// (the API's Retry-After header) find it with RetryAfter.
+func lockout(what string, until, now time.Time) error {
+	wait := until.Sub(now)
+	minutes := int(math.Ceil(wait.Minutes()))
+	e := apperr.TooMany("%s: try again in %d minute%s", what, minutes, plural(minutes))
+	e.Err = &retryAfter{wait: wait}
+	return e
+}
+
+type retryAfter struct{ wait time.Duration }
+
+func (r *retryAfter) Error() string { return "locked for " + r.wait.Round(time.Second).String() }
+
+// RetryAfter returns how long a client refused by a lockout must wait
+// before it tries again, rounded up to whole seconds.
+func RetryAfter(err error) (time.Duration, bool) {
+	var r *retryAfter
+	if !errors.As(err, &r) {
+		return 0, false
+	}
+	return max(time.Second, (r.wait + time.Second - 1).Truncate(time.Second)), true
 }
 
 func plural(n int) string {
@@ -70,7 +95,7 @@ func plural(n int) string {
 // returns the error the person sees.
 func (s *Service) failSignIn(ctx context.Context, email, ip string, u *User, reason string) error {
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := recordFailure(ctx, tx, throttleKeys(email, ip), s.now()); err != nil {
+		if _, err := recordFailure(ctx, tx, throttleKeys(email, ip), s.now()); err != nil {
 			return err
 		}
 		actx := audit.WithActor(ctx, audit.Actor{Label: email, IP: ip})

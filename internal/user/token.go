@@ -42,19 +42,69 @@ func hashToken(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateToken makes a new token for the user and returns it with its secret,
-// which cannot be read again.
-func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*Token, string, error) {
+// CreateOwnToken makes a new token for a user who asked for it themselves
+// (through the account page or the API), once they have re-authenticated
+// (see Reauth), and returns it with its secret, which cannot be read again.
+// When the instance requires two-factor sign-in, a user who has not
+// enrolled gets no token: it would not work (see Authenticate).
+func (s *Service) CreateOwnToken(ctx context.Context, userID int64, name string, re Reauth) (*Token, string, error) {
+	name, err := checkTokenName(name)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := getByID(ctx, s.db.Read(), userID)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.refuseUnenrolled(ctx, u); err != nil {
+		return nil, "", err
+	}
+	if err := s.reauthenticate(ctx, u, re); err != nil {
+		return nil, "", err
+	}
+	return s.CreateToken(ctx, userID, name)
+}
+
+// refuseUnenrolled refuses a user without two-factor sign-in when the
+// instance requires it.
+func (s *Service) refuseUnenrolled(ctx context.Context, u *User) error {
+	if u.TOTPEnabled {
+		return nil
+	}
+	required, err := s.twoFactorRequired(ctx)
+	if err != nil || !required {
+		return err
+	}
+	return errTwoFactorRequired
+}
+
+// errTwoFactorRequired says why an unenrolled user's token is refused, and
+// how to fix it.
+var errTwoFactorRequired = apperr.Forbidden("this Centerdesk requires two-factor sign-in and your account has none: " +
+	"enrol in two-factor authentication at /account/two-factor, then API tokens work again")
+
+func checkTokenName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, "", apperr.Invalid("name", "is required (say what the token is for)")
+		return "", apperr.Invalid("name", "is required (say what the token is for)")
 	}
 	if utf8.RuneCountInString(name) > 100 {
-		return nil, "", apperr.Invalid("name", "is longer than 100 characters")
+		return "", apperr.Invalid("name", "is longer than 100 characters")
+	}
+	return name, nil
+}
+
+// CreateToken makes a new token for the user and returns it with its
+// secret, which cannot be read again. It checks no password: it is for the
+// operator's command line on the server; users go through CreateOwnToken.
+func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*Token, string, error) {
+	name, err := checkTokenName(name)
+	if err != nil {
+		return nil, "", err
 	}
 	secret := tokenPrefix + strings.ToLower(rand.Text()) // 26 base32 characters: 130 bits
 	t := &Token{UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -151,21 +201,33 @@ func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) erro
 	})
 }
 
-// Authenticate returns the active user a token belongs to. Unknown, revoked
-// and disabled-owner tokens are all refused alike. A token looked up in the
-// last tokenCacheTTL is answered from memory (see tokencache.go).
-func (s *Service) Authenticate(ctx context.Context, secret string) (*User, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) {
-		return nil, apperr.Unauthorized("not a Centerdesk API token")
+// errBadToken is the one answer to a token that does not authenticate,
+// whether it is malformed, unknown, revoked or its owner disabled, so the
+// answer tells a guesser nothing about which.
+var errBadToken = apperr.Unauthorized("the API token is not valid (mistyped, revoked, or its owner disabled)")
+
+// Authenticate returns the active user a token belongs to, for a request
+// from ip. Unknown, revoked and disabled-owner tokens are refused alike,
+// and count toward a throttle on ip: once it has failed too often, every
+// token from ip is refused for a while, before it is even looked up. When
+// the instance requires two-factor sign-in, the token of a user who has
+// not enrolled is refused, saying why. A token looked up in the last
+// tokenCacheTTL is answered from memory (see tokencache.go).
+func (s *Service) Authenticate(ctx context.Context, secret, ip string) (*User, error) {
+	now := s.now()
+	if until, ok := s.tokens.lockedAddr(ip, now); ok {
+		return nil, lockout("too many failed API token authentications from your address", until, now)
 	}
 	hash := hashToken(secret)
-	now := s.now()
 	e, ok := s.tokens.get(hash, now)
 	if !ok {
 		var err error
-		if e, err = s.lookUpToken(ctx, hash, now); err != nil {
+		if e, err = s.lookUpToken(ctx, hash, ip, now); err != nil {
 			return nil, err
 		}
+	}
+	if e.unenrolled {
+		return nil, errTwoFactorRequired
 	}
 	if e.lastUsed == nil || now.Sub(*e.lastUsed) >= lastUsedGranularity {
 		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
@@ -178,27 +240,59 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*User, error
 	return &u, nil
 }
 
-// lookUpToken reads the token and its owner, and caches them if the owner
-// is active.
-func (s *Service) lookUpToken(ctx context.Context, hash string, now time.Time) (tokenEntry, error) {
+// lookUpToken refuses ip if it is locked out, then reads the token and its
+// active owner and caches them. Whether the owner must enrol a second
+// factor is read after the token, so a change of the require_2fa setting
+// that empties the cache meanwhile keeps the entry out of it.
+func (s *Service) lookUpToken(ctx context.Context, hash, ip string, now time.Time) (tokenEntry, error) {
 	gen := s.tokens.generation()
 	var e tokenEntry
+	keys := tokenThrottleKeys(ip)
+	until, err := lockedUntil(ctx, s.db.Read(), keys, now)
+	if err != nil {
+		return e, err
+	}
+	if !until.IsZero() {
+		s.tokens.lockAddr(ip, until)
+		return e, lockout("too many failed API token authentications from your address", until, now)
+	}
 	u, err := scanUser(s.db.Read().QueryRowContext(ctx, `
 		SELECT t.id, t.last_used_at, `+prefixed("u", userColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hash), &e.tokenID, db.ScanNullTime(&e.lastUsed))
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, hash),
+		&e.tokenID, db.ScanNullTime(&e.lastUsed))
 	if errors.Is(err, sql.ErrNoRows) {
-		return e, apperr.Unauthorized("the API token is unknown or revoked")
+		return e, s.failToken(ctx, keys, ip, now)
 	}
 	if err != nil {
 		return e, fmt.Errorf("user: authenticate token: %w", err)
 	}
-	if !u.Active() {
-		return e, apperr.Unauthorized("the token's owner is disabled")
+	if !u.TOTPEnabled {
+		if e.unenrolled, err = s.twoFactorRequired(ctx); err != nil {
+			return e, err
+		}
 	}
 	e.user, e.expires = *u, now.Add(tokenCacheTTL)
 	s.tokens.put(hash, gen, e)
 	return e, nil
+}
+
+// failToken counts a failed token authentication against ip and returns
+// the one answer every bad token gets.
+func (s *Service) failToken(ctx context.Context, keys []throttleKey, ip string, now time.Time) error {
+	var locked time.Time
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		locked, err = recordFailure(ctx, tx, keys, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !locked.IsZero() {
+		s.tokens.lockAddr(ip, locked)
+	}
+	return errBadToken
 }
 
 // writeUsers runs fn in a transaction that changes users or tokens, and

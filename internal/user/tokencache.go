@@ -12,11 +12,14 @@ import (
 //
 // What this costs in freshness: a change made through this Service (a token
 // revoked, a user disabled, demoted, their password or second factor
-// changed) empties the cache once it has committed, so it holds at once. A
-// change made elsewhere (another Centerdesk node, the CLI, SQL by hand)
-// holds once the entry expires: within tokenCacheTTL. Unknown and refused
-// tokens are never cached, so a new token works at once and a guess costs
-// a query as before.
+// changed) or through this node's settings (require_2fa, see ForgetTokens)
+// empties the cache once it has committed, so it holds at once. A change
+// made elsewhere (another Centerdesk node, the CLI, SQL by hand) holds once
+// the entry expires: within tokenCacheTTL. Unknown, revoked and
+// disabled-owner tokens are never cached, so a new token works at once and
+// a guess costs a query (and counts toward the address's throttle). A
+// token refused because its owner must enrol a second factor is cached as
+// refused, like any entry.
 
 // tokenCacheTTL is how long a looked-up token is trusted without asking the
 // database again.
@@ -30,6 +33,12 @@ type tokenCache struct {
 	mu      sync.Mutex
 	gen     uint64 // counts forget calls, so a lookup begun before one is not stored after it
 	entries map[string]*tokenEntry
+
+	// locks are client addresses this node saw locked out for failing
+	// token authentication too often, and until when: a cached token is
+	// refused from them without a query too. Other nodes' locks are found
+	// in the database on a cache miss, within tokenCacheTTL.
+	locks map[string]time.Time
 }
 
 // tokenEntry is what a token hash resolved to.
@@ -38,6 +47,9 @@ type tokenEntry struct {
 	tokenID  int64
 	lastUsed *time.Time
 	expires  time.Time
+	// unenrolled is set when the instance requires two-factor sign-in
+	// and user has not enrolled: the token is refused, saying why.
+	unenrolled bool
 }
 
 // get returns a copy of the entry for hash unless it has expired.
@@ -87,4 +99,26 @@ func (c *tokenCache) forget() {
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.entries)
+}
+
+// lockAddr remembers that ip is locked out until then.
+func (c *tokenCache) lockAddr(ip string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.locks == nil || len(c.locks) >= tokenCacheMax {
+		c.locks = map[string]time.Time{}
+	}
+	c.locks[ip] = until
+}
+
+// lockedAddr reports whether ip is locked out at now, and until when.
+func (c *tokenCache) lockedAddr(ip string, now time.Time) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	until, ok := c.locks[ip]
+	if ok && !now.Before(until) {
+		delete(c.locks, ip)
+		return time.Time{}, false
+	}
+	return until, ok
 }

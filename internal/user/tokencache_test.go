@@ -31,7 +31,7 @@ func TestCachedTokensFollowChanges(t *testing.T) {
 		}
 		authenticate := func(secretText string) error {
 			for range 3 { // the first from the database, the others from the cache
-				if _, err := s.Authenticate(ctx, secretText); err != nil {
+				if _, err := s.Authenticate(ctx, secretText, "192.0.2.1"); err != nil {
 					return err
 				}
 			}
@@ -39,7 +39,7 @@ func TestCachedTokensFollowChanges(t *testing.T) {
 		}
 		refused := func(what, secretText string) {
 			t.Helper()
-			if _, err := s.Authenticate(ctx, secretText); !apperr.Is(err, apperr.KindUnauthorized) {
+			if _, err := s.Authenticate(ctx, secretText, "192.0.2.1"); !apperr.Is(err, apperr.KindUnauthorized) {
 				t.Fatalf("%s: err = %v, want unauthorized", what, err)
 			}
 		}
@@ -73,7 +73,7 @@ func TestCachedTokensFollowChanges(t *testing.T) {
 		if _, err := s.Update(ctx, admin.ID, user.Patch{Role: &agent}); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := s.Authenticate(ctx, adminToken); err != nil || u.IsAdmin() {
+		if u, err := s.Authenticate(ctx, adminToken, "192.0.2.1"); err != nil || u.IsAdmin() {
 			t.Fatalf("demoted admin: %+v, %v", u, err)
 		}
 

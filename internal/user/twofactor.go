@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/base32"
 	"encoding/base64"
 	"fmt"
 	"image/png"
@@ -33,8 +34,11 @@ type Enrolment struct {
 	QRPNG  string `json:"qr_png_data_url"` // a data: URL, to show in an <img>
 }
 
-// BeginTwoFactor creates a new, not yet active, TOTP secret for the user. It
-// takes effect only once ConfirmTwoFactor sees a code from it.
+// BeginTwoFactor returns the user's pending TOTP secret, creating it on
+// the first call. The secret stays the same until ConfirmTwoFactor sees a
+// code from it or CancelTwoFactor drops it, so reloading the page (or
+// fetching the QR code again) does not invalidate what the app already
+// scanned.
 func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment, error) {
 	u, err := getByID(ctx, s.db.Read(), userID)
 	if err != nil {
@@ -43,17 +47,28 @@ func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment,
 	if u.TOTPEnabled {
 		return nil, apperr.Conflict("", "two-factor sign-in is already on; turn it off first to enrol a new device")
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Centerdesk", AccountName: u.Email})
+	opts := totp.GenerateOpts{Issuer: "Centerdesk", AccountName: u.Email}
+	if u.totpSecret != "" {
+		pending, err := s.box.Open(u.totpSecret)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(pending); err != nil {
+			return nil, fmt.Errorf("user %d: pending totp secret: %w", u.ID, err)
+		}
+	}
+	key, err := totp.Generate(opts)
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.box.Seal(key.Secret())
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.db.Write().ExecContext(ctx, `UPDATE users SET totp_secret = $1, updated_at = $2 WHERE id = $3`,
-		sealed, db.Time(s.now()), u.ID); err != nil {
-		return nil, fmt.Errorf("user: store totp secret: %w", err)
+	if u.totpSecret == "" {
+		stored, err := s.storePendingSecret(ctx, u.ID, key.Secret())
+		if err != nil {
+			return nil, err
+		}
+		if !stored { // another request stored one first (two tabs): show that one
+			return s.BeginTwoFactor(ctx, userID)
+		}
 	}
 	img, err := key.Image(240, 240)
 	if err != nil {
@@ -68,6 +83,35 @@ func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment,
 		URL:    key.URL(),
 		QRPNG:  "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()),
 	}, nil
+}
+
+// storePendingSecret seals and stores a new pending secret, unless another
+// request stored one first; it reports whether it stored this one.
+func (s *Service) storePendingSecret(ctx context.Context, userID int64, secret string) (bool, error) {
+	sealed, err := s.box.Seal(secret)
+	if err != nil {
+		return false, err
+	}
+	res, err := s.db.Write().ExecContext(ctx, `
+		UPDATE users SET totp_secret = $1, updated_at = $2
+		WHERE id = $3 AND totp_enabled = FALSE AND totp_secret = ''`,
+		sealed, db.Time(s.now()), userID)
+	if err != nil {
+		return false, fmt.Errorf("user: store totp secret: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// CancelTwoFactor drops a pending enrolment's secret, so the next one
+// starts with a new secret. Two-factor sign-in already on is left alone.
+func (s *Service) CancelTwoFactor(ctx context.Context, userID int64) error {
+	if _, err := s.db.Write().ExecContext(ctx, `
+		UPDATE users SET totp_secret = '', updated_at = $1 WHERE id = $2 AND totp_enabled = FALSE`,
+		db.Time(s.now()), userID); err != nil {
+		return fmt.Errorf("user: cancel two-factor enrolment: %w", err)
+	}
+	return nil
 }
 
 // ConfirmTwoFactor turns two-factor sign-in on once the user proves their
@@ -153,16 +197,47 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code str
 	return method, err
 }
 
-// DisableTwoFactor turns two-factor sign-in off and ends the user's sign-ins.
-// Users may do it for themselves unless the instance requires it; admins may
-// do it for anyone (a lost phone).
-func (s *Service) DisableTwoFactor(ctx context.Context, by *User, userID int64, required bool) error {
-	if by.ID != userID && !by.IsAdmin() {
-		return apperr.Forbidden("only an admin can turn off another user's two-factor sign-in")
+// DisableOwnTwoFactor turns the user's own two-factor sign-in off, once
+// they have re-authenticated with their password and a code (see Reauth):
+// a stolen session alone cannot do it. It ends the user's sign-ins. When
+// the instance requires two-factor sign-in, only admins may.
+func (s *Service) DisableOwnTwoFactor(ctx context.Context, userID int64, re Reauth) error {
+	u, err := getByID(ctx, s.db.Read(), userID)
+	if err != nil {
+		return err
 	}
-	if by.ID == userID && required && !by.IsAdmin() {
+	if !u.TOTPEnabled {
+		return apperr.Conflict("", "two-factor sign-in is already off")
+	}
+	required, err := s.twoFactorRequired(ctx)
+	if err != nil {
+		return err
+	}
+	if required && !u.IsAdmin() {
 		return apperr.Forbidden("two-factor sign-in is required on this instance")
 	}
+	if err := s.reauthenticate(ctx, u, re); err != nil {
+		return err
+	}
+	return s.turnOffTwoFactor(ctx, userID)
+}
+
+// ResetTwoFactor is an admin turning off another user's two-factor sign-in
+// (a lost phone); the user must enrol again. Admins turn off their own
+// with DisableOwnTwoFactor, which asks for their password and a code.
+func (s *Service) ResetTwoFactor(ctx context.Context, by *User, userID int64) error {
+	if !by.IsAdmin() {
+		return apperr.Forbidden("only an admin can turn off another user's two-factor sign-in")
+	}
+	if by.ID == userID {
+		return apperr.Forbidden("turn off your own two-factor sign-in on your account page, which asks for your password and a code")
+	}
+	return s.turnOffTwoFactor(ctx, userID)
+}
+
+// turnOffTwoFactor forgets the user's second factor and recovery codes, and
+// ends their sign-ins.
+func (s *Service) turnOffTwoFactor(ctx context.Context, userID int64) error {
 	return s.writeUsers(ctx, func(tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {

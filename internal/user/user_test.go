@@ -169,7 +169,7 @@ func TestTokens(t *testing.T) {
 		if !strings.HasPrefix(secretText, tok.Prefix) {
 			t.Fatalf("prefix %q does not start secret", tok.Prefix)
 		}
-		got, err := s.Authenticate(ctx, secretText)
+		got, err := s.Authenticate(ctx, secretText, "192.0.2.1")
 		if err != nil || got.ID != ada.ID {
 			t.Fatalf("authenticate: %v, %v", got, err)
 		}
@@ -183,10 +183,10 @@ func TestTokens(t *testing.T) {
 		if err := s.RevokeToken(ctx, ada, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, secretText); !apperr.Is(err, apperr.KindUnauthorized) {
+		if _, err := s.Authenticate(ctx, secretText, "192.0.2.1"); !apperr.Is(err, apperr.KindUnauthorized) {
 			t.Fatalf("revoked token: err = %v, want unauthorized", err)
 		}
-		if _, err := s.Authenticate(ctx, "cdk_"+strings.Repeat("a", 26)); !apperr.Is(err, apperr.KindUnauthorized) {
+		if _, err := s.Authenticate(ctx, "cdk_"+strings.Repeat("a", 26), "192.0.2.1"); !apperr.Is(err, apperr.KindUnauthorized) {
 			t.Fatalf("unknown token: err = %v", err)
 		}
 		var stored string
@@ -246,10 +246,16 @@ func TestTwoFactor(t *testing.T) {
 			t.Fatalf("%d recovery codes left, want 9", left)
 		}
 		u, _ := s.Get(ctx, ada.ID)
-		if err := s.DisableTwoFactor(ctx, u, ada.ID, true); !apperr.Is(err, apperr.KindForbidden) {
+		s.SetTwoFactorPolicy(func(context.Context) (bool, error) { return true, nil })
+		even := later.Add(30 * time.Second)
+		s.SetNow(func() time.Time { return even })
+		code, _ = totp.GenerateCode(enrol.Secret, even)
+		re := user.Reauth{Password: "correct horse battery", Code: code}
+		if err := s.DisableOwnTwoFactor(ctx, ada.ID, re); !apperr.Is(err, apperr.KindForbidden) {
 			t.Fatalf("agent turning off required 2FA: err = %v", err)
 		}
-		if err := s.DisableTwoFactor(ctx, u, ada.ID, false); err != nil {
+		s.SetTwoFactorPolicy(nil)
+		if err := s.DisableOwnTwoFactor(ctx, ada.ID, re); err != nil {
 			t.Fatal(err)
 		}
 		if after, _ := s.Get(ctx, ada.ID); after.TOTPEnabled || after.SessionEpoch == u.SessionEpoch {

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -24,7 +27,10 @@ type accountPage struct {
 	Error         string
 	ErrorField    string
 	Enrolment     *user.Enrolment
+	QR            template.URL // the enrolment's QR code as a data: URL
 	RecoveryCodes []string
+	// RecoveryDownload is a data: URL of RecoveryCodes as a text file.
+	RecoveryDownload template.URL
 }
 
 func (wb *Web) accountPage(r *http.Request) (*accountPage, error) {
@@ -75,7 +81,7 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm_password") {
 		return wb.accountError(w, r, apperr.Invalid("confirm_password", "does not match the new password"))
 	}
-	err := wb.Users.ChangePassword(ctx, u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	err := wb.Users.ChangePassword(ctx, u.ID, reauth(r), r.PostFormValue("new_password"))
 	if err != nil {
 		return wb.accountError(w, r, err)
 	}
@@ -93,9 +99,25 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// reauth reads what a form asks a person to prove again before a
+// sensitive change (see user.Reauth).
+func reauth(r *http.Request) user.Reauth {
+	return user.Reauth{Password: r.PostFormValue("current_password"), Code: r.PostFormValue("code"), IP: httpx.ClientIP(r)}
+}
+
+func (wb *Web) changeEmail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := wb.Users.ChangeEmail(ctx, user.FromContext(ctx).ID, reauth(r), r.PostFormValue("email")); err != nil {
+		return wb.accountError(w, r, err)
+	}
+	wb.flash(r, "Your email address is changed: sign in with it from now on.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
 func (wb *Web) createToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	_, secret, err := wb.Users.CreateToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"))
+	_, secret, err := wb.Users.CreateOwnToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"), reauth(r))
 	if err != nil {
 		return wb.accountError(w, r, err)
 	}
@@ -123,18 +145,33 @@ func (wb *Web) revokeToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) twoFactorSetup(w http.ResponseWriter, r *http.Request) error {
-	p, err := wb.accountPage(r)
+	p, err := wb.twoFactorPage(r)
 	if err != nil {
 		return err
 	}
-	if !p.User.TOTPEnabled {
-		if p.Enrolment, err = wb.Users.BeginTwoFactor(r.Context(), p.User.ID); err != nil {
-			return err
-		}
-	}
-	p.Title = "Two-factor sign-in"
 	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
 	return nil
+}
+
+// twoFactorPage is the enrolment page with the user's pending secret, which
+// stays the same however often the page is loaded (see BeginTwoFactor).
+func (wb *Web) twoFactorPage(r *http.Request) (*accountPage, error) {
+	p, err := wb.accountPage(r)
+	if err != nil {
+		return nil, err
+	}
+	p.Title = "Two-factor sign-in"
+	if !p.User.TOTPEnabled {
+		if p.Enrolment, err = wb.Users.BeginTwoFactor(r.Context(), p.User.ID); err != nil {
+			return nil, err
+		}
+		// html/template refuses data: URLs it did not see built; this one
+		// is a PNG we encoded ourselves (the CSP allows img-src data:).
+		if strings.HasPrefix(p.Enrolment.QRPNG, "data:image/png;base64,") {
+			p.QR = template.URL(p.Enrolment.QRPNG)
+		}
+	}
+	return p, nil
 }
 
 func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -146,8 +183,12 @@ func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 		if status >= 500 {
 			return err
 		}
-		wb.flash(r, "That code did not work ("+detail.Message+"): scan the new QR code and try again.")
-		http.Redirect(w, r, twoFactorSetup, http.StatusSeeOther)
+		p, perr := wb.twoFactorPage(r)
+		if perr != nil {
+			return perr
+		}
+		p.Error = "That code did not work: " + detail.Message + ". Check that your device's clock is right, and enter the newest code your app shows."
+		wb.render(w, r, status, "twofactor_setup", p)
 		return nil
 	}
 	p, err := wb.accountPage(r)
@@ -155,19 +196,29 @@ func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Title, p.RecoveryCodes = "Two-factor sign-in", codes
+	// The codes are shown this once; the download is built here, not
+	// fetched later, because only their hashes are kept.
+	p.RecoveryDownload = template.URL("data:text/plain;charset=utf-8," +
+		url.PathEscape("Centerdesk recovery codes for "+u.Email+"\n\n"+strings.Join(codes, "\n")+"\n"))
 	p.User.TOTPEnabled = true
 	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
 	return nil
 }
 
-func (wb *Web) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
+// twoFactorCancel drops a pending enrolment, so the next starts afresh.
+func (wb *Web) twoFactorCancel(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	u := user.FromContext(ctx)
-	s, err := wb.Settings.Get(ctx)
-	if err != nil {
+	if err := wb.Users.CancelTwoFactor(ctx, user.FromContext(ctx).ID); err != nil {
 		return err
 	}
-	if err := wb.Users.DisableTwoFactor(ctx, u, u.ID, s.Require2FA); err != nil {
+	wb.flash(r, "Two-factor set-up cancelled.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
+func (wb *Web) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := wb.Users.DisableOwnTwoFactor(ctx, user.FromContext(ctx).ID, reauth(r)); err != nil {
 		return wb.accountError(w, r, err)
 	}
 	// Turning it off ended every sign-in, this one included.

@@ -91,7 +91,7 @@ func (wb *Web) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := wb.Users.DisableTwoFactor(r.Context(), user.FromContext(r.Context()), id, false); err != nil {
+	if err := wb.Users.ResetTwoFactor(r.Context(), user.FromContext(r.Context()), id); err != nil {
 		return wb.renderUsers(w, r, 0, err, user.NewUser{Role: "agent"})
 	}
 	wb.flash(r, "Two-factor sign-in is off for that user; they must enrol again.")

@@ -15,10 +15,12 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", wb.page(wb.signedIn(enrolledOnly, wb.homeRedirect)))
 	mux.Handle("GET /account", wb.page(wb.signedIn(enrolledOnly, wb.account)))
 	mux.Handle("POST /account/password", wb.page(wb.signedIn(enrolledOnly, wb.changePassword)))
+	mux.Handle("POST /account/email", wb.page(wb.signedIn(enrolledOnly, wb.changeEmail)))
 	mux.Handle("POST /account/tokens", wb.page(wb.signedIn(enrolledOnly, wb.createToken)))
 	mux.Handle("POST /account/tokens/{id}/revoke", wb.page(wb.signedIn(enrolledOnly, wb.revokeToken)))
 	mux.Handle("GET /account/two-factor", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorSetup)))
 	mux.Handle("POST /account/two-factor/confirm", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorConfirm)))
+	mux.Handle("POST /account/two-factor/cancel", wb.page(wb.signedIn(evenUnenrolled, wb.twoFactorCancel)))
 	mux.Handle("POST /account/two-factor/disable", wb.page(wb.signedIn(enrolledOnly, wb.twoFactorDisable)))
 
 	mux.Handle("GET /admin/users", wb.page(wb.adminOnly(wb.users)))
