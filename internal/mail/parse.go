@@ -147,9 +147,10 @@ func (m *Message) readHeaders(env *enmime.Envelope, raw []byte) {
 }
 
 // SyntheticID returns the id given to a mail without a Message-ID: a hash
-// of its bytes, so that the same mail delivered again gets the same id.
+// of its bytes less the trace headers (as ContentHash), so that the same
+// mail delivered again, by SMTP or by IMAP, gets the same id.
 func SyntheticID(raw []byte) string {
-	sum := sha256.Sum256(raw)
+	sum := sha256.Sum256(hashInput(raw))
 	return hex.EncodeToString(sum[:16]) + "@no-message-id.centerdesk.invalid"
 }
 

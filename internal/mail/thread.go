@@ -21,6 +21,7 @@ type delivery struct {
 	p      *Message // nil when the mail could not be parsed
 	perr   error
 	rfcID  string
+	hash   string // ContentHash of the raw mail
 	sender Address
 	files  *files
 	cust   *customer.Customer
@@ -200,7 +201,7 @@ func (x *delivery) finish(ctx context.Context, t *ticket.Ticket, m *ticket.Messa
 func (x *delivery) record(messageID int64) *Record {
 	now := x.in.now()
 	r := &Record{MessageID: messageID, MailboxID: &x.d.Mailbox.ID, Direction: "in", RFCMessageID: x.rfcID,
-		From: x.sender.Addr, RawAttachmentID: &x.files.raw, DeliveryState: StateReceived,
+		ContentHash: x.hash, From: x.sender.Addr, RawAttachmentID: &x.files.raw, DeliveryState: StateReceived,
 		CreatedAt: now, UpdatedAt: now}
 	if x.p != nil {
 		if len(x.p.InReplyTo) > 0 {
