@@ -181,6 +181,10 @@ func TestNULAndInvalidText(t *testing.T) {
 			"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html; charset=utf-8\n" +
 			"Content-Transfer-Encoding: base64\n\nPGI+aGkAdGhlcmU8L2I+\n--b\nContent-Type: application/octet-stream; name=\"a" + nul + "b\xff.bin\"\n" +
 			"Content-Disposition: attachment; filename=\"a" + nul + "b\xff.bin\"\nContent-ID: <c" + nul + "id>\n\nDATA\n--b--\n",
+		"a name that is only a NUL": "From: ann@customer.example\nSubject: nameless\nMessage-ID: <nul5@x.example>\n" +
+			"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee file\n" +
+			"--b\nContent-Type: application/pdf; name=\"" + nul + "\"\nContent-Disposition: attachment; filename=\"" + nul +
+			"\"\n\n%PDF\n--b--\n",
 		"unknown charset": "From: ann@customer.example\nSubject: =?x-unknown?B?AAAA?=\nMessage-ID: <nul4@x.example>\n" +
 			"Content-Type: text/plain; charset=x-unknown\n\nab\x00\xffcd\n",
 	}
@@ -206,11 +210,25 @@ func TestNULAndInvalidText(t *testing.T) {
 				}
 			}
 		}
-		var latin string
-		d.Read().QueryRow(`SELECT body_text FROM messages m JOIN email_messages e ON e.message_id = m.id
-			WHERE e.rfc_message_id = 'nul2@x.example'`).Scan(&latin)
-		if !strings.Contains(latin, "Café crème") {
-			t.Errorf("declared charset not decoded: %q", latin)
+		var latin, subject string
+		d.Read().QueryRow(`SELECT body_text, e.subject FROM messages m JOIN email_messages e ON e.message_id = m.id
+			WHERE e.rfc_message_id = 'nul2@x.example'`).Scan(&latin, &subject)
+		if !strings.Contains(latin, "Café crème") || subject != "café" {
+			t.Errorf("declared charset not decoded: %q, %q", latin, subject)
+		}
+
+		// A bounce whose report has NULs and bad bytes in its fields.
+		tk := e.deliver(newMail("ann@customer.example", "Bounce me", "x"))
+		e.sendReply(tk.TicketID, "out-nul@desk.example", "ann@customer.example")
+		dsn := "From: MAILER-DAEMON@relay.example\nTo: support@example.com\nSubject: Undelivered\n" +
+			"Message-ID: <dsn-nul@relay.example>\nMIME-Version: 1.0\n" +
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n" +
+			"--r\nContent-Type: text/plain\n\nFailed.\n--r\nContent-Type: message/delivery-status\n\n" +
+			"Reporting-MTA: dns; relay.example\n\nFinal-Recipient: rfc822; ann" + nul + "@customer.example\xff\n" +
+			"Action: failed" + nul + "\nStatus: 5.1.1" + nul + "\nDiagnostic-Code: smtp; 550 no" + nul + "\n\n" +
+			"--r\nContent-Type: text/rfc822-headers\n\nMessage-ID: <out-nul@desk.example>\n\n--r--\n"
+		if b := e.deliver(dsn); b.Outcome != mail.OutcomeBounce {
+			t.Errorf("bounce became %+v", b)
 		}
 	})
 }
