@@ -23,7 +23,7 @@ func ContentHash(raw []byte) string {
 // fields, then the body, with LF line endings and no trailing blank lines
 // (a mailbox server may add or drop the final newline).
 func hashInput(raw []byte) []byte {
-	b := bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	b := lfEndings(raw)
 	head, body, hasBody := bytes.Cut(b, []byte("\n\n"))
 	if bytes.HasPrefix(b, []byte("\n")) {
 		// No header section at all.
@@ -83,4 +83,18 @@ func isTraceField(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// lfEndings returns raw with every line ending as LF: the carriage
+// returns before each LF are dropped (all of them, so that converting CRLF
+// to LF first changes nothing).
+func lfEndings(raw []byte) []byte {
+	out := make([]byte, 0, len(raw))
+	for _, c := range raw {
+		if c == '\n' {
+			out = bytes.TrimRight(out, "\r")
+		}
+		out = append(out, c)
+	}
+	return out
 }

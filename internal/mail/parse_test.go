@@ -114,7 +114,7 @@ func checkHash(t *testing.T, raw []byte) {
 	if ContentHash(lf) != h || ContentHash(crlf) != h {
 		t.Fatal("the hash depends on line endings")
 	}
-	if len(lf) == 0 || lf[0] == ' ' || lf[0] == '\t' || lf[0] == '\n' {
+	if n := lfEndings(raw); len(n) == 0 || n[0] == ' ' || n[0] == '\t' || n[0] == '\n' {
 		// Nothing to prepend a header to: no header section, or one that
 		// starts with a continuation line.
 		return
