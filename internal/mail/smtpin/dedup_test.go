@@ -2,8 +2,10 @@ package smtpin_test
 
 import (
 	"context"
+	"database/sql"
 	"net/smtp"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -53,6 +55,34 @@ func TestSameIDDifferentMailsAreBothStored(t *testing.T) {
 		if !strings.Contains(all, "Where is my order?") || !strings.Contains(all, "Cancel Ann's order ") ||
 			!utf8.ValidString(all) || strings.ContainsRune(all, 0) {
 			t.Errorf("bodies %q", all)
+		}
+	})
+}
+
+// Mail with an empty envelope sender (MAIL FROM:<>) is stored but never
+// acknowledged (RFC 3834), even when its headers look like a person's.
+func TestNullSenderIsNotAcknowledged(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		var mu sync.Mutex
+		acks := 0
+		ack := func(context.Context, *sql.Tx, *mail.Mailbox, *ticket.Ticket, *ticket.Message, string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			acks++
+			return nil
+		}
+		l := start(t, d, mail.Options{Ack: ack}, nil)
+		for _, from := range []string{"", "ann@customer.example"} {
+			err := smtp.SendMail(l.addr, nil, from, []string{"support@example.com"},
+				message("Ann <ann@customer.example>", "Question from "+from, "Hello"))
+			if code(err) != 250 {
+				t.Fatalf("send from %q: %v", from, err)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if testutil.Count(t, d, "tickets") != 2 || acks != 1 {
+			t.Errorf("%d tickets, %d acknowledgements; want 2 and 1", testutil.Count(t, d, "tickets"), acks)
 		}
 	})
 }
