@@ -104,14 +104,14 @@ type stored struct {
 }
 
 // inboundByRFCID returns the inbound mails stored under a Message-ID that
-// may be the mail with content hash: those with that hash, and those
-// stored without one.
+// may be the mail with content hash: the one with that hash first, then
+// those stored without one (before migration 00023).
 func inboundByRFCID(ctx context.Context, q db.Queryer, rfcID, hash string) ([]stored, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT m.ticket_id, e.message_id, COALESCE(e.raw_attachment_id, 0), COALESCE(e.content_hash, '')
 		FROM email_messages e JOIN messages m ON m.id = e.message_id
 		WHERE e.rfc_message_id = $1 AND e.direction = 'in' AND (e.content_hash = $2 OR e.content_hash IS NULL)
-		ORDER BY e.message_id LIMIT 20`, rfcID, hash)
+		ORDER BY e.content_hash IS NULL, e.message_id LIMIT 20`, rfcID, hash)
 	if err != nil {
 		return nil, fmt.Errorf("mail: find stored %s: %w", rfcID, err)
 	}
@@ -131,7 +131,8 @@ func inboundByRFCID(ctx context.Context, q db.Queryer, rfcID, hash string) ([]st
 // the one with the newest such message first: every message we sent or
 // received. Several mails may share an id (clients reuse them, forgers
 // predict them), so it is read per ticket, for the caller to pick the one
-// the sender takes part in.
+// the sender takes part in. At most 200 tickets are read: a reply to an id
+// on more tickets than that may open a new ticket, never join a stranger's.
 func ticketsByRFCID(ctx context.Context, q db.Queryer, rfcID string) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT m.ticket_id FROM email_messages e JOIN messages m ON m.id = e.message_id

@@ -56,10 +56,12 @@ func (x *delivery) run(ctx context.Context) (*Result, error) {
 // findTicket returns the ticket a mail answers, or 0 for a new one:
 // through In-Reply-To and References (newest first), matched against every
 // mail we sent or received, then through a signed token in the subject. A
-// ticket only counts if the sender takes part in it (its requester or a
-// follower): whatever the headers say, nobody else lands on someone's
-// ticket, and two recipients of one notification who are not both on the
-// ticket stay apart.
+// ticket only counts if the sender takes part in it (its requester, a
+// follower, or the author of one of its messages): whatever the headers
+// say, nobody else lands on someone's ticket, and two recipients of one
+// notification who are not both on the ticket stay apart. This also
+// decides between tickets whose mails share a Message-ID (a reused or a
+// forged one): the reply joins the one its sender is on.
 func (x *delivery) findTicket(ctx context.Context) (int64, error) {
 	tried := map[int64]bool{}
 	try := func(id int64) (bool, error) {
