@@ -41,16 +41,29 @@ func autoSubmitted(env *enmime.Envelope, m *Message) (bool, string) {
 	if env.GetHeader("List-Id") != "" || env.GetHeader("List-Unsubscribe") != "" {
 		return true, "mailing list"
 	}
-	if strings.TrimSpace(env.GetHeader("Return-Path")) == "<>" {
+	if rp := strings.Join(strings.Fields(env.GetHeader("Return-Path")), ""); rp == "<>" {
 		return true, "null return path"
 	}
-	local, _, _ := strings.Cut(m.From.Addr, "@")
-	switch local {
-	case "mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply":
+	if isNoReply(m.From.Addr) {
 		return true, "sender " + m.From.Addr
 	}
 	if autoSubject.MatchString(m.Subject) {
 		return true, "subject"
 	}
 	return false, ""
+}
+
+// noReplyLocal matches the local parts of addresses nobody reads or that
+// belong to a mail system: noreply, no-reply, no_reply, do-not-reply,
+// donotreply (alone or starting a longer name, as noreply-billing),
+// mailer-daemon, postmaster, bounces. A "+tag" is ignored.
+var noReplyLocal = regexp.MustCompile(`^((no[-_.]?reply|do[-_.]?not[-_.]?reply)([-_.].*)?|` +
+	`mailer[-_]?daemon|postmaster|bounces?)$`)
+
+// isNoReply reports whether addr is one that must never get an automatic
+// answer.
+func isNoReply(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	local, _, _ = strings.Cut(local, "+")
+	return noReplyLocal.MatchString(local)
 }

@@ -71,9 +71,10 @@ func readStatus(b *Bounce, content []byte) {
 			if _, addr, ok := strings.Cut(rcpt, ";"); ok {
 				rcpt = addr
 			}
-			b.Recipient = strings.ToLower(strings.TrimSpace(rcpt))
-			b.Action = strings.ToLower(strings.TrimSpace(h.Get("Action")))
-			b.Status = strings.TrimSpace(h.Get("Status"))
+			// Stored in notes and the delivery error: text, like any header.
+			b.Recipient = strings.ToLower(cleanHeader(rcpt))
+			b.Action = strings.ToLower(cleanHeader(h.Get("Action")))
+			b.Status = cleanHeader(h.Get("Status"))
 			diag := h.Get("Diagnostic-Code")
 			if _, text, ok := strings.Cut(diag, ";"); ok {
 				diag = text

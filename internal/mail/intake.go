@@ -3,9 +3,12 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -90,7 +93,10 @@ type Delivery struct {
 	// EnvelopeFrom is the SMTP MAIL FROM address ("" for bounces and for
 	// mail fetched by IMAP): the sender of last resort.
 	EnvelopeFrom string
-	Raw          []byte
+	// NullSender says the envelope sender was empty (MAIL FROM:<>): a
+	// bounce or another machine's mail, never answered automatically.
+	NullSender bool
+	Raw        []byte
 }
 
 // Outcomes of a delivery.
@@ -121,17 +127,24 @@ func (in *Intake) MaxBytes(ctx context.Context) (int64, error) {
 // new one, with its attachments, the raw original and its email record, in
 // one transaction. It returns only after that transaction committed, so a
 // caller may then acknowledge the mail (SMTP 250, IMAP \Seen); on error
-// nothing was stored and the mail should be offered again. The same mail
-// delivered again to the same mailbox is recognised by its Message-ID and
-// stored once (OutcomeDuplicate).
+// nothing was stored and the mail should be offered again. A mail is a
+// duplicate (OutcomeDuplicate, stored once) when a mail with the same
+// Message-ID and the same content (ContentHash) is already stored by any
+// of the desk's mailboxes: an SMTP retry, an IMAP fetch repeated, a copy to
+// two of our addresses. A different mail reusing a Message-ID is stored.
 func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 	p, perr := Parse(d.Raw)
 	rfcID := SyntheticID(d.Raw)
 	if perr == nil {
 		rfcID = p.MessageID
 	}
-	if tid, mid, found, err := inboundStored(ctx, in.db.Read(), d.Mailbox.ID, rfcID); err != nil || found {
-		return &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}, err
+	hash := ContentHash(d.Raw)
+	if dup, err := in.duplicate(ctx, in.db.Read(), rfcID, hash); err != nil || dup != nil {
+		return dup, err
+	}
+	if p != nil && d.NullSender && !p.Auto {
+		// RFC 3834: mail with an empty return path is never answered.
+		p.Auto, p.AutoReason = true, "null return path"
 	}
 	sender := in.senderOf(p, d.EnvelopeFrom)
 	if err := in.throttle(ctx, sender.Addr); err != nil {
@@ -143,24 +156,86 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 	}
 	var res *Result
 	err = in.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		tid, mid, found, err := inboundStored(ctx, tx, d.Mailbox.ID, rfcID)
-		if err != nil || found {
-			res = &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}
+		// Two deliveries of one mail at once (an SMTP retry while the first
+		// is still storing, an IMAP poll on another node) wait for each
+		// other here, so the second finds the first's row instead of
+		// failing on the unique index.
+		if err := in.lockMail(ctx, tx, rfcID, hash); err != nil {
 			return err
 		}
-		x := &delivery{in: in, tx: tx, d: d, p: p, perr: perr, rfcID: rfcID, sender: sender, files: files}
+		dup, err := in.duplicate(ctx, tx, rfcID, hash)
+		if err != nil || dup != nil {
+			res = dup
+			return err
+		}
+		x := &delivery{in: in, tx: tx, d: d, p: p, perr: perr, rfcID: rfcID, hash: hash, sender: sender, files: files}
 		res, err = x.run(ctx)
 		return err
 	})
 	if db.IsUniqueViolation(err) {
-		// Another node stored the same mail meanwhile.
-		tid, mid, _, ferr := inboundStored(ctx, in.db.Read(), d.Mailbox.ID, rfcID)
-		return &Result{Outcome: OutcomeDuplicate, TicketID: tid, MessageID: mid}, ferr
+		// The lock makes this rare (a database without it); the row that
+		// won is the same mail only if it is found as a duplicate now.
+		// Anything else is a conflict to retry, never a mail to drop.
+		if dup, ferr := in.duplicate(ctx, in.db.Read(), rfcID, hash); ferr == nil && dup != nil {
+			return dup, nil
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mail: intake of %s: %w", rfcID, err)
 	}
 	return res, nil
+}
+
+// duplicate returns the result of the mail already stored with this
+// Message-ID and content hash, or nil. Rows stored before content hashes
+// were recorded are compared by hashing their original.eml.
+func (in *Intake) duplicate(ctx context.Context, q db.Queryer, rfcID, hash string) (*Result, error) {
+	rows, err := inboundByRFCID(ctx, q, rfcID, hash)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.hash == hash || (r.hash == "" && in.rawHashIs(ctx, r.rawID, hash)) {
+			return &Result{Outcome: OutcomeDuplicate, TicketID: r.ticketID, MessageID: r.messageID}, nil
+		}
+	}
+	return nil, nil
+}
+
+// rawHashIs reports whether the stored original.eml id hashes to hash. An
+// original that is gone or unreadable matches nothing: the mail is then
+// stored again rather than risk dropping it.
+func (in *Intake) rawHashIs(ctx context.Context, id int64, hash string) bool {
+	if id == 0 {
+		return false
+	}
+	_, f, err := in.attachments.Open(ctx, id)
+	if err != nil {
+		in.log.Warn("mail: read a stored original to compare", "attachment_id", id, "err", err)
+		return false
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		in.log.Warn("mail: read a stored original to compare", "attachment_id", id, "err", err)
+		return false
+	}
+	return ContentHash(raw) == hash
+}
+
+// lockMail serialises the intake transactions of one mail. SQLite has one
+// writer, so only PostgreSQL needs a lock: a transaction-scoped advisory
+// lock on the first 8 bytes of a hash of id and content.
+func (in *Intake) lockMail(ctx context.Context, tx *sql.Tx, rfcID, hash string) error {
+	if in.db.Dialect() != db.Postgres {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(rfcID + "\x00" + hash))
+	key := int64(binary.BigEndian.Uint64(sum[:8]))
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, key); err != nil {
+		return fmt.Errorf("mail: lock %s: %w", rfcID, err)
+	}
+	return nil
 }
 
 // senderOf returns who a mail is from: its From, else the envelope sender,

@@ -103,7 +103,7 @@ func Parse(raw []byte) (m *Message, err error) {
 		return nil, fmt.Errorf("%w: no headers", ErrUnreadable)
 	}
 	m = &Message{QuoteStart: -1}
-	m.readHeaders(env, raw)
+	m.readHeaders(env, raw, textCharset(env))
 	m.Text = noNUL(strings.ToValidUTF8(normalizeNewlines(env.Text), "\uFFFD"))
 	m.HTML = noNUL(strings.ToValidUTF8(env.HTML, "\uFFFD"))
 	m.Parts = parts(env)
@@ -125,31 +125,32 @@ func Parse(raw []byte) (m *Message, err error) {
 	return m, nil
 }
 
-func (m *Message) readHeaders(env *enmime.Envelope, raw []byte) {
+func (m *Message) readHeaders(env *enmime.Envelope, raw []byte, charset string) {
 	m.MessageID = firstID(env.GetHeader("Message-Id"))
 	if m.MessageID == "" {
 		m.MessageID, m.Synthetic = SyntheticID(raw), true
 	}
 	m.InReplyTo = messageIDs(env.GetHeader("In-Reply-To"))
 	m.References = messageIDs(env.GetHeader("References"))
-	m.Subject = cleanHeader(env.GetHeader("Subject"))
-	if from := addresses(env, "From"); len(from) > 0 {
+	m.Subject = cleanHeader(decode8bit(env.GetHeader("Subject"), charset))
+	if from := addresses(env, "From", charset); len(from) > 0 {
 		m.From = from[0]
-	} else if sender := addresses(env, "Sender"); len(sender) > 0 {
+	} else if sender := addresses(env, "Sender", charset); len(sender) > 0 {
 		m.From = sender[0]
 	}
-	m.ReplyTo = addresses(env, "Reply-To")
-	m.To = addresses(env, "To")
-	m.Cc = addresses(env, "Cc")
+	m.ReplyTo = addresses(env, "Reply-To", charset)
+	m.To = addresses(env, "To", charset)
+	m.Cc = addresses(env, "Cc", charset)
 	if d, err := env.Date(); err == nil {
 		m.Date = d
 	}
 }
 
 // SyntheticID returns the id given to a mail without a Message-ID: a hash
-// of its bytes, so that the same mail delivered again gets the same id.
+// of its bytes less the trace headers (as ContentHash), so that the same
+// mail delivered again, by SMTP or by IMAP, gets the same id.
 func SyntheticID(raw []byte) string {
-	sum := sha256.Sum256(raw)
+	sum := sha256.Sum256(hashInput(raw))
 	return hex.EncodeToString(sum[:16]) + "@no-message-id.centerdesk.invalid"
 }
 
@@ -184,7 +185,8 @@ func parts(env *enmime.Envelope) []Part {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		cid := strings.Trim(strings.TrimSpace(p.ContentID), "<>")
+		ct = noNUL(strings.ToValidUTF8(ct, ""))
+		cid := strings.Trim(strings.TrimSpace(noNUL(strings.ToValidUTF8(p.ContentID, ""))), "<>")
 		out = append(out, Part{Filename: partName(p.FileName, ct, len(out)+1), ContentType: ct,
 			ContentID: cid, Inline: inline && cid != "", Content: p.Content})
 	}
@@ -213,7 +215,7 @@ func isBodyPart(p *enmime.Part) bool {
 // partName returns a file name for a part, making one from its type when
 // the mail gave none.
 func partName(name, contentType string, n int) string {
-	name = strings.TrimSpace(strings.ToValidUTF8(name, ""))
+	name = strings.TrimSpace(noNUL(strings.ToValidUTF8(name, "\uFFFD")))
 	if name != "" {
 		return name
 	}
@@ -290,7 +292,7 @@ func messageIDs(h string) []string {
 // addresses reads an address header, tolerating what real mail gets wrong
 // (missing commas, unbalanced brackets, raw 8-bit names) by falling back to
 // finding the addresses in the text.
-func addresses(env *enmime.Envelope, key string) []Address {
+func addresses(env *enmime.Envelope, key, charset string) []Address {
 	raw := env.GetHeader(key)
 	if strings.TrimSpace(raw) == "" {
 		return nil
@@ -302,7 +304,7 @@ func addresses(env *enmime.Envelope, key string) []Address {
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
 		if addr, ok := normalAddr(a.Address); ok {
-			out = append(out, Address{Name: cleanHeader(a.Name), Addr: addr})
+			out = append(out, Address{Name: cleanHeader(decode8bit(a.Name, charset)), Addr: addr})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,8 +47,10 @@ func TestMessageIDs(t *testing.T) {
 }
 
 // FuzzParse feeds the parser anything: it must never panic, and what it
-// returns must be storable (valid UTF-8, no NUL, offsets in range). The
-// corpus in testdata is its seed, and runs as a normal test.
+// returns must be storable (valid UTF-8, no NUL, offsets in range), and the
+// content hash must ignore line endings and trace headers. The corpus in
+// testdata/corpus and testdata/fuzz/FuzzParse is its seed, and runs as a
+// normal test. CI: go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=15s ./internal/mail
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
 	for _, name := range files {
@@ -59,14 +62,34 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("From: a@b.example\r\n\r\nhi"))
 	f.Add([]byte{})
+	f.Add([]byte("From: \"A\x00\" <a@b.example>\r\nSubject: caf\xe9\x00\r\nContent-Type: text/plain; charset=x-bad\r\n\r\n\x00\xff"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkHash(t, raw)
 		m, err := Parse(raw)
 		if err != nil {
 			return
 		}
-		for _, s := range []string{m.Text, m.HTML, m.Subject, m.From.Name, m.MessageID} {
+		texts := []string{m.Text, m.HTML, m.Subject, m.From.Name, m.From.Addr, m.MessageID}
+		for _, list := range [][]Address{m.To, m.Cc, m.ReplyTo} {
+			for _, a := range list {
+				texts = append(texts, a.Name, a.Addr)
+			}
+		}
+		for _, p := range m.Parts {
+			texts = append(texts, p.Filename, p.ContentType, p.ContentID)
+		}
+		texts = append(append(texts, m.InReplyTo...), m.References...)
+		if b := m.Bounce; b != nil {
+			texts = append(texts, b.OriginalID, b.Recipient, b.Status, b.Action, b.Reason)
+		}
+		for _, s := range texts {
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 				t.Fatalf("unstorable text %q", s)
+			}
+		}
+		for _, p := range m.Parts {
+			if strings.TrimSpace(p.Filename) == "" {
+				t.Fatalf("a part without a name: %+v", p.ContentType)
 			}
 		}
 		if m.QuoteStart < -1 || m.QuoteStart > len(m.Text) {
@@ -77,4 +100,27 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = RewriteCIDs(m.HTML, map[string]int64{"x": 1})
 	})
+}
+
+// checkHash checks that ContentHash is the same for raw with LF or CRLF
+// line endings and with a relay's trace headers added on top.
+func checkHash(t *testing.T, raw []byte) {
+	h := ContentHash(raw)
+	if len(h) != 64 {
+		t.Fatalf("hash %q", h)
+	}
+	lf := bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	crlf := bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n"))
+	if ContentHash(lf) != h || ContentHash(crlf) != h {
+		t.Fatal("the hash depends on line endings")
+	}
+	if n := lfEndings(raw); len(n) == 0 || n[0] == ' ' || n[0] == '\t' || n[0] == '\n' {
+		// Nothing to prepend a header to: no header section, or one that
+		// starts with a continuation line.
+		return
+	}
+	relayed := append([]byte("Received: from mx.example\r\n\tby mx2.example\r\nDKIM-Signature: v=1;\r\n"), raw...)
+	if ContentHash(relayed) != h {
+		t.Fatal("the hash depends on trace headers")
+	}
 }

@@ -26,6 +26,7 @@ type Record struct {
 	MailboxID       *int64
 	Direction       string // "in" or "out"
 	RFCMessageID    string // without angle brackets
+	ContentHash     string // inbound: ContentHash of the raw mail
 	InReplyTo       string
 	References      []string
 	Subject         string
@@ -48,12 +49,12 @@ func InsertRecord(ctx context.Context, q db.Queryer, r *Record) error {
 	_, err := q.ExecContext(ctx, `
 		INSERT INTO email_messages (message_id, mailbox_id, direction, rfc_message_id, in_reply_to, refs,
 			subject, from_addr, to_addrs, cc_addrs, auto_reply, raw_attachment_id, quote_start,
-			delivery_state, delivery_error, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			delivery_state, delivery_error, created_at, updated_at, content_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		r.MessageID, r.MailboxID, r.Direction, r.RFCMessageID, nullIfEmpty(r.InReplyTo),
 		nullIfEmpty(strings.Join(r.References, " ")), r.Subject, r.From, strings.Join(r.To, ", "),
 		strings.Join(r.Cc, ", "), r.AutoReply, r.RawAttachmentID, r.QuoteStart, r.DeliveryState,
-		nullIfEmpty(r.DeliveryError), db.Time(r.CreatedAt), db.Time(r.UpdatedAt))
+		nullIfEmpty(r.DeliveryError), db.Time(r.CreatedAt), db.Time(r.UpdatedAt), nullIfEmpty(r.ContentHash))
 	if err != nil {
 		return fmt.Errorf("mail: record message %d: %w", r.MessageID, err)
 	}
@@ -96,28 +97,46 @@ func nullIfEmpty(s string) *string {
 	return &s
 }
 
-// inboundStored returns the ticket and message that an inbound mail with
-// this id already became in this mailbox, or found false.
-func inboundStored(ctx context.Context, q db.Queryer, mailboxID int64, rfcID string) (ticketID, messageID int64, found bool, err error) {
-	err = q.QueryRowContext(ctx, `
-		SELECT m.ticket_id, e.message_id FROM email_messages e JOIN messages m ON m.id = e.message_id
-		WHERE e.mailbox_id = $1 AND e.rfc_message_id = $2 AND e.direction = 'in'`,
-		mailboxID, rfcID).Scan(&ticketID, &messageID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, false, nil
-	}
+// stored is an inbound email record found by its Message-ID.
+type stored struct {
+	ticketID, messageID, rawID int64
+	hash                       string // "" for rows stored before hashes were recorded
+}
+
+// inboundByRFCID returns the inbound mails stored under a Message-ID that
+// may be the mail with content hash: the one with that hash first, then
+// those stored without one (before migration 00023).
+func inboundByRFCID(ctx context.Context, q db.Queryer, rfcID, hash string) ([]stored, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT m.ticket_id, e.message_id, COALESCE(e.raw_attachment_id, 0), COALESCE(e.content_hash, '')
+		FROM email_messages e JOIN messages m ON m.id = e.message_id
+		WHERE e.rfc_message_id = $1 AND e.direction = 'in' AND (e.content_hash = $2 OR e.content_hash IS NULL)
+		ORDER BY e.content_hash IS NULL, e.message_id LIMIT 20`, rfcID, hash)
 	if err != nil {
-		return 0, 0, false, fmt.Errorf("mail: find stored %s: %w", rfcID, err)
+		return nil, fmt.Errorf("mail: find stored %s: %w", rfcID, err)
 	}
-	return ticketID, messageID, true, nil
+	defer rows.Close()
+	var out []stored
+	for rows.Next() {
+		var s stored
+		if err := rows.Scan(&s.ticketID, &s.messageID, &s.rawID, &s.hash); err != nil {
+			return nil, fmt.Errorf("mail: scan stored %s: %w", rfcID, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // ticketsByRFCID returns the tickets whose messages carry a Message-ID,
-// newest message first: every message we sent or received.
+// the one with the newest such message first: every message we sent or
+// received. Several mails may share an id (clients reuse them, forgers
+// predict them), so it is read per ticket, for the caller to pick the one
+// the sender takes part in. At most 200 tickets are read: a reply to an id
+// on more tickets than that may open a new ticket, never join a stranger's.
 func ticketsByRFCID(ctx context.Context, q db.Queryer, rfcID string) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT m.ticket_id FROM email_messages e JOIN messages m ON m.id = e.message_id
-		WHERE e.rfc_message_id = $1 ORDER BY e.message_id DESC LIMIT 20`, rfcID)
+		WHERE e.rfc_message_id = $1 GROUP BY m.ticket_id ORDER BY MAX(e.message_id) DESC LIMIT 200`, rfcID)
 	if err != nil {
 		return nil, fmt.Errorf("mail: tickets of %s: %w", rfcID, err)
 	}

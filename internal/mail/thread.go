@@ -21,6 +21,7 @@ type delivery struct {
 	p      *Message // nil when the mail could not be parsed
 	perr   error
 	rfcID  string
+	hash   string // ContentHash of the raw mail
 	sender Address
 	files  *files
 	cust   *customer.Customer
@@ -55,10 +56,12 @@ func (x *delivery) run(ctx context.Context) (*Result, error) {
 // findTicket returns the ticket a mail answers, or 0 for a new one:
 // through In-Reply-To and References (newest first), matched against every
 // mail we sent or received, then through a signed token in the subject. A
-// ticket only counts if the sender takes part in it (its requester or a
-// follower): whatever the headers say, nobody else lands on someone's
-// ticket, and two recipients of one notification who are not both on the
-// ticket stay apart.
+// ticket only counts if the sender takes part in it (its requester, a
+// follower, or the author of one of its messages): whatever the headers
+// say, nobody else lands on someone's ticket, and two recipients of one
+// notification who are not both on the ticket stay apart. This also
+// decides between tickets whose mails share a Message-ID (a reused or a
+// forged one): the reply joins the one its sender is on.
 func (x *delivery) findTicket(ctx context.Context) (int64, error) {
 	tried := map[int64]bool{}
 	try := func(id int64) (bool, error) {
@@ -200,7 +203,7 @@ func (x *delivery) finish(ctx context.Context, t *ticket.Ticket, m *ticket.Messa
 func (x *delivery) record(messageID int64) *Record {
 	now := x.in.now()
 	r := &Record{MessageID: messageID, MailboxID: &x.d.Mailbox.ID, Direction: "in", RFCMessageID: x.rfcID,
-		From: x.sender.Addr, RawAttachmentID: &x.files.raw, DeliveryState: StateReceived,
+		ContentHash: x.hash, From: x.sender.Addr, RawAttachmentID: &x.files.raw, DeliveryState: StateReceived,
 		CreatedAt: now, UpdatedAt: now}
 	if x.p != nil {
 		if len(x.p.InReplyTo) > 0 {

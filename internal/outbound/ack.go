@@ -2,9 +2,14 @@ package outbound
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"fmt"
 	"strconv"
+	"time"
 
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -24,11 +29,19 @@ type ackJob struct {
 	InReplyTo string `json:"in_reply_to"` // the customer's mail
 }
 
+// AckPerHour caps the acknowledgements one address is sent in an hour
+// (RFC 3834 asks responders not to answer one sender over and over): a
+// flood of mail forged in someone's name costs them at most this many.
+const AckPerHour = 5
+
 // QueueAck queues the acknowledgement of ticket t, opened by the customer's
 // mail m (Message-ID rfcID) that arrived at box, in intake's transaction.
-// It is mail.Options.Ack; intake calls it only for mail no machine sent.
-// Nothing is queued when the mailbox has acknowledgements off or cannot
-// send.
+// It is mail.Options.Ack; intake calls it only for mail no machine sent
+// (see mail's autoSubmitted: RFC 3834's Auto-Submitted, Precedence, list
+// headers, a null return path, no-reply senders). Nothing is queued when
+// the mailbox has acknowledgements off or cannot send, when the address
+// was acknowledged on this ticket already, or when it had AckPerHour
+// acknowledgements in the last hour.
 func (s *Service) QueueAck(ctx context.Context, tx *sql.Tx, box *mail.Mailbox, t *ticket.Ticket, m *ticket.Message, rfcID string) error {
 	mb, err := s.mailboxes.GetIn(ctx, tx, box.ID) // through the intake's transaction: see mailboxOf
 	if err != nil {
@@ -38,7 +51,10 @@ func (s *Service) QueueAck(ctx context.Context, tx *sql.Tx, box *mail.Mailbox, t
 		return nil
 	}
 	to, name, err := requesterEmail(ctx, tx, t.RequesterID)
-	if err != nil || to == "" {
+	if err != nil || to == "" || to == mail.UnknownSender {
+		return err
+	}
+	if ok, err := s.claimAck(ctx, tx, t.ID, to); err != nil || !ok {
 		return err
 	}
 	subject, body, err := mailbox.RenderAck(mb, mailbox.AckData{Number: t.Number, Subject: t.Subject, CustomerName: name})
@@ -53,6 +69,30 @@ func (s *Service) QueueAck(ctx context.Context, tx *sql.Tx, box *mail.Mailbox, t
 	_, err = s.queue.Enqueue(ctx, tx, KindAck, p,
 		jobs.EnqueueOptions{UniqueKey: strconv.FormatInt(t.ID, 10)})
 	return err
+}
+
+// claimAck records the acknowledgement of ticket ticketID to addr, or
+// reports false when there was one already, or when addr reached
+// AckPerHour. On PostgreSQL the address is locked for the transaction so
+// that concurrent intakes count one after another.
+func (s *Service) claimAck(ctx context.Context, tx *sql.Tx, ticketID int64, addr string) (bool, error) {
+	if s.db.Dialect() == db.Postgres {
+		sum := sha256.Sum256([]byte("ack\x00" + addr))
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`,
+			int64(binary.BigEndian.Uint64(sum[:8]))); err != nil {
+			return false, fmt.Errorf("outbound: lock acknowledgements of %s: %w", addr, err)
+		}
+	}
+	now := s.now()
+	n, err := acksSince(ctx, tx, addr, now.Add(-time.Hour))
+	if err != nil {
+		return false, err
+	}
+	if n >= AckPerHour {
+		s.log.Warn("outbound: acknowledgement not sent: hourly cap reached", "to", addr, "ticket", ticketID)
+		return false, nil
+	}
+	return insertAck(ctx, tx, ticketID, addr, now)
 }
 
 // sendAck is the KindAck job.

@@ -117,3 +117,29 @@ func noteRetry(ctx context.Context, q db.Queryer, messageID int64, reason string
 	}
 	return nil
 }
+
+// acksSince counts the acknowledgements queued to addr since a time.
+func acksSince(ctx context.Context, q db.Queryer, addr string, since time.Time) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM email_acks WHERE to_addr = $1 AND created_at >= $2`,
+		addr, db.Time(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("outbound: count acknowledgements to %s: %w", addr, err)
+	}
+	return n, nil
+}
+
+// insertAck records an acknowledgement of a ticket to addr; false when
+// that ticket's acknowledgement to addr was recorded already.
+func insertAck(ctx context.Context, q db.Queryer, ticketID int64, addr string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO email_acks (ticket_id, to_addr, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (ticket_id, to_addr) DO NOTHING`, ticketID, addr, db.Time(now))
+	if err != nil {
+		return false, fmt.Errorf("outbound: record acknowledgement of %d: %w", ticketID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("outbound: record acknowledgement of %d: %w", ticketID, err)
+	}
+	return n == 1, nil
+}

@@ -309,13 +309,16 @@ func (s *Service) Followers(ctx context.Context, id int64) ([]int64, error) {
 }
 
 // IsParticipant reports whether customer takes part in ticket id: its
-// requester or a follower. Only participants' mail may join a ticket.
+// requester, a follower, or the author of one of its messages. Only
+// participants' mail may join a ticket.
 func (s *Service) IsParticipant(ctx context.Context, id, customer int64) (bool, error) {
 	var one int
 	err := s.db.Reader(ctx).QueryRowContext(ctx, `
 		SELECT 1 FROM tickets WHERE id = $1 AND requester_id = $2
 		UNION ALL
 		SELECT 1 FROM ticket_followers WHERE ticket_id = $1 AND customer_id = $2
+		UNION ALL
+		SELECT 1 FROM messages WHERE ticket_id = $1 AND author_type = 'customer' AND author_id = $2
 		LIMIT 1`, id, customer).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

@@ -166,7 +166,8 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.b.intake.Deliver(ctx, mail.Delivery{Mailbox: s.box, EnvelopeFrom: s.from, Raw: buf.Bytes()})
+	res, err := s.b.intake.Deliver(ctx, mail.Delivery{Mailbox: s.box, EnvelopeFrom: s.from,
+		NullSender: s.from == "", Raw: buf.Bytes()})
 	if errors.Is(err, mail.ErrThrottled) {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1},
 			Message: "Too much mail from this sender, try again later"}
