@@ -11,13 +11,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
-type homePage struct{ Page }
-
-func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
-	wb.render(w, r, http.StatusOK, "home", &homePage{Page: wb.basePage(r, "Centerdesk")})
-	return nil
-}
-
 type accountPage struct {
 	Page
 	Tokens        []*user.Token

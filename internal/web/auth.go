@@ -173,7 +173,8 @@ func (wb *Web) twoFactor(w http.ResponseWriter, r *http.Request) error {
 	}
 	method, err := wb.Users.VerifySecondFactor(ctx, u.ID, r.PostFormValue("code"))
 	if apperr.Is(err, apperr.KindInvalid) {
-		if ferr := wb.Users.SecondFactorFailed(ctx, u, ip); ferr != nil && httpx.Status(ferr) >= 500 {
+		// It answers the refusal to show, or a fault of ours to fail on.
+		if ferr := wb.Users.SecondFactorFailed(ctx, u, ip); httpx.Status(ferr) >= 500 {
 			return ferr
 		}
 		return wb.twoFactorError(w, r, err, next)
