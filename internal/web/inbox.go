@@ -325,4 +325,3 @@ func humanize(v string) string {
 	}
 	return string(b)
 }
-
