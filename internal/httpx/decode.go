@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +18,10 @@ import (
 const MaxJSONBody = 1 << 20
 
 // DecodeJSON reads one JSON object from the request into dst, refusing
-// unknown fields, wrong types, trailing data and oversized bodies with an
-// error that names the problem and, where it can, the field.
+// unknown fields, wrong types, trailing data, oversized bodies, text no
+// column can hold (invalid UTF-8, NUL) and null where an object is needed,
+// with an error that names the problem and, where it can, the field. Every
+// JSON body of the API goes through it.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -27,7 +30,17 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 				Message: fmt.Sprintf("send JSON with Content-Type: application/json, not %q", ct)}
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
+	if err := checkNulls(body, dst); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
