@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -110,4 +111,20 @@ func PathID(r *http.Request, name string) (int64, error) {
 		return 0, apperr.Invalid(name, "%q is not an id", v)
 	}
 	return id, nil
+}
+
+// QueryLimit reads a list's optional "limit" query parameter: 0 when it is
+// absent (the list's default), else a whole number from 1 to max. Anything
+// else (negative, zero, huge, not a number) is refused naming the range,
+// rather than quietly replaced by the default. Every list reads it here.
+func QueryLimit(q url.Values, max int) (int, error) {
+	v, ok := q["limit"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v[0]))
+	if err != nil || n < 1 || n > max {
+		return 0, apperr.Invalid("limit", "must be a whole number from 1 to %d, not %q", max, v[0])
+	}
+	return n, nil
 }
