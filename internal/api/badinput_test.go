@@ -103,6 +103,43 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"unknown organization", "GET", "/api/v1/organizations/999999", ``, 404, ""},
 			{"team without name", "POST", "/api/v1/teams", `{"name": ""}`, 400, "name"},
 			{"team with unknown member", "POST", "/api/v1/teams", `{"name": "X", "member_ids": [999999]}`, 422, "member_ids"},
+
+			// Text no column can hold, names that show nothing, and null for an object.
+			{"raw NUL in subject", "POST", "/api/v1/tickets", "{\"subject\": \"a\x00b\", \"body\": \"b\", \"requester\": {\"email\": \"a@example.com\"}}", 400, "subject"},
+			{"escaped NUL in subject", "POST", "/api/v1/tickets", `{"subject": "a\u0000b", "body": "b", "requester": {"email": "a@example.com"}}`, 400, "subject"},
+			{"escaped NUL in requester email", "POST", "/api/v1/tickets", `{"subject": "a", "body": "b", "requester": {"email": "a\u0000@example.com"}}`, 400, "requester.email"},
+			{"escaped NUL in a tag", "POST", "/api/v1/tickets", `{"subject": "a", "body": "b", "tags": ["ok", "x\u0000"], "requester": {"email": "a@example.com"}}`, 400, "tags[1]"},
+			{"invalid UTF-8 in body", "POST", "/api/v1/tickets", "{\"subject\": \"a\", \"body\": \"caf\xe9\", \"requester\": {\"email\": \"a@example.com\"}}", 400, "body"},
+			{"invalid UTF-8 in a message", "POST", ticketPath + "/messages", "{\"body\": \"\xff\xfe\"}", 400, "body"},
+			{"escaped NUL in a message", "POST", ticketPath + "/messages", `{"body": "hi\u0000"}`, 400, "body"},
+			{"invisible subject", "POST", "/api/v1/tickets", `{"subject": "\u200b\u200d", "body": "b", "requester": {"email": "a@example.com"}}`, 400, "subject"},
+			{"invisible message", "POST", ticketPath + "/messages", `{"body": "\u2060\ufeff "}`, 400, "body"},
+			{"patch invisible subject", "PATCH", ticketPath, `{"subject": "\u202e\u2066"}`, 400, "subject"},
+			{"null body", "POST", "/api/v1/tickets", `null`, 400, ""},
+			{"null patch", "PATCH", ticketPath, `null`, 400, ""},
+			{"null requester", "POST", "/api/v1/tickets", `{"subject": "a", "body": "b", "requester": null}`, 400, "requester"},
+			{"NUL in customer name", "PATCH", customerPath, `{"name": "Ada\u0000"}`, 400, "name"},
+			{"invisible customer name", "PATCH", customerPath, `{"name": "\u200b"}`, 400, "name"},
+			{"invisible organization name", "POST", "/api/v1/organizations", `{"name": "\u200c\u00ad"}`, 400, "name"},
+			{"invisible team name", "POST", "/api/v1/teams", `{"name": "\ufeff\u200e"}`, 400, "name"},
+			{"null customer", "POST", "/api/v1/customers", `null`, 400, ""},
+			{"null identity in a list", "POST", "/api/v1/customers", `{"name": "A", "identities": [null]}`, 400, "identities[0]"},
+
+			// Query parameters: the same text rules, and one range for every limit.
+			{"NUL in a query parameter", "GET", "/api/v1/tickets?tag=a%00b", ``, 400, "tag"},
+			{"invalid UTF-8 in a query parameter", "GET", "/api/v1/tickets?status=%FF", ``, 400, "status"},
+			{"NUL in a search", "GET", "/api/v1/search?q=refund%00", ``, 400, "q"},
+			{"NUL in a customer lookup", "GET", "/api/v1/customers?email=a%00%40example.com", ``, 400, "email"},
+			{"negative ticket limit", "GET", "/api/v1/tickets?limit=-1", ``, 400, "limit"},
+			{"zero ticket limit", "GET", "/api/v1/tickets?limit=0", ``, 400, "limit"},
+			{"huge ticket limit", "GET", "/api/v1/tickets?limit=1000000", ``, 400, "limit"},
+			{"huge search limit", "GET", "/api/v1/search?q=x&limit=101", ``, 400, "limit"},
+			{"negative audit limit", "GET", "/api/v1/audit?limit=-1", ``, 400, "limit"},
+			{"huge audit limit", "GET", "/api/v1/audit?limit=501", ``, 400, "limit"},
+			{"audit cursor not an id", "GET", "/api/v1/audit?cursor=abc", ``, 400, "cursor"},
+			{"zero customer limit", "GET", "/api/v1/customers?limit=0", ``, 400, "limit"},
+			{"huge tag limit", "GET", "/api/v1/tags?limit=1001", ``, 400, "limit"},
+			{"limit not a number", "GET", "/api/v1/organizations/1/customers?limit=ten", ``, 400, "limit"},
 		}
 		before := rowCounts(c)
 		for _, tc := range cases {
