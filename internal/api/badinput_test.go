@@ -126,6 +126,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"null identity in a list", "POST", "/api/v1/customers", `{"name": "A", "identities": [null]}`, 400, "identities[0]"},
 
 			// Query parameters: the same text rules, and one range for every limit.
+			{"NUL in a path value", "PATCH", "/api/v1/tags/a%00b", `{"name": "c"}`, 400, "path"},
+			{"invalid UTF-8 in a path value", "DELETE", "/api/v1/tags/%FF", ``, 400, "path"},
 			{"NUL in a query parameter", "GET", "/api/v1/tickets?tag=a%00b", ``, 400, "tag"},
 			{"invalid UTF-8 in a query parameter", "GET", "/api/v1/tickets?status=%FF", ``, 400, "status"},
 			{"NUL in a search", "GET", "/api/v1/search?q=refund%00", ``, 400, "q"},

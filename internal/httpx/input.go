@@ -43,11 +43,15 @@ func CheckValue(field, v string) error {
 	return nil
 }
 
-// CheckRequestText checks the query parameters and, for a urlencoded form,
+// CheckRequestText checks the path, the query parameters and, for a urlencoded form,
 // the form fields of r with CheckValues, once for every handler behind it.
 // A multipart form is left to the handler that reads it (it sets the size
 // limit), which checks its text parts with CheckValue; files are not text.
 func CheckRequestText(r *http.Request) error {
+	// Path values ({name}, {token}...) are read from the decoded path.
+	if err := apperr.CheckStorable("path", r.URL.Path); err != nil {
+		return err
+	}
 	// A malformed query keeps the pairs that parse, as r.URL.Query does.
 	q, _ := url.ParseQuery(r.URL.RawQuery)
 	if err := CheckValues(q); err != nil {

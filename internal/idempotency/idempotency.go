@@ -88,6 +88,11 @@ func (s *Store) Wrap(next httpx.HandlerFunc) httpx.HandlerFunc {
 		if len(key) > maxKey {
 			return apperr.Invalid(Header, "is longer than %d characters", maxKey)
 		}
+		// A header may carry bytes that are not UTF-8, which PostgreSQL
+		// refuses in the key column.
+		if err := apperr.CheckStorable(Header, key); err != nil {
+			return err
+		}
 		body, hash, err := readRequest(r)
 		if err != nil {
 			return err
