@@ -113,6 +113,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"invalid UTF-8 in a message", "POST", ticketPath + "/messages", "{\"body\": \"\xff\xfe\"}", 400, "body"},
 			{"escaped NUL in a message", "POST", ticketPath + "/messages", `{"body": "hi\u0000"}`, 400, "body"},
 			{"invisible subject", "POST", "/api/v1/tickets", `{"subject": "\u200b\u200d", "body": "b", "requester": {"email": "a@example.com"}}`, 400, "subject"},
+			{"invisible tag", "POST", "/api/v1/tickets", `{"subject": "a", "body": "b", "tags": ["ok", "\u200b"], "requester": {"email": "a@example.com"}}`, 400, "tags"},
+			{"invisible tag rename", "PATCH", "/api/v1/tags/billing", `{"name": "\u2060"}`, 400, "name"},
 			{"invisible message", "POST", ticketPath + "/messages", `{"body": "\u2060\ufeff "}`, 400, "body"},
 			{"patch invisible subject", "PATCH", ticketPath, `{"subject": "\u202e\u2066"}`, 400, "subject"},
 			{"null body", "POST", "/api/v1/tickets", `null`, 400, ""},

@@ -94,6 +94,9 @@ func checkBody(s string) error { return apperr.CheckBody("body", s, MaxBody) }
 func normalizeTags(in []string) ([]string, error) {
 	out := make([]string, 0, len(in))
 	for _, t := range in {
+		if !utf8.ValidString(t) { // before ToLower, which would make it so
+			return nil, apperr.Invalid("tags", "a tag must be valid UTF-8")
+		}
 		t = strings.ToLower(strings.TrimSpace(t))
 		switch {
 		case apperr.Blank(t):
