@@ -83,7 +83,7 @@ const (
 // handle registers h for pattern behind token authentication.
 func (a *API) handle(mux *http.ServeMux, pattern string, who access, h httpx.HandlerFunc) {
 	a.routes = append(a.routes, route{pattern, who})
-	mux.Handle(pattern, httpx.JSON(a.Log, a.authenticate(who, h)))
+	mux.Handle(pattern, httpx.JSON(a.Log, a.authenticate(who, checkQuery(h))))
 }
 
 // authenticate resolves the bearer token to its user, checks the route's
@@ -129,6 +129,17 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 func (a *API) public(next httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := a.limitAddress(w, r); err != nil {
+			return err
+		}
+		return next(w, r)
+	}
+}
+
+// checkQuery refuses query parameters no column can hold before any
+// handler reads them (httpx.CheckRequestText), so none answers 500.
+func checkQuery(next httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := httpx.CheckRequestText(r); err != nil {
 			return err
 		}
 		return next(w, r)

@@ -69,6 +69,26 @@ func TestBadInputToTheNewerRoutesChangesNothing(t *testing.T) {
 			{"coaching with wrong type", "POST", "/api/v1/coaching-sessions", `{"agent_id": "ana"}`, 400, "agent_id"},
 			{"concern without body", "POST", "/api/v1/concerns", `{"body": " "}`, 400, "body"},
 			{"concern about unknown ticket", "POST", "/api/v1/concerns", `{"body": "Rude reply", "ticket_id": 999999}`, 422, "ticket_id"},
+
+			// Text no column can hold, names that show nothing, and null for an object.
+			{"invisible macro name", "POST", "/api/v1/macros", `{"name": "\u200b", "body": "Hi"}`, 400, "name"},
+			{"NUL in a macro body", "POST", "/api/v1/macros", `{"name": "Hi", "body": "Hi\u0000"}`, 400, "body"},
+			{"invalid UTF-8 in a macro name", "POST", "/api/v1/macros", "{\"name\": \"H\xc3\", \"body\": \"Hi\"}", 400, "name"},
+			{"null macro", "POST", "/api/v1/macros", `null`, 400, ""},
+			{"invisible view name", "POST", "/api/v1/views", `{"name": "\u2060\u200d"}`, 400, "name"},
+			{"NUL in a view name", "POST", "/api/v1/views", "{\"name\": \"M\x00ine\"}", 400, "name"},
+			{"invisible value name", "POST", "/api/v1/values", `{"name": "\u200f\u200b", "code": "X", "colour": "#000000"}`, 400, "name"},
+			{"NUL in a value's meaning", "POST", "/api/v1/values", `{"name": "Nimble", "code": "N", "colour": "#00ff00", "meaning": "\u0000"}`, 400, "meaning"},
+			{"NUL in a mailbox name", "POST", "/api/v1/mailboxes", `{"address": "help@example.com", "name": "Help\u0000"}`, 400, "name"},
+			{"null mailbox", "POST", "/api/v1/mailboxes", `null`, 400, ""},
+			{"invalid UTF-8 in a survey question", "POST", "/api/v1/surveys", "{\"question\": \"Why\xff\"}", 400, "question"},
+			{"null scorecard category", "POST", "/api/v1/scorecards", `{"name": "CENTER", "categories": [null]}`, 400, "categories[0]"},
+			{"invisible award citation", "POST", "/api/v1/awards", `{"value_id": 1, "ticket_id": ` + ticketID + `, "citation": "\u200b"}`, 400, "citation"},
+			{"NUL in a concern", "POST", "/api/v1/concerns", `{"body": "Rude\u0000"}`, 400, "body"},
+			{"NUL in a coaching query", "GET", "/api/v1/concerns?status=%00", ``, 400, "status"},
+			{"zero review limit", "GET", "/api/v1/reviews?limit=0", ``, 400, "limit"},
+			{"huge award limit", "GET", "/api/v1/awards?limit=101", ``, 400, "limit"},
+			{"negative view limit", "GET", "/api/v1/views/mine/tickets?limit=-5", ``, 400, "limit"},
 		}
 		before := countsOf(c, valuesTables)
 		for _, tc := range cases {

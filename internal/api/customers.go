@@ -51,7 +51,7 @@ func (a *API) writeCustomerPage(w http.ResponseWriter, r *http.Request, p custom
 	if p.Before, err = queryID(q, "cursor"); err != nil {
 		return err
 	}
-	if p.Limit, err = queryInt(q, "limit"); err != nil {
+	if p.Limit, err = httpx.QueryLimit(q, customer.MaxListLimit); err != nil {
 		return err
 	}
 	cs, next, err := a.Customers.List(r.Context(), p)

@@ -52,7 +52,7 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return apperr.Invalid("format", "must be csv or jsonl, not %q", name)
 	}
-	f, err := ticketFilter(q)
+	f, err := ticketFilter(q, ticket.MaxLimit) // the export pages by itself
 	if err != nil {
 		return err
 	}

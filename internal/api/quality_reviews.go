@@ -136,7 +136,7 @@ func (a *API) listReviews(w http.ResponseWriter, r *http.Request) error {
 	if f.PeriodID, err = queryID(q, "period_id"); err != nil {
 		return err
 	}
-	if f.Limit, err = queryInt(q, "limit"); err != nil {
+	if f.Limit, err = httpx.QueryLimit(q, quality.MaxReviewLimit); err != nil {
 		return err
 	}
 	f.Status = quality.ReviewStatus(q.Get("status"))

@@ -106,7 +106,7 @@ func (a *API) listAwards(w http.ResponseWriter, r *http.Request) error {
 	if f.Before, err = queryID(q, "cursor"); err != nil {
 		return err
 	}
-	if f.Limit, err = queryInt(q, "limit"); err != nil {
+	if f.Limit, err = httpx.QueryLimit(q, recognition.MaxFeedLimit); err != nil {
 		return err
 	}
 	awards, err := a.Recognition.Feed(r.Context(), me(r), f)
@@ -321,7 +321,7 @@ func (a *API) valueExamples(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(r.URL.Query(), "limit")
+	limit, err := httpx.QueryLimit(r.URL.Query(), recognition.MaxFeedLimit)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 // cursor and limit for its own pages.
 func (a *API) searchTickets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f, err := ticketFilter(q)
+	f, err := ticketFilter(q, search.MaxLimit)
 	if err != nil {
 		return err
 	}

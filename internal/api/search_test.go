@@ -56,7 +56,7 @@ func TestSearchOverHTTP(t *testing.T) {
 			t.Fatalf("number hits %+v", res.Items)
 		}
 
-		for _, q := range []string{`"`, `(`, `NEAR(a b)`, `*`, `-`, `refund OR`, `a:b`, `🙂`, "\x00",
+		for _, q := range []string{`"`, `(`, `NEAR(a b)`, `*`, `-`, `refund OR`, `a:b`, `🙂`,
 			strings.Repeat(`"x" `, 2000)} {
 			get("/api/v1/search?q=" + url.QueryEscape(q))
 		}
@@ -73,6 +73,8 @@ func TestSearchBadInputOverHTTP(t *testing.T) {
 			"/api/v1/search?q=x&assignee=abc":    "assignee",
 			"/api/v1/search?q=x&cursor=bogus":    "cursor",
 			"/api/v1/search?q=x&limit=-1":        "limit",
+			"/api/v1/search?q=%00":               "q",
+			"/api/v1/search?q=%FF":               "q",
 			"/api/v1/search?q=x&field.nope=1":    "field.nope",
 			"/api/v1/search?q=x&updated_since=x": "updated_since",
 		} {

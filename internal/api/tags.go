@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
 // tagChange answers a rename or deletion with how many tickets it changed.
@@ -14,7 +15,7 @@ type tagChange struct {
 
 func (a *API) listTags(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt(q, "limit")
+	limit, err := httpx.QueryLimit(q, ticket.MaxTagLimit)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
-	f, err := ticketFilter(r.URL.Query())
+	f, err := ticketFilter(r.URL.Query(), ticket.MaxLimit)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
 
 // ticketFilter reads a listing's query parameters; assignee=none lists
 // unassigned tickets.
-func ticketFilter(q url.Values) (ticket.Filter, error) {
+func ticketFilter(q url.Values, maxLimit int) (ticket.Filter, error) {
 	f := ticket.Filter{Status: q.Get("status"), Tag: q.Get("tag"), Cursor: q.Get("cursor")}
 	var err error
 	if q.Get("assignee") == "none" {
@@ -61,7 +61,7 @@ func ticketFilter(q url.Values) (ticket.Filter, error) {
 	if f.RequesterID, err = queryID(q, "requester"); err != nil {
 		return f, err
 	}
-	if f.Limit, err = queryInt(q, "limit"); err != nil {
+	if f.Limit, err = httpx.QueryLimit(q, maxLimit); err != nil {
 		return f, err
 	}
 	if v := q.Get("updated_since"); v != "" {

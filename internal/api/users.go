@@ -132,9 +132,14 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{Action: q.Get("action")}
-	f.Before, _ = strconv.ParseInt(q.Get("cursor"), 10, 64)
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	if f.Limit <= 0 || f.Limit > 500 {
+	var err error
+	if f.Before, err = queryID(q, "cursor"); err != nil {
+		return err
+	}
+	if f.Limit, err = httpx.QueryLimit(q, audit.MaxLimit); err != nil {
+		return err
+	}
+	if f.Limit == 0 {
 		f.Limit = 100
 	}
 	entries, err := audit.List(r.Context(), a.DB.Read(), f)

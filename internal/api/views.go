@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 )
@@ -72,7 +73,7 @@ func (a *API) viewTickets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	limit, err := queryInt(q, "limit")
+	limit, err := httpx.QueryLimit(q, ticket.MaxLimit)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -104,28 +105,73 @@ func TooMany(format string, args ...any) *Error {
 }
 
 // CheckText trims s and checks its length in characters: an Invalid error
-// naming field when it is longer than max, or empty and required.
+// naming field when it is longer than max, or blank (see Blank) and
+// required, or not storable (see CheckStorable). A blank optional text
+// becomes "".
 func CheckText(field, s string, max int, required bool) (string, error) {
 	s = strings.TrimSpace(s)
+	if Blank(s) {
+		s = ""
+	}
 	switch {
 	case required && s == "":
 		return "", Invalid(field, "is required")
 	case utf8.RuneCountInString(s) > max:
 		return "", Invalid(field, "is longer than %d characters", max)
 	}
-	return s, nil
+	return s, CheckStorable(field, s)
 }
 
 // CheckBody checks a required body of text: not blank, at most max bytes,
-// valid UTF-8; an Invalid error naming field if not.
+// valid UTF-8 without NUL; an Invalid error naming field if not.
 func CheckBody(field, s string, max int) error {
 	switch {
-	case strings.TrimSpace(s) == "":
+	case Blank(s):
 		return Invalid(field, "is required")
 	case len(s) > max:
 		return Invalid(field, "is larger than %d bytes", max)
+	}
+	return CheckStorable(field, s)
+}
+
+// CheckStorable refuses text no database column should hold: invalid UTF-8
+// (PostgreSQL refuses it, SQLite keeps it and breaks every reader later)
+// and NUL characters (PostgreSQL refuses them in text; C strings cut at
+// them).
+func CheckStorable(field, s string) error {
+	switch {
 	case !utf8.ValidString(s):
 		return Invalid(field, "is not valid UTF-8")
+	case strings.IndexByte(s, 0) >= 0:
+		return Invalid(field, "contains a NUL character (U+0000)")
 	}
 	return nil
+}
+
+// Blank reports whether s shows nothing: it is empty or made only of white
+// space and invisible characters (zero-width spaces and joiners, word
+// joiners, byte-order marks, bidirectional marks, soft hyphens...), so a
+// name of U+200B alone is as missing as an empty one.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !Invisible(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Invisible reports whether r is a format or control character that draws
+// nothing on its own.
+func Invisible(r rune) bool {
+	switch r {
+	case '\u00AD', // soft hyphen
+		'\u034F',                               // combining grapheme joiner
+		'\u115F', '\u1160', '\u3164', '\uFFA0', // Hangul fillers
+		'\u2800': // braille blank
+		return true
+	}
+	// Cf holds U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069,
+	// U+FEFF and the other format characters; Cc the C0 and C1 controls.
+	return unicode.In(r, unicode.Cf, unicode.Cc)
 }

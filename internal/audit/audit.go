@@ -84,9 +84,12 @@ type Filter struct {
 	Limit  int
 }
 
+// MaxLimit bounds one page of the audit log.
+const MaxLimit = 500
+
 // List returns entries newest first.
 func List(ctx context.Context, q db.Queryer, f Filter) ([]Entry, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > MaxLimit {
 		f.Limit = 100
 	}
 	rows, err := q.QueryContext(ctx, `

@@ -57,9 +57,9 @@ const maxNotes = 10000
 // checkName trims a name; an empty one is allowed where fallback is set,
 // which then stands in (the address a stranger wrote from).
 func checkName(name, fallback string) (string, error) {
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > maxName {
-		return "", apperr.Invalid("name", "is longer than %d characters", maxName)
+	name, err := apperr.CheckText("name", name, maxName, false)
+	if err != nil {
+		return "", err
 	}
 	if name == "" {
 		if fallback == "" {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
@@ -89,14 +88,7 @@ func normalizeDomains(in []string) ([]string, error) {
 }
 
 func checkOrgName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", apperr.Invalid("name", "is required")
-	case utf8.RuneCountInString(name) > maxName:
-		return "", apperr.Invalid("name", "is longer than %d characters", maxName)
-	}
-	return name, nil
+	return apperr.CheckText("name", name, maxName, true)
 }
 
 // nameKey folds a name for the uniqueness of organization names.

@@ -204,10 +204,13 @@ type Page struct {
 	Limit          int
 }
 
+// MaxListLimit bounds one page of customers.
+const MaxListLimit = 200
+
 // List returns customers newest first, and the Before of the next page (0
 // on the last page).
 func (s *Service) List(ctx context.Context, p Page) ([]*Customer, int64, error) {
-	if p.Limit <= 0 || p.Limit > 200 {
+	if p.Limit <= 0 || p.Limit > MaxListLimit {
 		p.Limit = 50
 	}
 	q := s.db.Reader(ctx)

@@ -72,14 +72,7 @@ func CheckKey(name, key string) error {
 
 // CheckLabel trims and checks a display label.
 func CheckLabel(label string) (string, error) {
-	label = strings.TrimSpace(label)
-	switch {
-	case label == "":
-		return "", apperr.Invalid("label", "is required")
-	case utf8.RuneCountInString(label) > MaxLabel:
-		return "", apperr.Invalid("label", "is longer than %d characters", MaxLabel)
-	}
-	return label, nil
+	return apperr.CheckText("label", label, MaxLabel, true)
 }
 
 // checkOptions trims a dropdown's choices and refuses empty, duplicate or

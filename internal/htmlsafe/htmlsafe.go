@@ -28,6 +28,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -126,6 +127,7 @@ func holdRemoteImages(s string) string {
 	var b strings.Builder
 	for _, n := range nodes {
 		walk(n, rewriteImage)
+		walk(n, dropHostlessLink)
 		if err := html.Render(&b, n); err != nil {
 			return s
 		}
@@ -157,6 +159,32 @@ func rewriteImage(n *html.Node) {
 		attrs = append(attrs, a)
 	}
 	n.Attr = attrs
+}
+
+// dropHostlessLink removes the href of a link to http or https without a
+// host ("https://#", "https://@", "http:///evil.example"). The policy's
+// pattern lets such an address through, the sanitiser then writes it as a
+// relative one ("https:") and, seeing no host, does not mark it as leaving
+// the site; yet a browser resolves it against the page, or, with the extra
+// slash, to another site after all.
+func dropHostlessLink(n *html.Node) {
+	if n.Type != html.ElementNode || n.DataAtom != atom.A || n.Namespace != "" {
+		return
+	}
+	n.Attr = slices.DeleteFunc(n.Attr, func(a html.Attribute) bool {
+		if a.Namespace != "" || a.Key != "href" {
+			return false
+		}
+		u, err := url.Parse(strings.TrimSpace(a.Val))
+		if err != nil {
+			return true
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "http", "https":
+			return u.Hostname() == ""
+		}
+		return false // the policy judges every other address
+	})
 }
 
 // remoteAddress reports whether src loads from another site, and its

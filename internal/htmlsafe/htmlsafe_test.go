@@ -61,6 +61,9 @@ var hostile = []struct {
 		deny: []string{"onerror", "<img", "<math", "<style"}},
 	{name: "comments and cdata", in: `<!--<img src=x onerror=alert(1)>--><![CDATA[<script>alert(1)</script>]]>ok`,
 		want: []string{"ok"}, deny: []string{"onerror", "<script", "<img"}},
+	{name: "links without a host", in: `<A href="https://#">a</A><a href="https://?x">b</a><a href="http:///evil.example">c</a>` +
+		`<a href="https://@">d</a><a href="HTTPS://:443/x">e</a>`,
+		want: []string{"a", "b", "c", "d", "e"}, deny: []string{"href", "evil"}},
 	{name: "links", in: `<a href="https://example.com/a?b=1&amp;c=2" target="_self" rel="opener">site</a> <a href="mailto:ada@example.com">mail</a>`,
 		want: []string{`href="https://example.com/a?b=1&amp;c=2"`, `target="_blank"`, "nofollow", "noopener", `href="mailto:ada@example.com"`},
 		deny: []string{"_self", `rel="opener"`}},

@@ -1,12 +1,14 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -17,8 +19,10 @@ import (
 const MaxJSONBody = 1 << 20
 
 // DecodeJSON reads one JSON object from the request into dst, refusing
-// unknown fields, wrong types, trailing data and oversized bodies with an
-// error that names the problem and, where it can, the field.
+// unknown fields, wrong types, trailing data, oversized bodies, text no
+// column can hold (invalid UTF-8, NUL) and null where an object is needed,
+// with an error that names the problem and, where it can, the field. Every
+// JSON body of the API goes through it.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -27,7 +31,17 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 				Message: fmt.Sprintf("send JSON with Content-Type: application/json, not %q", ct)}
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
+	if err := checkNulls(body, dst); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
@@ -97,4 +111,20 @@ func PathID(r *http.Request, name string) (int64, error) {
 		return 0, apperr.Invalid(name, "%q is not an id", v)
 	}
 	return id, nil
+}
+
+// QueryLimit reads a list's optional "limit" query parameter: 0 when it is
+// absent (the list's default), else a whole number from 1 to max. Anything
+// else (negative, zero, huge, not a number) is refused naming the range,
+// rather than quietly replaced by the default. Every list reads it here.
+func QueryLimit(q url.Values, max int) (int, error) {
+	v, ok := q["limit"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v[0]))
+	if err != nil || n < 1 || n > max {
+		return 0, apperr.Invalid("limit", "must be a whole number from 1 to %d, not %q", max, v[0])
+	}
+	return n, nil
 }

@@ -88,6 +88,11 @@ func (s *Store) Wrap(next httpx.HandlerFunc) httpx.HandlerFunc {
 		if len(key) > maxKey {
 			return apperr.Invalid(Header, "is longer than %d characters", maxKey)
 		}
+		// A header may carry bytes that are not UTF-8, which PostgreSQL
+		// refuses in the key column.
+		if err := apperr.CheckStorable(Header, key); err != nil {
+			return err
+		}
 		body, hash, err := readRequest(r)
 		if err != nil {
 			return err
@@ -109,14 +114,14 @@ func (s *Store) Wrap(next httpx.HandlerFunc) httpx.HandlerFunc {
 // answer, then sends the answer. If another attempt used the key first, it
 // sends that attempt's answer instead.
 func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.HandlerFunc,
-	userID int64, key string, body []byte, hash string) error {
+	userID int64, key string, body []byte, hash requestHash) error {
 	var (
 		rec  *recorder
 		prev *stored
 	)
 	err := s.db.InTx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		rec, prev = nil, nil // a contended transaction runs again from the start
-		won, err := s.claim(ctx, tx, userID, key, hash)
+		won, err := s.claim(ctx, tx, userID, key, hash.hash)
 		if err != nil {
 			return err
 		}
@@ -147,20 +152,61 @@ func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.Hand
 	return nil
 }
 
+// requestHash identifies a request for its key: by method, path and the
+// body's meaning (hash), and, for keys stored before bodies were
+// canonicalised, by its bytes (legacy).
+type requestHash struct{ hash, legacy string }
+
+// hashPrefix marks hashes of canonical bodies; older rows have none.
+const hashPrefix = "c1:"
+
+// matches reports whether a stored hash is this request's.
+func (h requestHash) matches(stored string) bool {
+	return stored == h.hash || stored == h.legacy
+}
+
 // readRequest reads the body, leaving it readable, and hashes the request
 // by method, path and body, so one key cannot be reused for a different
-// request.
-func readRequest(r *http.Request) ([]byte, string, error) {
+// request. The body is hashed in its canonical form (see Canonical), so a
+// retry that spaces or orders its JSON differently is the same request.
+func readRequest(r *http.Request) ([]byte, requestHash, error) {
 	// One byte over the API's limit is enough for the decoder to refuse it.
 	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxJSONBody+1))
 	if err != nil {
-		return nil, "", apperr.Invalid("", "cannot read the request body")
+		return nil, requestHash{}, apperr.Invalid("", "cannot read the request body")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	h := sha256.New()
-	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
-	h.Write(body)
-	return body, hex.EncodeToString(h.Sum(nil)), nil
+	sum := func(b []byte) string {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
+		h.Write(b)
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	return body, requestHash{hash: hashPrefix + sum(Canonical(body)), legacy: sum(body)}, nil
+}
+
+// Canonical returns a JSON body in one canonical form: no insignificant
+// white space, object keys sorted, numbers and strings as they were written
+// (numbers through json.Number, so 10000000000000001 keeps its digits). A
+// body that is not one JSON value is returned as it is: it fails decoding
+// anyway, and only an identical retry is the same request.
+func Canonical(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return body
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return body
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil { // maps encode with their keys sorted
+		return body
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
 }
 
 // claim records the key in the caller's transaction, and reports whether
@@ -232,8 +278,8 @@ func (s *Store) load(ctx context.Context, q db.Queryer, userID int64, key string
 }
 
 // replay sends the stored answer, if the retry is the same request.
-func (p *stored) replay(w http.ResponseWriter, hash string) error {
-	if p.hash != hash {
+func (p *stored) replay(w http.ResponseWriter, hash requestHash) error {
+	if !hash.matches(p.hash) {
 		return apperr.Conflict(Header, "this key was used for a different request")
 	}
 	for k, vs := range p.headers {

@@ -131,6 +131,9 @@ func TestReplayReturnsTheFirstAnswer(t *testing.T) {
 		if long := f.do(t, "POST", "/things", `{}`, strings.Repeat("k", 256)); long.Code != http.StatusBadRequest {
 			t.Fatalf("long key: %d", long.Code)
 		}
+		if bad := f.do(t, "POST", "/things", `{}`, "k\xff"); bad.Code != http.StatusBadRequest {
+			t.Fatalf("key of invalid UTF-8: %d %s", bad.Code, bad.Body)
+		}
 	})
 }
 

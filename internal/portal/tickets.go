@@ -112,7 +112,7 @@ func checkText(field, body string, files int) error {
 func (s *Service) Open(ctx context.Context, customerID int64, r Request) (*ticket.Ticket, error) {
 	subject := strings.Join(strings.Fields(r.Subject), " ")
 	switch {
-	case subject == "":
+	case apperr.Blank(subject):
 		return nil, apperr.Invalid("subject", "is required")
 	case utf8.RuneCountInString(subject) > ticket.MaxSubject:
 		return nil, apperr.Invalid("subject", "is longer than %d characters", ticket.MaxSubject)

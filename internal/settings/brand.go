@@ -15,7 +15,7 @@ func (p Patch) brandValues(out map[string]string) error {
 	if p.CompanyName != nil {
 		name := strings.Join(strings.Fields(*p.CompanyName), " ")
 		switch {
-		case name == "":
+		case apperr.Blank(name):
 			return apperr.Invalid(keyCompanyName, "is required")
 		case utf8.RuneCountInString(name) > MaxCompanyName:
 			return apperr.Invalid(keyCompanyName, "is longer than %d characters", MaxCompanyName)

@@ -22,10 +22,13 @@ type TagCount struct {
 // holds the writer for long.
 const retagBatch = 200
 
+// MaxTagLimit bounds one listing of tags.
+const MaxTagLimit = 1000
+
 // Tags lists the tags in use, most used first, optionally only those that
 // start with prefix.
 func (s *Service) Tags(ctx context.Context, prefix string, limit int) ([]TagCount, error) {
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 || limit > MaxTagLimit {
 		limit = 100
 	}
 	prefix = strings.ToLower(strings.TrimSpace(prefix))

@@ -85,16 +85,7 @@ func oneOf(field, v string, known []string) error {
 	return apperr.Invalid(field, "must be one of %s, not %q", strings.Join(known, ", "), v)
 }
 
-func checkSubject(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", apperr.Invalid("subject", "is required")
-	case utf8.RuneCountInString(s) > MaxSubject:
-		return "", apperr.Invalid("subject", "is longer than %d characters", MaxSubject)
-	}
-	return s, nil
-}
+func checkSubject(s string) (string, error) { return apperr.CheckText("subject", s, MaxSubject, true) }
 
 func checkBody(s string) error { return apperr.CheckBody("body", s, MaxBody) }
 
@@ -103,9 +94,12 @@ func checkBody(s string) error { return apperr.CheckBody("body", s, MaxBody) }
 func normalizeTags(in []string) ([]string, error) {
 	out := make([]string, 0, len(in))
 	for _, t := range in {
+		if !utf8.ValidString(t) { // before ToLower, which would make it so
+			return nil, apperr.Invalid("tags", "a tag must be valid UTF-8")
+		}
 		t = strings.ToLower(strings.TrimSpace(t))
 		switch {
-		case t == "":
+		case apperr.Blank(t):
 			return nil, apperr.Invalid("tags", "a tag cannot be empty")
 		case utf8.RuneCountInString(t) > MaxTag:
 			return nil, apperr.Invalid("tags", "tag %q is longer than %d characters", t, MaxTag)

@@ -95,14 +95,7 @@ func NormalizeEmail(field, s string) (string, error) {
 }
 
 func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", apperr.Invalid("name", "is required")
-	case utf8.RuneCountInString(name) > 200:
-		return "", apperr.Invalid("name", "is longer than 200 characters")
-	}
-	return name, nil
+	return apperr.CheckText("name", name, 200, true)
 }
 
 // Password length bounds: long enough to resist guessing, short enough that

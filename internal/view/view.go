@@ -136,14 +136,7 @@ type Patch struct {
 }
 
 func checkName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", apperr.Invalid("name", "is required")
-	case utf8.RuneCountInString(s) > MaxName:
-		return "", apperr.Invalid("name", "is longer than %d characters", MaxName)
-	}
-	return s, nil
+	return apperr.CheckText("name", s, MaxName, true)
 }
 
 func checkSort(s string) (string, error) {

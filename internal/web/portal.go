@@ -43,7 +43,11 @@ type portalBrand struct {
 func (wb *Web) portalPage(h httpx.HandlerFunc) http.Handler {
 	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setPageHeaders(w)
-		if err := h(w, r); err != nil {
+		err := httpx.CheckRequestText(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			wb.portalFail(w, r, err)
 		}
 	}))

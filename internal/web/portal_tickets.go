@@ -104,6 +104,10 @@ func (wb *Web) portalForm(w http.ResponseWriter, r *http.Request) ([]attachment.
 	}
 	var headers []*multipart.FileHeader
 	if r.MultipartForm != nil {
+		if err := httpx.CheckValues(r.MultipartForm.Value); err != nil {
+			r.MultipartForm.RemoveAll()
+			return nil, nil, err
+		}
 		headers = r.MultipartForm.File["attachments"]
 	}
 	var opened []multipart.File

@@ -272,6 +272,9 @@ func (wb *Web) readComposerForm(w http.ResponseWriter, r *http.Request) (url.Val
 			if err != nil {
 				return form, ids, apperr.Invalid(p.FormName(), "cannot be read: %v", err)
 			}
+			if err := httpx.CheckValue(p.FormName(), string(v)); err != nil {
+				return form, ids, err
+			}
 			form.Add(p.FormName(), string(v))
 			continue
 		}

@@ -93,11 +93,16 @@ func New(deps Deps) (*Web, error) {
 }
 
 // page adapts a handler: it loads the session, sets the security headers,
+// refuses query and form text no column can hold (httpx.CheckRequestText),
 // and answers errors with a page (or a redirect to sign in).
 func (wb *Web) page(h httpx.HandlerFunc) http.Handler {
 	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setPageHeaders(w)
-		if err := h(w, r); err != nil {
+		err := httpx.CheckRequestText(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			wb.fail(w, r, err)
 		}
 	}))
