@@ -1,5 +1,8 @@
 // Package api is Centerdesk's JSON REST API (v1). Handlers are thin: they
 // decode, call a domain service and encode; every rule lives in the domain.
+// They are grouped by domain in small types (ticketHandlers, qualityHandlers
+// ...) that hold only the services they call; routes.go lists every route
+// with who may call it, and the OpenAPI document is built from that list.
 package api
 
 import (
@@ -66,25 +69,12 @@ type Deps struct {
 // API serves /api/v1.
 type API struct {
 	Deps
-	routes []route // in the order registered, for the OpenAPI document
+	routes []route        // the route table, built by Register
+	doc    map[string]any // the OpenAPI document of routes, built once by Register
 }
 
 // New returns the API over deps.
 func New(deps Deps) *API { return &API{Deps: deps} }
-
-// access says who may call a route.
-type access int
-
-const (
-	anyUser access = iota
-	adminOnly
-)
-
-// handle registers h for pattern behind token authentication.
-func (a *API) handle(mux *http.ServeMux, pattern string, who access, h httpx.HandlerFunc) {
-	a.routes = append(a.routes, route{pattern, who})
-	mux.Handle(pattern, httpx.JSON(a.Log, a.authenticate(who, checkQuery(h))))
-}
 
 // authenticate resolves the bearer token to its user, checks the route's
 // access rule, and attributes the request's changes to that user. A
@@ -115,8 +105,8 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 		if err := a.TokenLimit.Allow(w, ratelimit.TokenKey(secret)); err != nil {
 			return err
 		}
-		if who == adminOnly && !u.IsAdmin() {
-			return apperr.Forbidden("only admins may do this")
+		if err := allowed(who, u); err != nil {
+			return err
 		}
 		ctx := user.WithUser(r.Context(), u)
 		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
@@ -124,9 +114,20 @@ func (a *API) authenticate(who access, next httpx.HandlerFunc) httpx.HandlerFunc
 	}
 }
 
-// public counts a route that takes no token against the client address's
-// rate limit.
-func (a *API) public(next httpx.HandlerFunc) httpx.HandlerFunc {
+// allowed checks a route's access level against the token's user.
+func allowed(who access, u *user.User) error {
+	switch {
+	case who == admin && !u.IsAdmin():
+		return apperr.Forbidden("only admins may do this")
+	case who == lead && !u.IsLead():
+		return apperr.Forbidden("only leads and admins may do this")
+	}
+	return nil
+}
+
+// limitPublic counts a route that takes no token against the client
+// address's rate limit.
+func (a *API) limitPublic(next httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := a.limitAddress(w, r); err != nil {
 			return err
@@ -184,7 +185,7 @@ func listOf[T any](items []T) list[T] {
 // with the API's authentication, rate limit and error convention (the
 // server guards /metrics with it).
 func (a *API) AdminOnly(h http.Handler) http.Handler {
-	return httpx.JSON(a.Log, a.authenticate(adminOnly, func(w http.ResponseWriter, r *http.Request) error {
+	return httpx.JSON(a.Log, a.authenticate(admin, func(w http.ResponseWriter, r *http.Request) error {
 		h.ServeHTTP(w, r)
 		return nil
 	}))

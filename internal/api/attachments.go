@@ -12,6 +12,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 )
 
+// attachmentHandlers serve uploads and downloads of attachments.
+type attachmentHandlers struct {
+	attachments *attachment.Service
+}
+
 // multipartOverhead is what a multipart upload may carry beyond its file:
 // boundaries, part headers, small fields.
 const multipartOverhead = 1 << 20
@@ -20,8 +25,8 @@ const multipartOverhead = 1 << 20
 // "file") or as the raw body (type in Content-Type, name in ?filename=),
 // streaming it to disk. The answer's id goes into a message's
 // "attachments".
-func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
-	limit, err := a.Attachments.MaxBytes(r.Context())
+func (h *attachmentHandlers) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
+	limit, err := h.attachments.MaxBytes(r.Context())
 	if err != nil {
 		return err
 	}
@@ -36,7 +41,7 @@ func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
 		up = attachment.Upload{Filename: r.URL.Query().Get("filename"),
 			ContentType: r.Header.Get("Content-Type"), Body: r.Body, Size: r.ContentLength}
 	}
-	att, err := a.Attachments.Upload(r.Context(), up)
+	att, err := h.attachments.Upload(r.Context(), up)
 	if err != nil {
 		return err
 	}
@@ -74,12 +79,12 @@ func filePart(r *http.Request) (attachment.Upload, error) {
 
 // getAttachment serves a file so that no browser runs it (see
 // attachment.Serve).
-func (a *API) getAttachment(w http.ResponseWriter, r *http.Request) error {
+func (h *attachmentHandlers) getAttachment(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	att, f, err := a.Attachments.Open(r.Context(), id)
+	att, f, err := h.attachments.Open(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,19 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 )
 
+// coachingHandlers serve coaching sessions, their settings, and concerns.
+type coachingHandlers struct {
+	coaching *coaching.Service
+}
+
 // Coaching sessions and concerns (package coaching).
 
-func (a *API) createCoachingSession(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) createCoachingSession(w http.ResponseWriter, r *http.Request) error {
 	var in coaching.NewSession
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	s, err := a.Coaching.CreateSession(r.Context(), me(r), in)
+	s, err := h.coaching.CreateSession(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -24,12 +29,12 @@ func (a *API) createCoachingSession(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (a *API) listCoachingSessions(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) listCoachingSessions(w http.ResponseWriter, r *http.Request) error {
 	agent, err := queryID(r.URL.Query(), "agent_id")
 	if err != nil {
 		return err
 	}
-	list, err := a.Coaching.Sessions(r.Context(), me(r), agent)
+	list, err := h.coaching.Sessions(r.Context(), me(r), agent)
 	if err != nil {
 		return err
 	}
@@ -37,12 +42,12 @@ func (a *API) listCoachingSessions(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (a *API) getCoachingSession(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) getCoachingSession(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	s, err := a.Coaching.Session(r.Context(), me(r), id)
+	s, err := h.coaching.Session(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -50,7 +55,7 @@ func (a *API) getCoachingSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateCoachingSession(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) updateCoachingSession(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -59,7 +64,7 @@ func (a *API) updateCoachingSession(w http.ResponseWriter, r *http.Request) erro
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	s, err := a.Coaching.UpdateSession(r.Context(), me(r), id, p)
+	s, err := h.coaching.UpdateSession(r.Context(), me(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -72,7 +77,7 @@ type actionDone struct {
 	Done bool `json:"done"`
 }
 
-func (a *API) tickCoachingAction(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) tickCoachingAction(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -85,7 +90,7 @@ func (a *API) tickCoachingAction(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	s, err := a.Coaching.SetActionDone(r.Context(), me(r), id, action, in.Done)
+	s, err := h.coaching.SetActionDone(r.Context(), me(r), id, action, in.Done)
 	if err != nil {
 		return err
 	}
@@ -99,8 +104,8 @@ type coachingSettings struct {
 	VisibleToAgents bool `json:"visible_to_agents"`
 }
 
-func (a *API) getCoachingSettings(w http.ResponseWriter, r *http.Request) error {
-	on, err := a.Coaching.VisibleToAgents(r.Context())
+func (h *coachingHandlers) getCoachingSettings(w http.ResponseWriter, r *http.Request) error {
+	on, err := h.coaching.VisibleToAgents(r.Context())
 	if err != nil {
 		return err
 	}
@@ -108,24 +113,24 @@ func (a *API) getCoachingSettings(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (a *API) putCoachingSettings(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) putCoachingSettings(w http.ResponseWriter, r *http.Request) error {
 	var in coachingSettings
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.Coaching.SetVisibleToAgents(r.Context(), me(r), in.VisibleToAgents); err != nil {
+	if err := h.coaching.SetVisibleToAgents(r.Context(), me(r), in.VisibleToAgents); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, in)
 	return nil
 }
 
-func (a *API) raiseConcern(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) raiseConcern(w http.ResponseWriter, r *http.Request) error {
 	var in coaching.NewConcern
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Coaching.RaiseConcern(r.Context(), me(r), in)
+	c, err := h.coaching.RaiseConcern(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -134,8 +139,8 @@ func (a *API) raiseConcern(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listConcerns(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.Coaching.Concerns(r.Context(), me(r), coaching.ConcernStatus(r.URL.Query().Get("status")))
+func (h *coachingHandlers) listConcerns(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.coaching.Concerns(r.Context(), me(r), coaching.ConcernStatus(r.URL.Query().Get("status")))
 	if err != nil {
 		return err
 	}
@@ -143,12 +148,12 @@ func (a *API) listConcerns(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getConcern(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) getConcern(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := a.Coaching.Concern(r.Context(), me(r), id)
+	c, err := h.coaching.Concern(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func (a *API) getConcern(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateConcern(w http.ResponseWriter, r *http.Request) error {
+func (h *coachingHandlers) updateConcern(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -165,7 +170,7 @@ func (a *API) updateConcern(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Coaching.UpdateConcern(r.Context(), me(r), id, in)
+	c, err := h.coaching.UpdateConcern(r.Context(), me(r), id, in)
 	if err != nil {
 		return err
 	}

@@ -8,17 +8,24 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/privacy"
 )
+
+// customerHandlers serve customers, their identities and organizations, and erasure.
+type customerHandlers struct {
+	customers *customer.Service
+	privacy   *privacy.Service
+}
 
 func init() {
 	overrides[reflect.TypeFor[customer.OptionalID]()] = map[string]any{"type": []string{"integer", "null"},
 		"description": "an id, or null to clear"}
 }
 
-func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if email := q.Get("email"); email != "" {
-		c, err := a.Customers.GetByEmail(r.Context(), email)
+		c, err := h.customers.GetByEmail(r.Context(), email)
 		if apperr.Is(err, apperr.KindNotFound) {
 			httpx.WriteJSON(w, http.StatusOK, listOf([]*customer.Customer(nil)))
 			return nil
@@ -36,7 +43,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if p.OrganizationID, err = queryID(q, "organization"); err != nil {
 		return err
 	}
-	err = a.writeCustomerPage(w, r, p)
+	err = h.writeCustomerPage(w, r, p)
 	if p.OrganizationID != 0 && apperr.Is(err, apperr.KindNotFound) {
 		return apperr.Unprocessable("organization", "no organization has id %d", p.OrganizationID)
 	}
@@ -45,7 +52,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 
 // writeCustomerPage answers with a page of customers, reading the cursor
 // and limit of the request.
-func (a *API) writeCustomerPage(w http.ResponseWriter, r *http.Request, p customer.Page) error {
+func (h *customerHandlers) writeCustomerPage(w http.ResponseWriter, r *http.Request, p customer.Page) error {
 	var err error
 	q := r.URL.Query()
 	if p.Before, err = queryID(q, "cursor"); err != nil {
@@ -54,7 +61,7 @@ func (a *API) writeCustomerPage(w http.ResponseWriter, r *http.Request, p custom
 	if p.Limit, err = httpx.QueryLimit(q, customer.MaxListLimit); err != nil {
 		return err
 	}
-	cs, next, err := a.Customers.List(r.Context(), p)
+	cs, next, err := h.customers.List(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -66,12 +73,12 @@ func (a *API) writeCustomerPage(w http.ResponseWriter, r *http.Request, p custom
 	return nil
 }
 
-func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	var in customer.NewCustomer
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Customers.Create(r.Context(), in)
+	c, err := h.customers.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -80,12 +87,12 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := a.Customers.Get(r.Context(), id)
+	c, err := h.customers.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -93,7 +100,7 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -102,7 +109,7 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	c, err := a.Customers.Update(r.Context(), id, p)
+	c, err := h.customers.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -110,7 +117,7 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) addIdentity(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) addIdentity(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -119,7 +126,7 @@ func (a *API) addIdentity(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Customers.AddIdentity(r.Context(), id, in)
+	c, err := h.customers.AddIdentity(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -127,7 +134,7 @@ func (a *API) addIdentity(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) removeIdentity(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) removeIdentity(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -136,7 +143,7 @@ func (a *API) removeIdentity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.Customers.RemoveIdentity(r.Context(), id, identityID)
+	c, err := h.customers.RemoveIdentity(r.Context(), id, identityID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +156,7 @@ type mergeInto struct {
 	Into int64 `json:"into"`
 }
 
-func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -158,7 +165,7 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := a.Privacy.Merge(r.Context(), id, in.Into)
+	m, err := h.privacy.Merge(r.Context(), id, in.Into)
 	if err != nil {
 		return err
 	}
@@ -166,12 +173,12 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) eraseCustomer(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) eraseCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	e, err := a.Privacy.Erase(r.Context(), id)
+	e, err := h.privacy.Erase(r.Context(), id)
 	if err != nil {
 		return err
 	}

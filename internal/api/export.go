@@ -42,7 +42,7 @@ var exportFormats = map[string]exportFormat{
 // holds one page, however many tickets there are. Errors found before the
 // first byte (a bad filter) are answered as JSON; one after it cuts the
 // download short, so the client sees a broken transfer, not a short file.
-func (a *API) exportTickets(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) exportTickets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	name := q.Get("format")
 	if name == "" {
@@ -56,18 +56,18 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	next, stop := iter.Pull2(a.Tickets.Export(r.Context(), f))
+	next, stop := iter.Pull2(h.tickets.Export(r.Context(), f))
 	defer stop()
 	rows, err, more := next()
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", format.contentType)
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tickets-%s.%s"`,
+	hdr := w.Header()
+	hdr.Set("Content-Type", format.contentType)
+	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tickets-%s.%s"`,
 		time.Now().UTC().Format("20060102-150405"), format.ext))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	write, flush := format.newWriter(w), http.NewResponseController(w)
 	for {
@@ -75,7 +75,7 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request) error {
 			err = write(rows) // the first call writes the CSV header, also when no ticket matched
 		}
 		if err != nil {
-			httpx.LogError(r, a.Log, fmt.Errorf("export: %w", err))
+			httpx.LogError(r, h.log, fmt.Errorf("export: %w", err))
 			panic(http.ErrAbortHandler) // the status is sent: break the transfer
 		}
 		_ = flush.Flush() // a writer that cannot flush has the data all the same

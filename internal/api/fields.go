@@ -10,9 +10,15 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
+// fieldHandlers serve custom fields and custom statuses.
+type fieldHandlers struct {
+	fields  *field.Service
+	tickets *ticket.Service
+}
+
 // listFields lists custom field definitions; ?archived=true or false
 // narrows to archived or active ones.
-func (a *API) listFields(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) listFields(w http.ResponseWriter, r *http.Request) error {
 	var archived *bool
 	if v := r.URL.Query().Get("archived"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -21,7 +27,7 @@ func (a *API) listFields(w http.ResponseWriter, r *http.Request) error {
 		}
 		archived = &b
 	}
-	fields, err := a.Fields.List(r.Context(), archived)
+	fields, err := h.fields.List(r.Context(), archived)
 	if err != nil {
 		return err
 	}
@@ -29,12 +35,12 @@ func (a *API) listFields(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createField(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) createField(w http.ResponseWriter, r *http.Request) error {
 	var in field.NewField
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	f, err := a.Fields.Create(r.Context(), in)
+	f, err := h.fields.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -43,12 +49,12 @@ func (a *API) createField(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getField(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) getField(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	f, err := a.Fields.Get(r.Context(), id)
+	f, err := h.fields.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -56,7 +62,7 @@ func (a *API) getField(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateField(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) updateField(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -65,7 +71,7 @@ func (a *API) updateField(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	f, err := a.Fields.Update(r.Context(), id, p)
+	f, err := h.fields.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -73,8 +79,8 @@ func (a *API) updateField(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listStatuses(w http.ResponseWriter, r *http.Request) error {
-	statuses, err := a.Tickets.Statuses(r.Context())
+func (h *fieldHandlers) listStatuses(w http.ResponseWriter, r *http.Request) error {
+	statuses, err := h.tickets.Statuses(r.Context())
 	if err != nil {
 		return err
 	}
@@ -82,12 +88,12 @@ func (a *API) listStatuses(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createStatus(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) createStatus(w http.ResponseWriter, r *http.Request) error {
 	var in ticket.NewStatus
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Tickets.CreateStatus(r.Context(), in)
+	c, err := h.tickets.CreateStatus(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -96,12 +102,12 @@ func (a *API) createStatus(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getStatus(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) getStatus(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := a.Tickets.GetStatus(r.Context(), id)
+	c, err := h.tickets.GetStatus(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +115,7 @@ func (a *API) getStatus(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateStatus(w http.ResponseWriter, r *http.Request) error {
+func (h *fieldHandlers) updateStatus(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -118,7 +124,7 @@ func (a *API) updateStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	c, err := a.Tickets.UpdateStatus(r.Context(), id, p)
+	c, err := h.tickets.UpdateStatus(r.Context(), id, p)
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,16 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
+// macroHandlers serve macros and their previews.
+type macroHandlers struct {
+	macros *macro.Service
+}
+
 // viewer is the caller as the macro service checks it.
 func viewer(r *http.Request) macro.Viewer { return macro.ViewerOf(user.FromContext(r.Context())) }
 
-func (a *API) listMacros(w http.ResponseWriter, r *http.Request) error {
-	ms, err := a.Macros.List(r.Context(), viewer(r))
+func (h *macroHandlers) listMacros(w http.ResponseWriter, r *http.Request) error {
+	ms, err := h.macros.List(r.Context(), viewer(r))
 	if err != nil {
 		return err
 	}
@@ -21,12 +26,12 @@ func (a *API) listMacros(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createMacro(w http.ResponseWriter, r *http.Request) error {
+func (h *macroHandlers) createMacro(w http.ResponseWriter, r *http.Request) error {
 	var in macro.NewMacro
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := a.Macros.Create(r.Context(), viewer(r), in)
+	m, err := h.macros.Create(r.Context(), viewer(r), in)
 	if err != nil {
 		return err
 	}
@@ -35,12 +40,12 @@ func (a *API) createMacro(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getMacro(w http.ResponseWriter, r *http.Request) error {
+func (h *macroHandlers) getMacro(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	m, err := a.Macros.Get(r.Context(), viewer(r), id)
+	m, err := h.macros.Get(r.Context(), viewer(r), id)
 	if err != nil {
 		return err
 	}
@@ -48,7 +53,7 @@ func (a *API) getMacro(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateMacro(w http.ResponseWriter, r *http.Request) error {
+func (h *macroHandlers) updateMacro(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -57,7 +62,7 @@ func (a *API) updateMacro(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	m, err := a.Macros.Update(r.Context(), viewer(r), id, p)
+	m, err := h.macros.Update(r.Context(), viewer(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -65,12 +70,12 @@ func (a *API) updateMacro(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteMacro(w http.ResponseWriter, r *http.Request) error {
+func (h *macroHandlers) deleteMacro(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Macros.Delete(r.Context(), viewer(r), id); err != nil {
+	if err := h.macros.Delete(r.Context(), viewer(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -79,7 +84,7 @@ func (a *API) deleteMacro(w http.ResponseWriter, r *http.Request) error {
 
 // previewMacro renders a macro for a ticket without changing anything: the
 // actions are applied when a reply made with it is sent.
-func (a *API) previewMacro(w http.ResponseWriter, r *http.Request) error {
+func (h *macroHandlers) previewMacro(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -88,7 +93,7 @@ func (a *API) previewMacro(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.Macros.Preview(r.Context(), user.FromContext(r.Context()), id, macroID)
+	p, err := h.macros.Preview(r.Context(), user.FromContext(r.Context()), id, macroID)
 	if err != nil {
 		return err
 	}

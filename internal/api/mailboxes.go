@@ -8,8 +8,13 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 )
 
-func (a *API) listMailboxes(w http.ResponseWriter, r *http.Request) error {
-	boxes, err := a.Mailboxes.List(r.Context())
+// mailboxHandlers serve the mailboxes mail comes in by.
+type mailboxHandlers struct {
+	mailboxes *mailbox.Service
+}
+
+func (h *mailboxHandlers) listMailboxes(w http.ResponseWriter, r *http.Request) error {
+	boxes, err := h.mailboxes.List(r.Context())
 	if err != nil {
 		return err
 	}
@@ -17,12 +22,12 @@ func (a *API) listMailboxes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createMailbox(w http.ResponseWriter, r *http.Request) error {
+func (h *mailboxHandlers) createMailbox(w http.ResponseWriter, r *http.Request) error {
 	var in mailbox.NewMailbox
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := a.Mailboxes.Create(r.Context(), in)
+	m, err := h.mailboxes.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -31,12 +36,12 @@ func (a *API) createMailbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getMailbox(w http.ResponseWriter, r *http.Request) error {
+func (h *mailboxHandlers) getMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	m, err := a.Mailboxes.Get(r.Context(), id)
+	m, err := h.mailboxes.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +49,7 @@ func (a *API) getMailbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateMailbox(w http.ResponseWriter, r *http.Request) error {
+func (h *mailboxHandlers) updateMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -53,7 +58,7 @@ func (a *API) updateMailbox(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	m, err := a.Mailboxes.Update(r.Context(), id, p)
+	m, err := h.mailboxes.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -61,12 +66,12 @@ func (a *API) updateMailbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteMailbox(w http.ResponseWriter, r *http.Request) error {
+func (h *mailboxHandlers) deleteMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Mailboxes.Delete(r.Context(), id); err != nil {
+	if err := h.mailboxes.Delete(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -27,8 +27,9 @@ import (
 	"github.com/centerdesk/centerdesk/internal/view"
 )
 
-// op documents one route for the OpenAPI document. Every pattern given to
-// a.handle must have one (a test checks both ways).
+// op documents one route for the OpenAPI document. Every row of the route
+// table (routes.go) must have one, and every op a row (a test checks both
+// ways); who may call the route comes from the row, not from here.
 type op struct {
 	Summary string
 	Query   []string // query parameters, "name: what it does"
@@ -109,7 +110,7 @@ var docs = map[string]op{
 	"POST /api/v1/customers/{id}/merge": {Summary: "Merge this customer into the customer into: identities, tickets, messages, follows and events move, " +
 		"and this customer is deleted", In: mergeInto{}, Out: privacy.Merged{}},
 	"POST /api/v1/customers/{id}/erase": {Summary: "Erase a customer's personal data everywhere (a data-protection request): name, identities, " +
-		"message bodies, ticket subjects, attachments, email records; their tickets stay, anonymised. Admins only", Out: privacy.Erasure{}},
+		"message bodies, ticket subjects, attachments, email records; their tickets stay, anonymised", Out: privacy.Erasure{}},
 
 	"GET /api/v1/organizations":                {Summary: "List organizations by name", Out: list[customer.Organization]{}},
 	"POST /api/v1/organizations":               {Summary: "Create an organization; with auto_join (the default), customers with an email address at one of its domains join it", In: customer.NewOrganization{}, Out: customer.Organization{}, Status: 201},
@@ -157,25 +158,25 @@ var docs = map[string]op{
 	"GET /api/v1/philosophy": {Summary: "The team's vision and values, in order; warning is set past 5 values",
 		Query: []string{"format: json (the default) or markdown"}, Out: quality.Philosophy{}},
 	"GET /api/v1/philosophy.md":             {Summary: "The philosophy as a Markdown document", File: true},
-	"PUT /api/v1/philosophy":                {Summary: "Replace the vision and the values (kept by id, added without, removed when left out); saves a version. Leads and admins", In: quality.PhilosophyInput{}, Out: quality.Philosophy{}},
+	"PUT /api/v1/philosophy":                {Summary: "Replace the vision and the values (kept by id, added without, removed when left out); saves a version", In: quality.PhilosophyInput{}, Out: quality.Philosophy{}},
 	"GET /api/v1/philosophy/versions":       {Summary: "Saved versions of the philosophy, newest first", Out: list[quality.VersionInfo]{}},
 	"GET /api/v1/philosophy/versions/{id}":  {Summary: "One saved version of the philosophy", Out: quality.Version{}},
 	"GET /api/v1/values":                    {Summary: "The team's values, in order", Out: list[quality.Value]{}},
-	"POST /api/v1/values":                   {Summary: "Add a value; a sixth is allowed with a warning. Leads and admins", In: quality.ValueInput{}, Out: quality.ValueResult{}, Status: 201},
-	"PATCH /api/v1/values/{id}":             {Summary: "Change a value. Leads and admins", In: quality.ValuePatch{}, Out: quality.ValueResult{}},
-	"DELETE /api/v1/values/{id}":            {Summary: "Remove a value; scorecards keep its name. Leads and admins"},
+	"POST /api/v1/values":                   {Summary: "Add a value; a sixth is allowed with a warning", In: quality.ValueInput{}, Out: quality.ValueResult{}, Status: 201},
+	"PATCH /api/v1/values/{id}":             {Summary: "Change a value", In: quality.ValuePatch{}, Out: quality.ValueResult{}},
+	"DELETE /api/v1/values/{id}":            {Summary: "Remove a value; scorecards keep its name"},
 	"GET /api/v1/surveys":                   {Summary: "Team surveys, newest first, with whether you answered", Out: list[quality.Survey]{}},
-	"POST /api/v1/surveys":                  {Summary: "Ask the team a question (a default one when empty). Leads and admins", In: quality.NewSurvey{}, Out: quality.Survey{}, Status: 201},
+	"POST /api/v1/surveys":                  {Summary: "Ask the team a question (a default one when empty)", In: quality.NewSurvey{}, Out: quality.Survey{}, Status: 201},
 	"POST /api/v1/surveys/{id}/answers":     {Summary: "Answer a survey, once and anonymously", In: surveyAnswer{}},
 	"GET /api/v1/surveys/{id}/results":      {Summary: "A survey's most frequent words, stop words left out", Query: []string{"top: how many words, 50 by default, at most 500"}, Out: quality.SurveyResults{}},
 	"GET /api/v1/scorecards":                {Summary: "Scorecards, newest first, with their categories", Out: list[quality.Scorecard]{}},
-	"POST /api/v1/scorecards":               {Summary: "Make a scorecard from the values (one 1-5 category each unless listed). Leads and admins", In: quality.NewScorecard{}, Out: quality.Scorecard{}, Status: 201},
+	"POST /api/v1/scorecards":               {Summary: "Make a scorecard from the values (one 1-5 category each unless listed)", In: quality.NewScorecard{}, Out: quality.Scorecard{}, Status: 201},
 	"GET /api/v1/scorecards/{id}":           {Summary: "Get a scorecard", Out: quality.Scorecard{}},
 	"GET /api/v1/review-periods":            {Summary: "Review periods, latest first", Out: list[quality.Period]{}},
-	"POST /api/v1/review-periods":           {Summary: "Open a review period (this week, Monday 00:00 UTC, by default). Leads and admins", In: quality.NewPeriod{}, Out: quality.Period{}, Status: 201},
+	"POST /api/v1/review-periods":           {Summary: "Open a review period (this week, Monday 00:00 UTC, by default)", In: quality.NewPeriod{}, Out: quality.Period{}, Status: 201},
 	"GET /api/v1/review-periods/{id}":       {Summary: "Get a review period", Out: quality.Period{}},
-	"POST /api/v1/review-periods/{id}/draw": {Summary: "Draw tickets solved in the period into reviewers' queues; give the answer's seed to repeat a draw. Leads and admins", In: drawRequest{}, Out: drawResponse{}},
-	"GET /api/v1/review-periods/{id}/queue": {Summary: "Every ticket drawn in the period. Leads and admins", Out: list[quality.Assignment]{}},
+	"POST /api/v1/review-periods/{id}/draw": {Summary: "Draw tickets solved in the period into reviewers' queues; give the answer's seed to repeat a draw", In: drawRequest{}, Out: drawResponse{}},
+	"GET /api/v1/review-periods/{id}/queue": {Summary: "Every ticket drawn in the period", Out: list[quality.Assignment]{}},
 	"GET /api/v1/review-periods/{id}/scores": {Summary: "Each agent's quality score for the period (yours only, unless you lead)",
 		Out: list[quality.AgentScore]{}},
 	"GET /api/v1/review-queue": {Summary: "Tickets waiting for your review", Query: []string{"period_id: only this period"}, Out: list[quality.Assignment]{}},
@@ -189,11 +190,11 @@ var docs = map[string]op{
 	"POST /api/v1/reviews/{id}/acknowledge": {Summary: "Acknowledge a submitted review of your work", Out: quality.Review{}},
 	"POST /api/v1/reviews/{id}/dispute":     {Summary: "Dispute a submitted review of your work, with a reason", In: quality.NewDispute{}, Out: quality.Dispute{}, Status: 201},
 	"GET /api/v1/disputes":                  {Summary: "Disputes (yours, unless you lead), newest first", Query: []string{"status: open, accepted, partly_accepted or rejected"}, Out: list[quality.Dispute]{}},
-	"POST /api/v1/disputes/{id}/resolve":    {Summary: "Accept (void the review), partly accept (correct ratings) or reject a dispute. Leads and admins", In: quality.Resolution{}, Out: quality.Dispute{}},
-	"POST /api/v1/calibrations":             {Summary: "Open a calibration session: several reviewers score one ticket blind. Leads and admins", In: quality.NewCalibration{}, Out: quality.Calibration{}, Status: 201},
-	"GET /api/v1/calibrations/agreement":    {Summary: "Each reviewer's mean agreement over closed sessions (0-100). Leads and admins", Out: list[quality.ReviewerAgreement]{}},
+	"POST /api/v1/disputes/{id}/resolve":    {Summary: "Accept (void the review), partly accept (correct ratings) or reject a dispute", In: quality.Resolution{}, Out: quality.Dispute{}},
+	"POST /api/v1/calibrations":             {Summary: "Open a calibration session: several reviewers score one ticket blind", In: quality.NewCalibration{}, Out: quality.Calibration{}, Status: 201},
+	"GET /api/v1/calibrations/agreement":    {Summary: "Each reviewer's mean agreement over closed sessions (0-100)", Out: list[quality.ReviewerAgreement]{}},
 	"GET /api/v1/calibrations/{id}":         {Summary: "A calibration session: your review while open, everyone's and the differences once closed", Out: quality.Calibration{}},
-	"POST /api/v1/calibrations/{id}/close":  {Summary: "Close a session before every reviewer has submitted. Leads and admins", Out: quality.Calibration{}},
+	"POST /api/v1/calibrations/{id}/close":  {Summary: "Close a session before every reviewer has submitted", Out: quality.Calibration{}},
 
 	"GET /api/v1/openapi.json": {Summary: "This document", Out: map[string]any{}},
 }
@@ -201,12 +202,6 @@ var docs = map[string]op{
 func init() {
 	overrides[reflect.TypeFor[ticket.OptionalID]()] = map[string]any{"type": []string{"integer", "null"},
 		"description": "an id, or null to clear"}
-}
-
-// route is a registered pattern and who may call it.
-type route struct {
-	pattern string
-	who     access
 }
 
 // Routes returns the patterns the API serves, for tests and tools.
@@ -218,12 +213,10 @@ func (a *API) Routes() []string {
 	return out
 }
 
-// serveOpenAPI answers with the document, built once at registration.
-func (a *API) serveOpenAPI(doc map[string]any) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		httpx.WriteJSON(w, http.StatusOK, doc)
-		return nil
-	}
+// serveOpenAPI answers with the document Register built from the table.
+func (a *API) serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	httpx.WriteJSON(w, http.StatusOK, a.doc)
+	return nil
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -266,9 +259,16 @@ func (a *API) openAPI() map[string]any {
 }
 
 func operation(sch *schemas, rt route, d op, path string, errRef map[string]any) map[string]any {
-	o := map[string]any{"summary": d.Summary, "operationId": operationID(rt.pattern)}
-	if rt.who == adminOnly {
-		o["description"] = "Admins only."
+	o := map[string]any{"summary": d.Summary, "operationId": operationID(rt.pattern),
+		"x-access": rt.who.String()}
+	if desc := accessNote[rt.who]; desc != "" {
+		o["description"] = desc
+	}
+	if rt.who == public {
+		o["security"] = []any{} // no token needed
+	}
+	if rt.key == once {
+		o["x-idempotency-key"] = true
 	}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
@@ -314,6 +314,13 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 	out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status),
 		"content": map[string]any{"application/json": map[string]any{"schema": sch.of(d.Out)}}}
 	return out
+}
+
+// accessNote tells readers of the document who may call a route; x-access
+// says it to tools.
+var accessNote = map[access]string{
+	lead:  "Leads and admins only.",
+	admin: "Admins only.",
 }
 
 var binary = map[string]any{"type": "string", "format": "binary"}

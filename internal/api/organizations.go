@@ -8,8 +8,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 )
 
-func (a *API) listOrganizations(w http.ResponseWriter, r *http.Request) error {
-	os, err := a.Customers.ListOrganizations(r.Context())
+func (h *customerHandlers) listOrganizations(w http.ResponseWriter, r *http.Request) error {
+	os, err := h.customers.ListOrganizations(r.Context())
 	if err != nil {
 		return err
 	}
@@ -17,12 +17,12 @@ func (a *API) listOrganizations(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createOrganization(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) createOrganization(w http.ResponseWriter, r *http.Request) error {
 	var in customer.NewOrganization
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	o, err := a.Customers.CreateOrganization(r.Context(), in)
+	o, err := h.customers.CreateOrganization(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -31,12 +31,12 @@ func (a *API) createOrganization(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getOrganization(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) getOrganization(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	o, err := a.Customers.GetOrganization(r.Context(), id)
+	o, err := h.customers.GetOrganization(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (a *API) getOrganization(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateOrganization(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) updateOrganization(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (a *API) updateOrganization(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	o, err := a.Customers.UpdateOrganization(r.Context(), id, p)
+	o, err := h.customers.UpdateOrganization(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -61,10 +61,10 @@ func (a *API) updateOrganization(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listOrganizationCustomers(w http.ResponseWriter, r *http.Request) error {
+func (h *customerHandlers) listOrganizationCustomers(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	return a.writeCustomerPage(w, r, customer.Page{OrganizationID: id})
+	return h.writeCustomerPage(w, r, customer.Page{OrganizationID: id})
 }

@@ -11,13 +11,18 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
+// qualityHandlers serve the quality programme: philosophy, values, surveys, scorecards, review periods, reviews, disputes and calibration.
+type qualityHandlers struct {
+	quality *quality.Service
+}
+
 // The quality programme's philosophy, values, surveys and scorecards. Who
 // may do what is decided in package quality, which is handed the caller.
 
 func me(r *http.Request) *user.User { return user.FromContext(r.Context()) }
 
-func (a *API) getPhilosophy(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.Quality.Philosophy(r.Context())
+func (h *qualityHandlers) getPhilosophy(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.quality.Philosophy(r.Context())
 	if err != nil {
 		return err
 	}
@@ -32,8 +37,8 @@ func (a *API) getPhilosophy(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-func (a *API) getPhilosophyMarkdown(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.Quality.Philosophy(r.Context())
+func (h *qualityHandlers) getPhilosophyMarkdown(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.quality.Philosophy(r.Context())
 	if err != nil {
 		return err
 	}
@@ -48,12 +53,12 @@ func writeMarkdown(w http.ResponseWriter, p *quality.Philosophy) error {
 	return err
 }
 
-func (a *API) putPhilosophy(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) putPhilosophy(w http.ResponseWriter, r *http.Request) error {
 	var in quality.PhilosophyInput
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.Quality.PutPhilosophy(r.Context(), me(r), in)
+	p, err := h.quality.PutPhilosophy(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -61,8 +66,8 @@ func (a *API) putPhilosophy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listPhilosophyVersions(w http.ResponseWriter, r *http.Request) error {
-	vs, err := a.Quality.Versions(r.Context())
+func (h *qualityHandlers) listPhilosophyVersions(w http.ResponseWriter, r *http.Request) error {
+	vs, err := h.quality.Versions(r.Context())
 	if err != nil {
 		return err
 	}
@@ -70,12 +75,12 @@ func (a *API) listPhilosophyVersions(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (a *API) getPhilosophyVersion(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) getPhilosophyVersion(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	v, err := a.Quality.Version(r.Context(), id)
+	v, err := h.quality.Version(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -83,8 +88,8 @@ func (a *API) getPhilosophyVersion(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (a *API) listValues(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.Quality.Philosophy(r.Context())
+func (h *qualityHandlers) listValues(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.quality.Philosophy(r.Context())
 	if err != nil {
 		return err
 	}
@@ -92,7 +97,7 @@ func (a *API) listValues(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createValue(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createValue(w http.ResponseWriter, r *http.Request) error {
 	var in quality.ValueInput
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
@@ -100,7 +105,7 @@ func (a *API) createValue(w http.ResponseWriter, r *http.Request) error {
 	if in.ID != 0 {
 		return apperr.Invalid("id", "is given by the server")
 	}
-	v, err := a.Quality.CreateValue(r.Context(), me(r), in)
+	v, err := h.quality.CreateValue(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -109,7 +114,7 @@ func (a *API) createValue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateValue(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) updateValue(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -118,7 +123,7 @@ func (a *API) updateValue(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	v, err := a.Quality.UpdateValue(r.Context(), me(r), id, p)
+	v, err := h.quality.UpdateValue(r.Context(), me(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -126,20 +131,20 @@ func (a *API) updateValue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteValue(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) deleteValue(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Quality.DeleteValue(r.Context(), me(r), id); err != nil {
+	if err := h.quality.DeleteValue(r.Context(), me(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *API) listSurveys(w http.ResponseWriter, r *http.Request) error {
-	svs, err := a.Quality.Surveys(r.Context(), me(r))
+func (h *qualityHandlers) listSurveys(w http.ResponseWriter, r *http.Request) error {
+	svs, err := h.quality.Surveys(r.Context(), me(r))
 	if err != nil {
 		return err
 	}
@@ -147,12 +152,12 @@ func (a *API) listSurveys(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createSurvey(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	var in quality.NewSurvey
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sv, err := a.Quality.CreateSurvey(r.Context(), me(r), in)
+	sv, err := h.quality.CreateSurvey(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -169,7 +174,7 @@ type surveyAnswer struct {
 // answerSurvey is deliberately not wrapped in Idempotency-Key handling:
 // that store keeps a hash of each request beside its user, which would tie
 // an answer to its author.
-func (a *API) answerSurvey(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) answerSurvey(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -178,14 +183,14 @@ func (a *API) answerSurvey(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.Quality.Answer(r.Context(), me(r), id, in.Answer); err != nil {
+	if err := h.quality.Answer(r.Context(), me(r), id, in.Answer); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *API) surveyResults(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) surveyResults(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -194,7 +199,7 @@ func (a *API) surveyResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.Quality.SurveyResults(r.Context(), me(r), id, top)
+	res, err := h.quality.SurveyResults(r.Context(), me(r), id, top)
 	if err != nil {
 		return err
 	}
@@ -202,8 +207,8 @@ func (a *API) surveyResults(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listScorecards(w http.ResponseWriter, r *http.Request) error {
-	cards, err := a.Quality.Scorecards(r.Context())
+func (h *qualityHandlers) listScorecards(w http.ResponseWriter, r *http.Request) error {
+	cards, err := h.quality.Scorecards(r.Context())
 	if err != nil {
 		return err
 	}
@@ -211,12 +216,12 @@ func (a *API) listScorecards(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createScorecard(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createScorecard(w http.ResponseWriter, r *http.Request) error {
 	var in quality.NewScorecard
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sc, err := a.Quality.CreateScorecard(r.Context(), me(r), in)
+	sc, err := h.quality.CreateScorecard(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -225,12 +230,12 @@ func (a *API) createScorecard(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getScorecard(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) getScorecard(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	sc, err := a.Quality.Scorecard(r.Context(), id)
+	sc, err := h.quality.Scorecard(r.Context(), id)
 	if err != nil {
 		return err
 	}

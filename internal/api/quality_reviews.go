@@ -11,8 +11,8 @@ import (
 
 // Review periods and their queues, reviews, disputes and calibration.
 
-func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
-	ps, err := a.Quality.Periods(r.Context())
+func (h *qualityHandlers) listPeriods(w http.ResponseWriter, r *http.Request) error {
+	ps, err := h.quality.Periods(r.Context())
 	if err != nil {
 		return err
 	}
@@ -20,12 +20,12 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createPeriod(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createPeriod(w http.ResponseWriter, r *http.Request) error {
 	var in quality.NewPeriod
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.Quality.CreatePeriod(r.Context(), me(r), in)
+	p, err := h.quality.CreatePeriod(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -34,12 +34,12 @@ func (a *API) createPeriod(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getPeriod(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) getPeriod(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	p, err := a.Quality.Period(r.Context(), id)
+	p, err := h.quality.Period(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ type drawResponse struct {
 // maxSeed keeps seeds exact in JSON numbers (JavaScript's 2^53).
 const maxSeed = 1 << 53
 
-func (a *API) drawPeriod(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) drawPeriod(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (a *API) drawPeriod(w http.ResponseWriter, r *http.Request) error {
 		seed = *in.Seed
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
-	res, err := a.Quality.Draw(r.Context(), me(r), id, in.ReviewerIDs, rng)
+	res, err := h.quality.Draw(r.Context(), me(r), id, in.ReviewerIDs, rng)
 	if err != nil {
 		return err
 	}
@@ -84,12 +84,12 @@ func (a *API) drawPeriod(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) periodQueue(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) periodQueue(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	q, err := a.Quality.PeriodQueue(r.Context(), me(r), id)
+	q, err := h.quality.PeriodQueue(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -97,12 +97,12 @@ func (a *API) periodQueue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) periodScores(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) periodScores(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	scores, err := a.Quality.PeriodScores(r.Context(), me(r), id)
+	scores, err := h.quality.PeriodScores(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -110,12 +110,12 @@ func (a *API) periodScores(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) myReviewQueue(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) myReviewQueue(w http.ResponseWriter, r *http.Request) error {
 	period, err := queryID(r.URL.Query(), "period_id")
 	if err != nil {
 		return err
 	}
-	q, err := a.Quality.Queue(r.Context(), me(r), period)
+	q, err := h.quality.Queue(r.Context(), me(r), period)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (a *API) myReviewQueue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listReviews(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) listReviews(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var f quality.ReviewFilter
 	var err error
@@ -140,7 +140,7 @@ func (a *API) listReviews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Status = quality.ReviewStatus(q.Get("status"))
-	reviews, err := a.Quality.Reviews(r.Context(), me(r), f)
+	reviews, err := h.quality.Reviews(r.Context(), me(r), f)
 	if err != nil {
 		return err
 	}
@@ -148,12 +148,12 @@ func (a *API) listReviews(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createReview(w http.ResponseWriter, r *http.Request) error {
 	var in quality.NewReview
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	rv, err := a.Quality.CreateReview(r.Context(), me(r), in)
+	rv, err := h.quality.CreateReview(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -162,12 +162,12 @@ func (a *API) createReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) getReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	rv, err := a.Quality.Review(r.Context(), me(r), id)
+	rv, err := h.quality.Review(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (a *API) getReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) updateReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -184,7 +184,7 @@ func (a *API) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	rv, err := a.Quality.UpdateReview(r.Context(), me(r), id, p)
+	rv, err := h.quality.UpdateReview(r.Context(), me(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -192,12 +192,12 @@ func (a *API) updateReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) submitReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) submitReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	rv, err := a.Quality.SubmitReview(r.Context(), me(r), id)
+	rv, err := h.quality.SubmitReview(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -205,12 +205,12 @@ func (a *API) submitReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	rv, err := a.Quality.AcknowledgeReview(r.Context(), me(r), id)
+	rv, err := h.quality.AcknowledgeReview(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (a *API) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) disputeReview(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) disputeReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -227,7 +227,7 @@ func (a *API) disputeReview(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	d, err := a.Quality.DisputeReview(r.Context(), me(r), id, in)
+	d, err := h.quality.DisputeReview(r.Context(), me(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -235,8 +235,8 @@ func (a *API) disputeReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listDisputes(w http.ResponseWriter, r *http.Request) error {
-	ds, err := a.Quality.Disputes(r.Context(), me(r), quality.DisputeStatus(r.URL.Query().Get("status")))
+func (h *qualityHandlers) listDisputes(w http.ResponseWriter, r *http.Request) error {
+	ds, err := h.quality.Disputes(r.Context(), me(r), quality.DisputeStatus(r.URL.Query().Get("status")))
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (a *API) listDisputes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) resolveDispute(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) resolveDispute(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -253,7 +253,7 @@ func (a *API) resolveDispute(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	d, err := a.Quality.ResolveDispute(r.Context(), me(r), id, in)
+	d, err := h.quality.ResolveDispute(r.Context(), me(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -261,12 +261,12 @@ func (a *API) resolveDispute(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createCalibration(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) createCalibration(w http.ResponseWriter, r *http.Request) error {
 	var in quality.NewCalibration
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Quality.CreateCalibration(r.Context(), me(r), in)
+	c, err := h.quality.CreateCalibration(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -275,12 +275,12 @@ func (a *API) createCalibration(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getCalibration(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) getCalibration(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := a.Quality.Calibration(r.Context(), me(r), id)
+	c, err := h.quality.Calibration(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -288,12 +288,12 @@ func (a *API) getCalibration(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) closeCalibration(w http.ResponseWriter, r *http.Request) error {
+func (h *qualityHandlers) closeCalibration(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	c, err := a.Quality.CloseCalibration(r.Context(), me(r), id)
+	c, err := h.quality.CloseCalibration(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -301,8 +301,8 @@ func (a *API) closeCalibration(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) reviewerAgreement(w http.ResponseWriter, r *http.Request) error {
-	ag, err := a.Quality.Agreements(r.Context(), me(r))
+func (h *qualityHandlers) reviewerAgreement(w http.ResponseWriter, r *http.Request) error {
+	ag, err := h.quality.Agreements(r.Context(), me(r))
 	if err != nil {
 		return err
 	}

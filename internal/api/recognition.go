@@ -8,74 +8,9 @@ import (
 	"github.com/centerdesk/centerdesk/internal/recognition"
 )
 
-// Recognition (package recognition): value badges, awards, proposals,
-// nominations, the feed's reactions and comments, and the webhook. Every
-// route is open to any user; the domain decides who may do what.
-func (a *API) registerRecognition(mux *http.ServeMux, once func(httpx.HandlerFunc) httpx.HandlerFunc) {
-	a.handle(mux, "GET /api/v1/awards", anyUser, a.listAwards)
-	a.handle(mux, "POST /api/v1/awards", anyUser, once(a.createAward))
-	a.handle(mux, "GET /api/v1/awards/{id}", anyUser, a.getAward)
-	a.handle(mux, "PUT /api/v1/awards/{id}/reactions/{reaction}", anyUser, a.setReaction(true))
-	a.handle(mux, "DELETE /api/v1/awards/{id}/reactions/{reaction}", anyUser, a.setReaction(false))
-	a.handle(mux, "GET /api/v1/awards/{id}/comments", anyUser, a.listAwardComments)
-	a.handle(mux, "POST /api/v1/awards/{id}/comments", anyUser, once(a.addAwardComment))
-	a.handle(mux, "POST /api/v1/awards/{id}/withdraw", anyUser, a.withdrawAward)
-	a.handle(mux, "GET /api/v1/badge-proposals", anyUser, a.listProposals)
-	a.handle(mux, "POST /api/v1/badge-proposals/{id}/confirm", anyUser, once(a.confirmProposal))
-	a.handle(mux, "POST /api/v1/badge-proposals/{id}/dismiss", anyUser, a.dismissProposal)
-	a.handle(mux, "GET /api/v1/nominations", anyUser, a.listNominations)
-	a.handle(mux, "POST /api/v1/nominations", anyUser, once(a.createNomination))
-	a.handle(mux, "POST /api/v1/nominations/{id}/approve", anyUser, once(a.approveNomination))
-	a.handle(mux, "POST /api/v1/nominations/{id}/decline", anyUser, a.declineNomination)
-	a.handle(mux, "GET /api/v1/values/{id}/examples", anyUser, a.valueExamples)
-	a.handle(mux, "GET /api/v1/recognition/webhook", adminOnly, a.getWebhook)
-	a.handle(mux, "PUT /api/v1/recognition/webhook", adminOnly, a.putWebhook)
-}
-
-// The routes' documentation joins the one table in openapi.go.
-func init() {
-	for pattern, d := range recognitionDocs {
-		docs[pattern] = d
-	}
-}
-
-var recognitionDocs = map[string]op{
-	"GET /api/v1/awards": {Summary: "The recognition feed: badges awarded, newest first, with reactions and comments; " +
-		"every user sees it", Query: []string{"agent_id: to this agent", "value_id: of this value",
-		"ticket_id: for this ticket", "cursor: next_cursor of the previous page", "limit: at most 100"},
-		Out: list[recognition.Award]{}},
-	"POST /api/v1/awards": {Summary: "Award a value's badge to an agent (the ticket's assignee by default) with a " +
-		"citation. Leads, or the ticket's reviewer", In: recognition.NewAward{}, Out: recognition.Award{}, Status: 201},
-	"GET /api/v1/awards/{id}": {Summary: "One award with its reactions and comments", Out: recognition.Award{}},
-	"PUT /api/v1/awards/{id}/reactions/{reaction}": {Summary: "React to an award (clap, heart, star or thanks); " +
-		"once per person, so repeating changes nothing", Out: list[recognition.Reaction]{}},
-	"DELETE /api/v1/awards/{id}/reactions/{reaction}": {Summary: "Take a reaction back", Out: list[recognition.Reaction]{}},
-	"GET /api/v1/awards/{id}/comments":                {Summary: "An award's comments, oldest first", Out: list[recognition.Comment]{}},
-	"POST /api/v1/awards/{id}/comments": {Summary: "Comment on an award", In: commentInput{},
-		Out: recognition.Comment{}, Status: 201},
-	"POST /api/v1/awards/{id}/withdraw": {Summary: "Take back an award given by mistake, saying why (leads); " +
-		"the ticket's history and the audit log keep it", In: withdrawInput{}},
-	"GET /api/v1/badge-proposals": {Summary: "Badges your reviews proposed by rating a value at the top of its " +
-		"range (every one for leads)", Query: []string{"review_id: of this review",
-		"status: open (the default), confirmed, dismissed or all"}, Out: list[recognition.Proposal]{}},
-	"POST /api/v1/badge-proposals/{id}/confirm": {Summary: "Award a proposed badge, with a citation",
-		In: citationInput{}, Out: recognition.Award{}, Status: 201},
-	"POST /api/v1/badge-proposals/{id}/dismiss": {Summary: "Set a proposed badge aside"},
-	"GET /api/v1/nominations": {Summary: "Peer nominations, newest first: every one for leads, else those you made " +
-		"or that name you", Query: []string{"status: open, approved or declined"}, Out: list[recognition.Nomination]{}},
-	"POST /api/v1/nominations": {Summary: "Nominate a peer (the ticket's assignee by default) for a value's badge, " +
-		"with a citation", In: recognition.NewAward{}, Out: recognition.Nomination{}, Status: 201},
-	"POST /api/v1/nominations/{id}/approve": {Summary: "Approve a nomination, which awards the badge. Leads and admins",
-		In: recognition.Decision{}, Out: recognition.Award{}, Status: 201},
-	"POST /api/v1/nominations/{id}/decline": {Summary: "Decline a nomination. Leads and admins",
-		In: recognition.Decision{}, Out: recognition.Nomination{}},
-	"GET /api/v1/values/{id}/examples": {Summary: "The newest cited tickets that earned a value's badge: the value in action",
-		Query: []string{"limit: at most 100, 5 by default"}, Out: list[recognition.Example]{}},
-	"GET /api/v1/recognition/webhook": {Summary: "Where awards are posted, and the secret that signs them " +
-		"(X-Centerdesk-Signature: sha256=HMAC-SHA256 of the body). Admins", Out: recognition.Webhook{}},
-	"PUT /api/v1/recognition/webhook": {Summary: "Set the webhook URL (\"\" stops posting) or rotate its secret. The URL must reach a public address " +
-		"(see CENTERDESK_OUTBOUND_ALLOW). Admins",
-		In: recognition.WebhookInput{}, Out: recognition.Webhook{}},
+// recognitionHandlers serve badges, awards, proposals, nominations and the recognition webhook.
+type recognitionHandlers struct {
+	recognition *recognition.Service
 }
 
 type commentInput struct {
@@ -90,7 +25,7 @@ type citationInput struct {
 	Citation string `json:"citation"`
 }
 
-func (a *API) listAwards(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) listAwards(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var f recognition.FeedFilter
 	var err error
@@ -109,7 +44,7 @@ func (a *API) listAwards(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit, err = httpx.QueryLimit(q, recognition.MaxFeedLimit); err != nil {
 		return err
 	}
-	awards, err := a.Recognition.Feed(r.Context(), me(r), f)
+	awards, err := h.recognition.Feed(r.Context(), me(r), f)
 	if err != nil {
 		return err
 	}
@@ -129,12 +64,12 @@ func recognitionLimit(n int) int {
 	return n
 }
 
-func (a *API) createAward(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) createAward(w http.ResponseWriter, r *http.Request) error {
 	var in recognition.NewAward
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	aw, err := a.Recognition.CreateAward(r.Context(), me(r), in)
+	aw, err := h.recognition.CreateAward(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -142,12 +77,12 @@ func (a *API) createAward(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getAward(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) getAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	aw, err := a.Recognition.Award(r.Context(), me(r), id)
+	aw, err := h.recognition.Award(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -155,13 +90,13 @@ func (a *API) getAward(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) setReaction(on bool) httpx.HandlerFunc {
+func (h *recognitionHandlers) setReaction(on bool) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := httpx.PathID(r, "id")
 		if err != nil {
 			return err
 		}
-		rs, err := a.Recognition.SetReaction(r.Context(), me(r), id, r.PathValue("reaction"), on)
+		rs, err := h.recognition.SetReaction(r.Context(), me(r), id, r.PathValue("reaction"), on)
 		if err != nil {
 			return err
 		}
@@ -170,12 +105,12 @@ func (a *API) setReaction(on bool) httpx.HandlerFunc {
 	}
 }
 
-func (a *API) listAwardComments(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) listAwardComments(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	cs, err := a.Recognition.Comments(r.Context(), me(r), id)
+	cs, err := h.recognition.Comments(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -183,7 +118,7 @@ func (a *API) listAwardComments(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) addAwardComment(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) addAwardComment(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -192,7 +127,7 @@ func (a *API) addAwardComment(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.Recognition.AddComment(r.Context(), me(r), id, in.Body)
+	c, err := h.recognition.AddComment(r.Context(), me(r), id, in.Body)
 	if err != nil {
 		return err
 	}
@@ -200,14 +135,14 @@ func (a *API) addAwardComment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listProposals(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) listProposals(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := recognition.ProposalFilter{Status: q.Get("status")}
 	var err error
 	if f.ReviewID, err = queryID(q, "review_id"); err != nil {
 		return err
 	}
-	ps, err := a.Recognition.Proposals(r.Context(), me(r), f)
+	ps, err := h.recognition.Proposals(r.Context(), me(r), f)
 	if err != nil {
 		return err
 	}
@@ -215,7 +150,7 @@ func (a *API) listProposals(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) confirmProposal(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -224,7 +159,7 @@ func (a *API) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	aw, err := a.Recognition.ConfirmProposal(r.Context(), me(r), id, in.Citation)
+	aw, err := h.recognition.ConfirmProposal(r.Context(), me(r), id, in.Citation)
 	if err != nil {
 		return err
 	}
@@ -232,7 +167,7 @@ func (a *API) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) withdrawAward(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) withdrawAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -241,27 +176,27 @@ func (a *API) withdrawAward(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.Recognition.WithdrawAward(r.Context(), me(r), id, in.Reason); err != nil {
+	if err := h.recognition.WithdrawAward(r.Context(), me(r), id, in.Reason); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *API) dismissProposal(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) dismissProposal(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Recognition.DismissProposal(r.Context(), me(r), id); err != nil {
+	if err := h.recognition.DismissProposal(r.Context(), me(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *API) listNominations(w http.ResponseWriter, r *http.Request) error {
-	ns, err := a.Recognition.Nominations(r.Context(), me(r), r.URL.Query().Get("status"))
+func (h *recognitionHandlers) listNominations(w http.ResponseWriter, r *http.Request) error {
+	ns, err := h.recognition.Nominations(r.Context(), me(r), r.URL.Query().Get("status"))
 	if err != nil {
 		return err
 	}
@@ -269,12 +204,12 @@ func (a *API) listNominations(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createNomination(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) createNomination(w http.ResponseWriter, r *http.Request) error {
 	var in recognition.NewAward
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	n, err := a.Recognition.Nominate(r.Context(), me(r), in)
+	n, err := h.recognition.Nominate(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}
@@ -282,7 +217,7 @@ func (a *API) createNomination(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) approveNomination(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) approveNomination(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -291,7 +226,7 @@ func (a *API) approveNomination(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	aw, err := a.Recognition.ApproveNomination(r.Context(), me(r), id, in)
+	aw, err := h.recognition.ApproveNomination(r.Context(), me(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -299,7 +234,7 @@ func (a *API) approveNomination(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) declineNomination(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) declineNomination(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -308,7 +243,7 @@ func (a *API) declineNomination(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	n, err := a.Recognition.DeclineNomination(r.Context(), me(r), id, in)
+	n, err := h.recognition.DeclineNomination(r.Context(), me(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -316,7 +251,7 @@ func (a *API) declineNomination(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) valueExamples(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) valueExamples(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -325,7 +260,7 @@ func (a *API) valueExamples(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ex, err := a.Recognition.ValueExamples(r.Context(), me(r), id, limit)
+	ex, err := h.recognition.ValueExamples(r.Context(), me(r), id, limit)
 	if err != nil {
 		return err
 	}
@@ -333,8 +268,8 @@ func (a *API) valueExamples(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getWebhook(w http.ResponseWriter, r *http.Request) error {
-	hook, err := a.Recognition.Webhook(r.Context(), me(r))
+func (h *recognitionHandlers) getWebhook(w http.ResponseWriter, r *http.Request) error {
+	hook, err := h.recognition.Webhook(r.Context(), me(r))
 	if err != nil {
 		return err
 	}
@@ -342,12 +277,12 @@ func (a *API) getWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) putWebhook(w http.ResponseWriter, r *http.Request) error {
+func (h *recognitionHandlers) putWebhook(w http.ResponseWriter, r *http.Request) error {
 	var in recognition.WebhookInput
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	hook, err := a.Recognition.SetWebhook(r.Context(), me(r), in)
+	hook, err := h.recognition.SetWebhook(r.Context(), me(r), in)
 	if err != nil {
 		return err
 	}

@@ -6,149 +6,275 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 )
 
-// Register lists every API route: the one place to see the API's surface.
+// access says who may call a route. The route table's middleware enforces
+// it before the handler runs, so handlers never check it again; what is
+// about the record (an agent reads only their own review) stays in the
+// domain service.
+type access int
+
+const (
+	public access = iota // no token; counted against the client address's rate limit
+	agent                // any user with a valid token
+	lead                 // leads and admins (user.User.IsLead)
+	admin                // admins only
+)
+
+// String names the level as the OpenAPI document shows it (x-access).
+func (w access) String() string {
+	switch w {
+	case public:
+		return "public"
+	case agent:
+		return "agent"
+	case lead:
+		return "lead"
+	case admin:
+		return "admin"
+	}
+	return "unknown"
+}
+
+// keyed says whether a route honours Idempotency-Key, so a client may
+// retry it and get the first answer rather than a second write.
+type keyed bool
+
+const (
+	noKey keyed = false
+	once  keyed = true // POSTs that create something, so clients can retry
+)
+
+// route is one row of the route table.
+type route struct {
+	pattern string            // the ServeMux pattern, "METHOD /path"
+	who     access            // who may call it
+	handler httpx.HandlerFunc // thin: decode, call a domain service, encode
+	key     keyed             // whether it honours Idempotency-Key
+}
+
+// Register serves every route of the table on mux, behind its access
+// level, and answers any other /api/ path with the error convention.
 func (a *API) Register(mux *http.ServeMux) {
-	a.handle(mux, "GET /api/v1/me", anyUser, a.me)
+	a.routes = a.table()
+	a.doc = a.openAPI()
+	for _, rt := range a.routes {
+		mux.Handle(rt.pattern, a.serve(rt))
+	}
+	mux.Handle("/api/", httpx.JSON(a.Log, a.limitPublic(a.notFound)))
+}
 
-	a.handle(mux, "GET /api/v1/users", adminOnly, a.listUsers)
-	a.handle(mux, "POST /api/v1/users", adminOnly, a.createUser)
-	a.handle(mux, "GET /api/v1/users/{id}", adminOnly, a.getUser)
-	a.handle(mux, "PATCH /api/v1/users/{id}", adminOnly, a.updateUser)
-	a.handle(mux, "DELETE /api/v1/users/{id}/two-factor", adminOnly, a.resetTwoFactor)
+// serve wraps a route's handler in what its row asks for.
+func (a *API) serve(rt route) http.Handler {
+	h := rt.handler
+	if rt.key == once {
+		h = a.Idempotency.Wrap(h)
+	}
+	if rt.who == public {
+		return httpx.JSON(a.Log, a.limitPublic(h))
+	}
+	return httpx.JSON(a.Log, a.authenticate(rt.who, checkQuery(h)))
+}
 
-	a.handle(mux, "GET /api/v1/tokens", anyUser, a.listTokens)
-	a.handle(mux, "POST /api/v1/tokens", anyUser, a.createToken)
-	a.handle(mux, "DELETE /api/v1/tokens/{id}", anyUser, a.revokeToken)
+// table lists every API route: the one place to see the API's surface,
+// who may call each route, and which honour Idempotency-Key. Each domain's
+// handlers hold only the services they call.
+func (a *API) table() []route {
+	acct := &accountHandlers{users: a.Users, settings: a.Settings, db: a.DB}
+	tix := &ticketHandlers{tickets: a.Tickets, replies: a.Replies, log: a.Log}
+	srch := &searchHandlers{search: a.Search}
+	files := &attachmentHandlers{attachments: a.Attachments}
+	flds := &fieldHandlers{fields: a.Fields, tickets: a.Tickets}
+	views := &viewHandlers{views: a.Views}
+	custs := &customerHandlers{customers: a.Customers, privacy: a.Privacy}
+	teams := &teamHandlers{teams: a.Teams}
+	boxes := &mailboxHandlers{mailboxes: a.Mailboxes}
+	macros := &macroHandlers{macros: a.Macros}
+	qual := &qualityHandlers{quality: a.Quality}
+	recog := &recognitionHandlers{recognition: a.Recognition}
+	coach := &coachingHandlers{coaching: a.Coaching}
+	stand := &standingHandlers{standing: a.Standing}
+	return []route{
+		// The signed-in user, users, tokens, the audit log, settings (users.go).
+		{"GET /api/v1/me", agent, acct.me, noKey},
+		{"GET /api/v1/users", admin, acct.listUsers, noKey},
+		{"POST /api/v1/users", admin, acct.createUser, noKey},
+		{"GET /api/v1/users/{id}", admin, acct.getUser, noKey},
+		{"PATCH /api/v1/users/{id}", admin, acct.updateUser, noKey},
+		{"DELETE /api/v1/users/{id}/two-factor", admin, acct.resetTwoFactor, noKey},
+		{"GET /api/v1/tokens", agent, acct.listTokens, noKey},
+		{"POST /api/v1/tokens", agent, acct.createToken, noKey},
+		{"DELETE /api/v1/tokens/{id}", agent, acct.revokeToken, noKey},
+		{"GET /api/v1/audit", admin, acct.listAudit, noKey},
+		{"GET /api/v1/settings", admin, acct.getSettings, noKey},
+		{"PATCH /api/v1/settings", admin, acct.updateSettings, noKey},
 
-	a.handle(mux, "GET /api/v1/audit", adminOnly, a.listAudit)
-	a.handle(mux, "GET /api/v1/settings", adminOnly, a.getSettings)
-	a.handle(mux, "PATCH /api/v1/settings", adminOnly, a.updateSettings)
+		// Tickets (tickets.go, ticket_links.go, export.go, search.go).
+		{"GET /api/v1/tickets", agent, tix.listTickets, noKey},
+		// More specific than tickets/{id}, so the mux routes export there.
+		{"GET /api/v1/tickets/export", agent, tix.exportTickets, noKey},
+		{"GET /api/v1/search", agent, srch.searchTickets, noKey},
+		{"POST /api/v1/tickets", agent, tix.createTicket, once},
+		{"POST /api/v1/tickets/bulk", agent, tix.bulkTickets, once},
+		{"GET /api/v1/tickets/{id}", agent, tix.getTicket, noKey},
+		{"PATCH /api/v1/tickets/{id}", agent, tix.updateTicket, noKey},
+		{"GET /api/v1/tickets/{id}/messages", agent, tix.listMessages, noKey},
+		{"POST /api/v1/tickets/{id}/messages", agent, tix.addMessage, once},
+		{"GET /api/v1/tickets/{id}/events", agent, tix.listEvents, noKey},
+		{"POST /api/v1/tickets/{id}/merge", agent, tix.mergeTicket, once},
+		{"POST /api/v1/tickets/{id}/split", agent, tix.splitTicket, once},
+		{"GET /api/v1/tickets/{id}/links", agent, tix.listLinks, noKey},
+		{"POST /api/v1/tickets/{id}/links", agent, tix.addLink, once},
+		{"DELETE /api/v1/tickets/{id}/links/{link_id}", agent, tix.removeLink, noKey},
 
-	// POSTs that create something honour Idempotency-Key, so clients can retry.
-	once := a.Idempotency.Wrap
-	a.handle(mux, "GET /api/v1/tickets", anyUser, a.listTickets)
-	// More specific than tickets/{id}, so the mux routes export here.
-	a.handle(mux, "GET /api/v1/tickets/export", anyUser, a.exportTickets)
-	a.handle(mux, "GET /api/v1/search", anyUser, a.searchTickets)
-	a.handle(mux, "POST /api/v1/tickets", anyUser, once(a.createTicket))
-	a.handle(mux, "POST /api/v1/tickets/bulk", anyUser, once(a.bulkTickets))
-	a.handle(mux, "GET /api/v1/tickets/{id}", anyUser, a.getTicket)
-	a.handle(mux, "PATCH /api/v1/tickets/{id}", anyUser, a.updateTicket)
-	a.handle(mux, "GET /api/v1/tickets/{id}/messages", anyUser, a.listMessages)
-	a.handle(mux, "POST /api/v1/tickets/{id}/messages", anyUser, once(a.addMessage))
-	a.handle(mux, "GET /api/v1/tickets/{id}/events", anyUser, a.listEvents)
-	a.handle(mux, "POST /api/v1/tickets/{id}/merge", anyUser, once(a.mergeTicket))
-	a.handle(mux, "POST /api/v1/tickets/{id}/split", anyUser, once(a.splitTicket))
-	a.handle(mux, "GET /api/v1/tickets/{id}/links", anyUser, a.listLinks)
-	a.handle(mux, "POST /api/v1/tickets/{id}/links", anyUser, once(a.addLink))
-	a.handle(mux, "DELETE /api/v1/tickets/{id}/links/{link_id}", anyUser, a.removeLink)
+		// Uploads are not idempotent: a retry stores one more unattached
+		// upload, which the collector removes, and no second copy of the file.
+		{"POST /api/v1/attachments", agent, files.uploadAttachment, noKey},
+		{"GET /api/v1/attachments/{id}", agent, files.getAttachment, noKey},
 
-	// Uploads are not idempotent: a retry stores one more unattached
-	// upload, which the collector removes, and no second copy of the file.
-	a.handle(mux, "POST /api/v1/attachments", anyUser, a.uploadAttachment)
-	a.handle(mux, "GET /api/v1/attachments/{id}", anyUser, a.getAttachment)
+		// Custom fields and statuses (fields.go).
+		{"GET /api/v1/custom-fields", agent, flds.listFields, noKey},
+		{"POST /api/v1/custom-fields", admin, flds.createField, once},
+		{"GET /api/v1/custom-fields/{id}", agent, flds.getField, noKey},
+		{"PATCH /api/v1/custom-fields/{id}", admin, flds.updateField, noKey},
+		{"GET /api/v1/custom-statuses", agent, flds.listStatuses, noKey},
+		{"POST /api/v1/custom-statuses", admin, flds.createStatus, once},
+		{"GET /api/v1/custom-statuses/{id}", agent, flds.getStatus, noKey},
+		{"PATCH /api/v1/custom-statuses/{id}", admin, flds.updateStatus, noKey},
 
-	a.handle(mux, "GET /api/v1/custom-fields", anyUser, a.listFields)
-	a.handle(mux, "POST /api/v1/custom-fields", adminOnly, once(a.createField))
-	a.handle(mux, "GET /api/v1/custom-fields/{id}", anyUser, a.getField)
-	a.handle(mux, "PATCH /api/v1/custom-fields/{id}", adminOnly, a.updateField)
-	a.handle(mux, "GET /api/v1/custom-statuses", anyUser, a.listStatuses)
-	a.handle(mux, "POST /api/v1/custom-statuses", adminOnly, once(a.createStatus))
-	a.handle(mux, "GET /api/v1/custom-statuses/{id}", anyUser, a.getStatus)
-	a.handle(mux, "PATCH /api/v1/custom-statuses/{id}", adminOnly, a.updateStatus)
+		// Saved views (views.go).
+		{"GET /api/v1/views", agent, views.listViews, noKey},
+		{"POST /api/v1/views", agent, views.createView, once},
+		{"GET /api/v1/views/{id}", agent, views.getView, noKey},
+		{"PATCH /api/v1/views/{id}", agent, views.updateView, noKey},
+		{"DELETE /api/v1/views/{id}", agent, views.deleteView, noKey},
+		{"GET /api/v1/views/{id}/tickets", agent, views.viewTickets, noKey},
 
-	a.handle(mux, "GET /api/v1/views", anyUser, a.listViews)
-	a.handle(mux, "POST /api/v1/views", anyUser, once(a.createView))
-	a.handle(mux, "GET /api/v1/views/{id}", anyUser, a.getView)
-	a.handle(mux, "PATCH /api/v1/views/{id}", anyUser, a.updateView)
-	a.handle(mux, "DELETE /api/v1/views/{id}", anyUser, a.deleteView)
-	a.handle(mux, "GET /api/v1/views/{id}/tickets", anyUser, a.viewTickets)
+		// Customers and organizations (customers.go, organizations.go).
+		{"GET /api/v1/customers", agent, custs.listCustomers, noKey},
+		{"POST /api/v1/customers", agent, custs.createCustomer, once},
+		{"GET /api/v1/customers/{id}", agent, custs.getCustomer, noKey},
+		{"PATCH /api/v1/customers/{id}", agent, custs.updateCustomer, noKey},
+		{"POST /api/v1/customers/{id}/identities", agent, custs.addIdentity, once},
+		{"DELETE /api/v1/customers/{id}/identities/{identity_id}", agent, custs.removeIdentity, noKey},
+		{"POST /api/v1/customers/{id}/merge", agent, custs.mergeCustomer, once},
 
-	a.handle(mux, "GET /api/v1/customers", anyUser, a.listCustomers)
-	a.handle(mux, "POST /api/v1/customers", anyUser, once(a.createCustomer))
-	a.handle(mux, "GET /api/v1/customers/{id}", anyUser, a.getCustomer)
-	a.handle(mux, "PATCH /api/v1/customers/{id}", anyUser, a.updateCustomer)
-	a.handle(mux, "POST /api/v1/customers/{id}/identities", anyUser, once(a.addIdentity))
-	a.handle(mux, "DELETE /api/v1/customers/{id}/identities/{identity_id}", anyUser, a.removeIdentity)
-	a.handle(mux, "POST /api/v1/customers/{id}/merge", anyUser, once(a.mergeCustomer))
-	// Erasing is idempotent by nature (a second erasure finds nothing left),
-	// and runs in its own transaction so that files go once it commits.
-	a.handle(mux, "POST /api/v1/customers/{id}/erase", adminOnly, a.eraseCustomer)
+		// Erasing is idempotent by nature (a second erasure finds nothing left),
+		// and runs in its own transaction so that files go once it commits.
+		{"POST /api/v1/customers/{id}/erase", admin, custs.eraseCustomer, noKey},
 
-	a.handle(mux, "GET /api/v1/organizations", anyUser, a.listOrganizations)
-	a.handle(mux, "POST /api/v1/organizations", adminOnly, once(a.createOrganization))
-	a.handle(mux, "GET /api/v1/organizations/{id}", anyUser, a.getOrganization)
-	a.handle(mux, "PATCH /api/v1/organizations/{id}", adminOnly, a.updateOrganization)
-	a.handle(mux, "GET /api/v1/organizations/{id}/customers", anyUser, a.listOrganizationCustomers)
+		{"GET /api/v1/organizations", agent, custs.listOrganizations, noKey},
+		{"POST /api/v1/organizations", admin, custs.createOrganization, once},
+		{"GET /api/v1/organizations/{id}", agent, custs.getOrganization, noKey},
+		{"PATCH /api/v1/organizations/{id}", admin, custs.updateOrganization, noKey},
+		{"GET /api/v1/organizations/{id}/customers", agent, custs.listOrganizationCustomers, noKey},
 
-	a.handle(mux, "GET /api/v1/teams", anyUser, a.listTeams)
-	a.handle(mux, "POST /api/v1/teams", adminOnly, once(a.createTeam))
-	a.handle(mux, "GET /api/v1/teams/{id}", anyUser, a.getTeam)
-	a.handle(mux, "PATCH /api/v1/teams/{id}", adminOnly, a.updateTeam)
-	a.handle(mux, "DELETE /api/v1/teams/{id}", adminOnly, a.deleteTeam)
+		// Teams and mailboxes (teams.go, mailboxes.go).
+		{"GET /api/v1/teams", agent, teams.listTeams, noKey},
+		{"POST /api/v1/teams", admin, teams.createTeam, once},
+		{"GET /api/v1/teams/{id}", agent, teams.getTeam, noKey},
+		{"PATCH /api/v1/teams/{id}", admin, teams.updateTeam, noKey},
+		{"DELETE /api/v1/teams/{id}", admin, teams.deleteTeam, noKey},
 
-	a.handle(mux, "GET /api/v1/mailboxes", adminOnly, a.listMailboxes)
-	a.handle(mux, "POST /api/v1/mailboxes", adminOnly, once(a.createMailbox))
-	a.handle(mux, "GET /api/v1/mailboxes/{id}", adminOnly, a.getMailbox)
-	a.handle(mux, "PATCH /api/v1/mailboxes/{id}", adminOnly, a.updateMailbox)
-	a.handle(mux, "DELETE /api/v1/mailboxes/{id}", adminOnly, a.deleteMailbox)
+		{"GET /api/v1/mailboxes", admin, boxes.listMailboxes, noKey},
+		{"POST /api/v1/mailboxes", admin, boxes.createMailbox, once},
+		{"GET /api/v1/mailboxes/{id}", admin, boxes.getMailbox, noKey},
+		{"PATCH /api/v1/mailboxes/{id}", admin, boxes.updateMailbox, noKey},
+		{"DELETE /api/v1/mailboxes/{id}", admin, boxes.deleteMailbox, noKey},
 
-	// Macros: shared ones are admins' to change, personal ones their owner's.
-	a.handle(mux, "GET /api/v1/macros", anyUser, a.listMacros)
-	a.handle(mux, "POST /api/v1/macros", anyUser, once(a.createMacro))
-	a.handle(mux, "GET /api/v1/macros/{id}", anyUser, a.getMacro)
-	a.handle(mux, "PATCH /api/v1/macros/{id}", anyUser, a.updateMacro)
-	a.handle(mux, "DELETE /api/v1/macros/{id}", anyUser, a.deleteMacro)
-	a.handle(mux, "POST /api/v1/tickets/{id}/macros/{macro_id}/preview", anyUser, a.previewMacro)
+		// Macros (macros.go): shared ones are admins' to change, personal ones
+		// their owner's, which the domain decides.
+		{"GET /api/v1/macros", agent, macros.listMacros, noKey},
+		{"POST /api/v1/macros", agent, macros.createMacro, once},
+		{"GET /api/v1/macros/{id}", agent, macros.getMacro, noKey},
+		{"PATCH /api/v1/macros/{id}", agent, macros.updateMacro, noKey},
+		{"DELETE /api/v1/macros/{id}", agent, macros.deleteMacro, noKey},
+		{"POST /api/v1/tickets/{id}/macros/{macro_id}/preview", agent, macros.previewMacro, noKey},
 
-	a.handle(mux, "GET /api/v1/tags", anyUser, a.listTags)
-	a.handle(mux, "PATCH /api/v1/tags/{name}", adminOnly, a.renameTag)
-	a.handle(mux, "DELETE /api/v1/tags/{name}", adminOnly, a.deleteTag)
+		// Tags (tags.go).
+		{"GET /api/v1/tags", agent, tix.listTags, noKey},
+		{"PATCH /api/v1/tags/{name}", admin, tix.renameTag, noKey},
+		{"DELETE /api/v1/tags/{name}", admin, tix.deleteTag, noKey},
 
-	// The quality programme (package quality). Every route is open to any
-	// user; the domain decides what leads, reviewers and agents may do.
-	a.handle(mux, "GET /api/v1/philosophy", anyUser, a.getPhilosophy)
-	a.handle(mux, "GET /api/v1/philosophy.md", anyUser, a.getPhilosophyMarkdown)
-	a.handle(mux, "PUT /api/v1/philosophy", anyUser, a.putPhilosophy)
-	a.handle(mux, "GET /api/v1/philosophy/versions", anyUser, a.listPhilosophyVersions)
-	a.handle(mux, "GET /api/v1/philosophy/versions/{id}", anyUser, a.getPhilosophyVersion)
-	a.handle(mux, "GET /api/v1/values", anyUser, a.listValues)
-	a.handle(mux, "POST /api/v1/values", anyUser, once(a.createValue))
-	a.handle(mux, "PATCH /api/v1/values/{id}", anyUser, a.updateValue)
-	a.handle(mux, "DELETE /api/v1/values/{id}", anyUser, a.deleteValue)
-	a.handle(mux, "GET /api/v1/surveys", anyUser, a.listSurveys)
-	a.handle(mux, "POST /api/v1/surveys", anyUser, once(a.createSurvey))
-	// Not idempotent by key: see answerSurvey.
-	a.handle(mux, "POST /api/v1/surveys/{id}/answers", anyUser, a.answerSurvey)
-	a.handle(mux, "GET /api/v1/surveys/{id}/results", anyUser, a.surveyResults)
-	a.handle(mux, "GET /api/v1/scorecards", anyUser, a.listScorecards)
-	a.handle(mux, "POST /api/v1/scorecards", anyUser, once(a.createScorecard))
-	a.handle(mux, "GET /api/v1/scorecards/{id}", anyUser, a.getScorecard)
-	a.handle(mux, "GET /api/v1/review-periods", anyUser, a.listPeriods)
-	a.handle(mux, "POST /api/v1/review-periods", anyUser, once(a.createPeriod))
-	a.handle(mux, "GET /api/v1/review-periods/{id}", anyUser, a.getPeriod)
-	a.handle(mux, "POST /api/v1/review-periods/{id}/draw", anyUser, once(a.drawPeriod))
-	a.handle(mux, "GET /api/v1/review-periods/{id}/queue", anyUser, a.periodQueue)
-	a.handle(mux, "GET /api/v1/review-periods/{id}/scores", anyUser, a.periodScores)
-	a.handle(mux, "GET /api/v1/review-queue", anyUser, a.myReviewQueue)
-	a.handle(mux, "GET /api/v1/reviews", anyUser, a.listReviews)
-	a.handle(mux, "POST /api/v1/reviews", anyUser, once(a.createReview))
-	a.handle(mux, "GET /api/v1/reviews/{id}", anyUser, a.getReview)
-	a.handle(mux, "PATCH /api/v1/reviews/{id}", anyUser, a.updateReview)
-	a.handle(mux, "POST /api/v1/reviews/{id}/submit", anyUser, a.submitReview)
-	a.handle(mux, "POST /api/v1/reviews/{id}/acknowledge", anyUser, a.acknowledgeReview)
-	a.handle(mux, "POST /api/v1/reviews/{id}/dispute", anyUser, once(a.disputeReview))
-	a.handle(mux, "GET /api/v1/disputes", anyUser, a.listDisputes)
-	a.handle(mux, "POST /api/v1/disputes/{id}/resolve", anyUser, a.resolveDispute)
-	a.handle(mux, "POST /api/v1/calibrations", anyUser, once(a.createCalibration))
-	a.handle(mux, "GET /api/v1/calibrations/agreement", anyUser, a.reviewerAgreement)
-	a.handle(mux, "GET /api/v1/calibrations/{id}", anyUser, a.getCalibration)
-	a.handle(mux, "POST /api/v1/calibrations/{id}/close", anyUser, a.closeCalibration)
-	a.registerRecognition(mux, once) // badges, awards, nominations, the feed (recognition.go)
-	a.registerPeople(mux, once)      // coaching, concerns, leaderboard, agents' pages (people.go)
+		// The quality programme (quality.go, quality_reviews.go). Who may read
+		// which review, score or dispute is the domain's rule.
+		{"GET /api/v1/philosophy", agent, qual.getPhilosophy, noKey},
+		{"GET /api/v1/philosophy.md", agent, qual.getPhilosophyMarkdown, noKey},
+		{"PUT /api/v1/philosophy", lead, qual.putPhilosophy, noKey},
+		{"GET /api/v1/philosophy/versions", agent, qual.listPhilosophyVersions, noKey},
+		{"GET /api/v1/philosophy/versions/{id}", agent, qual.getPhilosophyVersion, noKey},
+		{"GET /api/v1/values", agent, qual.listValues, noKey},
+		{"POST /api/v1/values", lead, qual.createValue, once},
+		{"PATCH /api/v1/values/{id}", lead, qual.updateValue, noKey},
+		{"DELETE /api/v1/values/{id}", lead, qual.deleteValue, noKey},
+		{"GET /api/v1/surveys", agent, qual.listSurveys, noKey},
+		{"POST /api/v1/surveys", lead, qual.createSurvey, once},
 
-	// The document is public: it describes the API, not anyone's data.
-	a.routes = append(a.routes, route{"GET /api/v1/openapi.json", anyUser})
-	mux.Handle("GET /api/v1/openapi.json", httpx.JSON(a.Log, a.public(a.serveOpenAPI(a.openAPI()))))
-	mux.Handle("/api/", httpx.JSON(a.Log, a.public(a.notFound)))
+		// Not keyed: a survey is answered once by rule (see answerSurvey).
+		{"POST /api/v1/surveys/{id}/answers", agent, qual.answerSurvey, noKey},
+		{"GET /api/v1/surveys/{id}/results", agent, qual.surveyResults, noKey},
+		{"GET /api/v1/scorecards", agent, qual.listScorecards, noKey},
+		{"POST /api/v1/scorecards", lead, qual.createScorecard, once},
+		{"GET /api/v1/scorecards/{id}", agent, qual.getScorecard, noKey},
+		{"GET /api/v1/review-periods", agent, qual.listPeriods, noKey},
+		{"POST /api/v1/review-periods", lead, qual.createPeriod, once},
+		{"GET /api/v1/review-periods/{id}", agent, qual.getPeriod, noKey},
+		{"POST /api/v1/review-periods/{id}/draw", lead, qual.drawPeriod, once},
+		{"GET /api/v1/review-periods/{id}/queue", lead, qual.periodQueue, noKey},
+		{"GET /api/v1/review-periods/{id}/scores", agent, qual.periodScores, noKey},
+		{"GET /api/v1/review-queue", agent, qual.myReviewQueue, noKey},
+		{"GET /api/v1/reviews", agent, qual.listReviews, noKey},
+		{"POST /api/v1/reviews", agent, qual.createReview, once},
+		{"GET /api/v1/reviews/{id}", agent, qual.getReview, noKey},
+		{"PATCH /api/v1/reviews/{id}", agent, qual.updateReview, noKey},
+		{"POST /api/v1/reviews/{id}/submit", agent, qual.submitReview, noKey},
+		{"POST /api/v1/reviews/{id}/acknowledge", agent, qual.acknowledgeReview, noKey},
+		{"POST /api/v1/reviews/{id}/dispute", agent, qual.disputeReview, once},
+		{"GET /api/v1/disputes", agent, qual.listDisputes, noKey},
+		{"POST /api/v1/disputes/{id}/resolve", lead, qual.resolveDispute, noKey},
+		{"POST /api/v1/calibrations", lead, qual.createCalibration, once},
+		{"GET /api/v1/calibrations/agreement", lead, qual.reviewerAgreement, noKey},
+		{"GET /api/v1/calibrations/{id}", agent, qual.getCalibration, noKey},
+		{"POST /api/v1/calibrations/{id}/close", lead, qual.closeCalibration, noKey},
+
+		// Recognition (recognition.go): any user awards a badge for a ticket they
+		// reviewed, the domain decides.
+		{"GET /api/v1/awards", agent, recog.listAwards, noKey},
+		{"POST /api/v1/awards", agent, recog.createAward, once},
+		{"GET /api/v1/awards/{id}", agent, recog.getAward, noKey},
+		{"PUT /api/v1/awards/{id}/reactions/{reaction}", agent, recog.setReaction(true), noKey},
+		{"DELETE /api/v1/awards/{id}/reactions/{reaction}", agent, recog.setReaction(false), noKey},
+		{"GET /api/v1/awards/{id}/comments", agent, recog.listAwardComments, noKey},
+		{"POST /api/v1/awards/{id}/comments", agent, recog.addAwardComment, once},
+		{"POST /api/v1/awards/{id}/withdraw", lead, recog.withdrawAward, noKey},
+		{"GET /api/v1/badge-proposals", agent, recog.listProposals, noKey},
+		{"POST /api/v1/badge-proposals/{id}/confirm", agent, recog.confirmProposal, once},
+		{"POST /api/v1/badge-proposals/{id}/dismiss", agent, recog.dismissProposal, noKey},
+		{"GET /api/v1/nominations", agent, recog.listNominations, noKey},
+		{"POST /api/v1/nominations", agent, recog.createNomination, once},
+		{"POST /api/v1/nominations/{id}/approve", lead, recog.approveNomination, once},
+		{"POST /api/v1/nominations/{id}/decline", lead, recog.declineNomination, noKey},
+		{"GET /api/v1/values/{id}/examples", agent, recog.valueExamples, noKey},
+		{"GET /api/v1/recognition/webhook", admin, recog.getWebhook, noKey},
+		{"PUT /api/v1/recognition/webhook", admin, recog.putWebhook, noKey},
+
+		// People (coaching.go, standing.go): who reads which session, concern or
+		// standing is the domain's rule.
+		{"GET /api/v1/coaching-sessions", agent, coach.listCoachingSessions, noKey},
+		{"POST /api/v1/coaching-sessions", lead, coach.createCoachingSession, once},
+		{"GET /api/v1/coaching-sessions/{id}", agent, coach.getCoachingSession, noKey},
+		{"PATCH /api/v1/coaching-sessions/{id}", lead, coach.updateCoachingSession, noKey},
+		{"PATCH /api/v1/coaching-sessions/{id}/actions/{action_id}", agent, coach.tickCoachingAction, noKey},
+		{"GET /api/v1/coaching-settings", agent, coach.getCoachingSettings, noKey},
+		{"PUT /api/v1/coaching-settings", lead, coach.putCoachingSettings, noKey},
+		{"GET /api/v1/concerns", agent, coach.listConcerns, noKey},
+		{"POST /api/v1/concerns", agent, coach.raiseConcern, once},
+		{"GET /api/v1/concerns/{id}", agent, coach.getConcern, noKey},
+		{"PATCH /api/v1/concerns/{id}", lead, coach.updateConcern, noKey},
+		{"GET /api/v1/leaderboard", agent, stand.leaderboard, noKey},
+		{"GET /api/v1/agents/{id}/profile", agent, stand.agentProfile, noKey},
+		{"GET /api/v1/standing-settings", agent, stand.getStandingSettings, noKey},
+		{"PATCH /api/v1/standing-settings", lead, stand.patchStandingSettings, noKey},
+
+		// The document is public: it describes the API, not anyone's data.
+		{"GET /api/v1/openapi.json", public, a.serveOpenAPI, noKey},
+	}
 }

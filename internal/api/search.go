@@ -7,15 +7,20 @@ import (
 	"github.com/centerdesk/centerdesk/internal/search"
 )
 
+// searchHandlers serve full-text search over tickets.
+type searchHandlers struct {
+	search *search.Service
+}
+
 // searchTickets answers GET /api/v1/search: q, the listing's filters, and
 // cursor and limit for its own pages.
-func (a *API) searchTickets(w http.ResponseWriter, r *http.Request) error {
+func (h *searchHandlers) searchTickets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, err := ticketFilter(q, search.MaxLimit)
 	if err != nil {
 		return err
 	}
-	res, err := a.Search.Search(r.Context(), search.Query{Q: q.Get("q"), Filter: f, Cursor: f.Cursor, Limit: f.Limit})
+	res, err := h.search.Search(r.Context(), search.Query{Q: q.Get("q"), Filter: f, Cursor: f.Cursor, Limit: f.Limit})
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,19 @@ import (
 	"github.com/centerdesk/centerdesk/internal/standing"
 )
 
+// standingHandlers serve the leaderboard, agents' pages and the standing settings.
+type standingHandlers struct {
+	standing *standing.Service
+}
+
 // The leaderboard, tiers and agents' pages (package standing).
 
-func (a *API) leaderboard(w http.ResponseWriter, r *http.Request) error {
+func (h *standingHandlers) leaderboard(w http.ResponseWriter, r *http.Request) error {
 	period, err := queryID(r.URL.Query(), "period_id")
 	if err != nil {
 		return err
 	}
-	b, err := a.Standing.Leaderboard(r.Context(), me(r), period)
+	b, err := h.standing.Leaderboard(r.Context(), me(r), period)
 	if err != nil {
 		return err
 	}
@@ -22,12 +27,12 @@ func (a *API) leaderboard(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) agentProfile(w http.ResponseWriter, r *http.Request) error {
+func (h *standingHandlers) agentProfile(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	p, err := a.Standing.Profile(r.Context(), me(r), id)
+	p, err := h.standing.Profile(r.Context(), me(r), id)
 	if err != nil {
 		return err
 	}
@@ -35,8 +40,8 @@ func (a *API) agentProfile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getStandingSettings(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.Standing.Config(r.Context())
+func (h *standingHandlers) getStandingSettings(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.standing.Config(r.Context())
 	if err != nil {
 		return err
 	}
@@ -44,12 +49,12 @@ func (a *API) getStandingSettings(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (a *API) patchStandingSettings(w http.ResponseWriter, r *http.Request) error {
+func (h *standingHandlers) patchStandingSettings(w http.ResponseWriter, r *http.Request) error {
 	var p standing.ConfigPatch
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	c, err := a.Standing.UpdateConfig(r.Context(), me(r), p)
+	c, err := h.standing.UpdateConfig(r.Context(), me(r), p)
 	if err != nil {
 		return err
 	}

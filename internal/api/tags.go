@@ -13,13 +13,13 @@ type tagChange struct {
 	Tickets int    `json:"tickets"`
 }
 
-func (a *API) listTags(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) listTags(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, err := httpx.QueryLimit(q, ticket.MaxTagLimit)
 	if err != nil {
 		return err
 	}
-	tags, err := a.Tickets.Tags(r.Context(), q.Get("prefix"), limit)
+	tags, err := h.tickets.Tags(r.Context(), q.Get("prefix"), limit)
 	if err != nil {
 		return err
 	}
@@ -27,14 +27,14 @@ func (a *API) listTags(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) renameTag(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) renameTag(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Name string `json:"name"`
 	}
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	n, err := a.Tickets.RenameTag(r.Context(), r.PathValue("name"), in.Name)
+	n, err := h.tickets.RenameTag(r.Context(), r.PathValue("name"), in.Name)
 	if err != nil {
 		return err
 	}
@@ -42,8 +42,8 @@ func (a *API) renameTag(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteTag(w http.ResponseWriter, r *http.Request) error {
-	n, err := a.Tickets.DeleteTag(r.Context(), r.PathValue("name"))
+func (h *ticketHandlers) deleteTag(w http.ResponseWriter, r *http.Request) error {
+	n, err := h.tickets.DeleteTag(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}

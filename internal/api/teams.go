@@ -8,8 +8,13 @@ import (
 	"github.com/centerdesk/centerdesk/internal/team"
 )
 
-func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
-	teams, err := a.Teams.List(r.Context())
+// teamHandlers serve teams.
+type teamHandlers struct {
+	teams *team.Service
+}
+
+func (h *teamHandlers) listTeams(w http.ResponseWriter, r *http.Request) error {
+	teams, err := h.teams.List(r.Context())
 	if err != nil {
 		return err
 	}
@@ -17,12 +22,12 @@ func (a *API) listTeams(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createTeam(w http.ResponseWriter, r *http.Request) error {
+func (h *teamHandlers) createTeam(w http.ResponseWriter, r *http.Request) error {
 	var in team.NewTeam
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, err := a.Teams.Create(r.Context(), in)
+	t, err := h.teams.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -31,12 +36,12 @@ func (a *API) createTeam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getTeam(w http.ResponseWriter, r *http.Request) error {
+func (h *teamHandlers) getTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	t, err := a.Teams.Get(r.Context(), id)
+	t, err := h.teams.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +49,7 @@ func (a *API) getTeam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
+func (h *teamHandlers) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -53,7 +58,7 @@ func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	t, err := a.Teams.Update(r.Context(), id, p)
+	t, err := h.teams.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -61,12 +66,12 @@ func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteTeam(w http.ResponseWriter, r *http.Request) error {
+func (h *teamHandlers) deleteTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Teams.Delete(r.Context(), id); err != nil {
+	if err := h.teams.Delete(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -10,7 +10,7 @@ import (
 
 // mergeTicket merges the ticket in the path into {"into": id} and answers
 // with both tickets.
-func (a *API) mergeTicket(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) mergeTicket(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -21,7 +21,7 @@ func (a *API) mergeTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := a.Tickets.Merge(r.Context(), id, in.Into)
+	m, err := h.tickets.Merge(r.Context(), id, in.Into)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (a *API) mergeTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 // splitTicket moves one message into a new ticket and answers with it.
-func (a *API) splitTicket(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) splitTicket(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (a *API) splitTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, err := a.Tickets.Split(r.Context(), id, in)
+	t, err := h.tickets.Split(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -48,12 +48,12 @@ func (a *API) splitTicket(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listLinks(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) listLinks(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	links, err := a.Tickets.Links(r.Context(), id)
+	links, err := h.tickets.Links(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (a *API) listLinks(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) addLink(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) addLink(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func (a *API) addLink(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	l, err := a.Tickets.AddLink(r.Context(), id, in)
+	l, err := h.tickets.AddLink(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *API) addLink(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) removeLink(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) removeLink(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (a *API) removeLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Tickets.RemoveLink(r.Context(), id, linkID); err != nil {
+	if err := h.tickets.RemoveLink(r.Context(), id, linkID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,7 +14,14 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
-func (a *API) createTicket(w http.ResponseWriter, r *http.Request) error {
+// ticketHandlers serve tickets, their messages, events, links and tags, and the export.
+type ticketHandlers struct {
+	tickets *ticket.Service
+	replies *reply.Service // agents' messages with their macro and status
+	log     *slog.Logger   // errors after an export has begun streaming
+}
+
+func (h *ticketHandlers) createTicket(w http.ResponseWriter, r *http.Request) error {
 	var in ticket.NewTicket
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
@@ -21,7 +29,7 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if in.Channel == "" {
 		in.Channel = "api" // this door's own channel, unless the client relays another
 	}
-	t, err := a.Tickets.Create(r.Context(), in)
+	t, err := h.tickets.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -30,12 +38,12 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) listTickets(w http.ResponseWriter, r *http.Request) error {
 	f, err := ticketFilter(r.URL.Query(), ticket.MaxLimit)
 	if err != nil {
 		return err
 	}
-	page, err := a.Tickets.List(r.Context(), f)
+	page, err := h.tickets.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -114,12 +122,12 @@ func queryID(q url.Values, name string) (int64, error) {
 	return id, nil
 }
 
-func (a *API) getTicket(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) getTicket(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	t, err := a.Tickets.Get(r.Context(), id)
+	t, err := h.tickets.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -127,7 +135,7 @@ func (a *API) getTicket(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateTicket(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -136,7 +144,7 @@ func (a *API) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	t, err := a.Tickets.Update(r.Context(), id, p)
+	t, err := h.tickets.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -144,7 +152,7 @@ func (a *API) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) addMessage(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -156,7 +164,7 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
 	if in.Kind == "" {
 		in.Kind = ticket.KindReply
 	}
-	m, err := a.Replies.Send(r.Context(), id, in)
+	m, err := h.replies.Send(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -165,12 +173,12 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // bulkTickets answers POST /api/v1/tickets/bulk: one result per ticket.
-func (a *API) bulkTickets(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) bulkTickets(w http.ResponseWriter, r *http.Request) error {
 	var in ticket.Bulk
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	results, err := a.Tickets.ApplyBulk(r.Context(), in)
+	results, err := h.tickets.ApplyBulk(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -178,12 +186,12 @@ func (a *API) bulkTickets(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) listMessages(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	msgs, err := a.Tickets.Messages(r.Context(), id)
+	msgs, err := h.tickets.Messages(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -191,12 +199,12 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) listEvents(w http.ResponseWriter, r *http.Request) error {
+func (h *ticketHandlers) listEvents(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	evs, err := a.Tickets.Events(r.Context(), id)
+	evs, err := h.tickets.Events(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -5,18 +5,26 @@ import (
 	"strconv"
 
 	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
-func (a *API) me(w http.ResponseWriter, r *http.Request) error {
+// accountHandlers serve the signed-in user, users, API tokens, the audit log and the instance settings.
+type accountHandlers struct {
+	users    *user.Service
+	settings *settings.Store
+	db       *db.DB // the audit log is read straight from its table
+}
+
+func (h *accountHandlers) me(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, user.FromContext(r.Context()))
 	return nil
 }
 
-func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := a.Users.List(r.Context())
+func (h *accountHandlers) listUsers(w http.ResponseWriter, r *http.Request) error {
+	users, err := h.users.List(r.Context())
 	if err != nil {
 		return err
 	}
@@ -24,12 +32,12 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) createUser(w http.ResponseWriter, r *http.Request) error {
 	var in user.NewUser
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u, err := a.Users.Create(r.Context(), in)
+	u, err := h.users.Create(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -38,12 +46,12 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) getUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	u, err := a.Users.Get(r.Context(), id)
+	u, err := h.users.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -51,7 +59,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) updateUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -60,7 +68,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	u, err := a.Users.Update(r.Context(), id, p)
+	u, err := h.users.Update(r.Context(), id, p)
 	if err != nil {
 		return err
 	}
@@ -68,12 +76,12 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) resetTwoFactor(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) resetTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Users.ResetTwoFactor(r.Context(), user.FromContext(r.Context()), id); err != nil {
+	if err := h.users.ResetTwoFactor(r.Context(), user.FromContext(r.Context()), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -86,8 +94,8 @@ type tokenCreated struct {
 	Secret string `json:"token"`
 }
 
-func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
-	tokens, err := a.Users.Tokens(r.Context(), user.FromContext(r.Context()).ID)
+func (h *accountHandlers) listTokens(w http.ResponseWriter, r *http.Request) error {
+	tokens, err := h.users.Tokens(r.Context(), user.FromContext(r.Context()).ID)
 	if err != nil {
 		return err
 	}
@@ -103,13 +111,13 @@ type tokenRequest struct {
 	user.Reauth
 }
 
-func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) createToken(w http.ResponseWriter, r *http.Request) error {
 	var in tokenRequest
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	in.IP = httpx.ClientIP(r)
-	t, secret, err := a.Users.CreateOwnToken(r.Context(), user.FromContext(r.Context()).ID, in.Name, in.Reauth)
+	t, secret, err := h.users.CreateOwnToken(r.Context(), user.FromContext(r.Context()).ID, in.Name, in.Reauth)
 	if err != nil {
 		return err
 	}
@@ -117,19 +125,19 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Users.RevokeToken(r.Context(), user.FromContext(r.Context()), id); err != nil {
+	if err := h.users.RevokeToken(r.Context(), user.FromContext(r.Context()), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{Action: q.Get("action")}
 	var err error
@@ -142,7 +150,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit == 0 {
 		f.Limit = 100
 	}
-	entries, err := audit.List(r.Context(), a.DB.Read(), f)
+	entries, err := audit.List(r.Context(), h.db.Read(), f)
 	if err != nil {
 		return err
 	}
@@ -154,8 +162,8 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.Settings.Get(r.Context())
+func (h *accountHandlers) getSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.settings.Get(r.Context())
 	if err != nil {
 		return err
 	}
@@ -163,12 +171,12 @@ func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateSettings(w http.ResponseWriter, r *http.Request) error {
+func (h *accountHandlers) updateSettings(w http.ResponseWriter, r *http.Request) error {
 	var p settings.Patch
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	s, err := a.Settings.Update(r.Context(), p)
+	s, err := h.settings.Update(r.Context(), p)
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,16 @@ import (
 	"github.com/centerdesk/centerdesk/internal/view"
 )
 
+// viewHandlers serve saved views and their tickets.
+type viewHandlers struct {
+	views *view.Service
+}
+
 // Views are personal: every handler acts as the token's user, who sees the
 // ready-made views, their own, and those shared with their teams.
 
-func (a *API) listViews(w http.ResponseWriter, r *http.Request) error {
-	views, err := a.Views.List(r.Context(), user.FromContext(r.Context()))
+func (h *viewHandlers) listViews(w http.ResponseWriter, r *http.Request) error {
+	views, err := h.views.List(r.Context(), user.FromContext(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -21,12 +26,12 @@ func (a *API) listViews(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) createView(w http.ResponseWriter, r *http.Request) error {
+func (h *viewHandlers) createView(w http.ResponseWriter, r *http.Request) error {
 	var in view.NewView
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := a.Views.Create(r.Context(), user.FromContext(r.Context()), in)
+	v, err := h.views.Create(r.Context(), user.FromContext(r.Context()), in)
 	if err != nil {
 		return err
 	}
@@ -35,8 +40,8 @@ func (a *API) createView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getView(w http.ResponseWriter, r *http.Request) error {
-	v, err := a.Views.Get(r.Context(), user.FromContext(r.Context()), r.PathValue("id"))
+func (h *viewHandlers) getView(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.views.Get(r.Context(), user.FromContext(r.Context()), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -44,12 +49,12 @@ func (a *API) getView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateView(w http.ResponseWriter, r *http.Request) error {
+func (h *viewHandlers) updateView(w http.ResponseWriter, r *http.Request) error {
 	var p view.Patch
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	v, err := a.Views.Update(r.Context(), user.FromContext(r.Context()), r.PathValue("id"), p)
+	v, err := h.views.Update(r.Context(), user.FromContext(r.Context()), r.PathValue("id"), p)
 	if err != nil {
 		return err
 	}
@@ -57,8 +62,8 @@ func (a *API) updateView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteView(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Views.Delete(r.Context(), user.FromContext(r.Context()), r.PathValue("id")); err != nil {
+func (h *viewHandlers) deleteView(w http.ResponseWriter, r *http.Request) error {
+	if err := h.views.Delete(r.Context(), user.FromContext(r.Context()), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -66,9 +71,9 @@ func (a *API) deleteView(w http.ResponseWriter, r *http.Request) error {
 }
 
 // viewTickets lists a page of the view's tickets in the view's order.
-func (a *API) viewTickets(w http.ResponseWriter, r *http.Request) error {
+func (h *viewHandlers) viewTickets(w http.ResponseWriter, r *http.Request) error {
 	u := user.FromContext(r.Context())
-	v, err := a.Views.Get(r.Context(), u, r.PathValue("id"))
+	v, err := h.views.Get(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -77,7 +82,7 @@ func (a *API) viewTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.Views.Tickets(r.Context(), u, v, q.Get("cursor"), limit)
+	page, err := h.views.Tickets(r.Context(), u, v, q.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}

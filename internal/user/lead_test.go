@@ -37,3 +37,13 @@ func TestLeadRole(t *testing.T) {
 		}
 	})
 }
+
+// TestIsLead is the one rule for "is this user a lead": leads and admins.
+func TestIsLead(t *testing.T) {
+	want := map[user.Role]bool{user.RoleAdmin: true, user.RoleLead: true, user.RoleAgent: false}
+	for _, role := range user.Roles {
+		if got := (&user.User{Role: role}).IsLead(); got != want[role] {
+			t.Errorf("%s: IsLead() = %v", role, got)
+		}
+	}
+}

@@ -61,6 +61,11 @@ type User struct {
 // IsAdmin reports whether u administers the instance.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
+// IsLead reports whether u runs the team's quality programme: leads do,
+// and so do admins, who answer for the whole desk (the rule of
+// quality.IsLead).
+func (u *User) IsLead() bool { return u.Role == RoleLead || u.Role == RoleAdmin }
+
 // Active reports whether u may sign in.
 func (u *User) Active() bool { return u.DisabledAt == nil }
 
