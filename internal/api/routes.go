@@ -20,8 +20,8 @@ const (
 )
 
 // String names the level as the OpenAPI document shows it (x-access).
-func (w access) String() string {
-	switch w {
+func (level access) String() string {
+	switch level {
 	case public:
 		return "public"
 	case agent:
@@ -39,8 +39,8 @@ func (w access) String() string {
 type keyed bool
 
 const (
-	noKey keyed = false
-	once  keyed = true // POSTs that create something, so clients can retry
+	noKey keyed = false // ignores the header
+	once  keyed = true  // POSTs that create something, so clients can retry
 )
 
 // route is one row of the route table.
