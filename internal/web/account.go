@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -86,7 +87,7 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	wb.Sessions.Put(ctx, keyEpoch, fresh.SessionEpoch)
+	wb.Sessions.Put(ctx, kit.KeyEpoch, fresh.SessionEpoch)
 	wb.flash(r, "Your password is changed. Other sign-ins have ended.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil

@@ -29,7 +29,7 @@ func (wb *Web) coachingList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	wb.render(w, r, http.StatusOK, "coaching_list", &coachingListData{Page: wb.basePage(r, "Coaching"),
-		Lead: quality.IsLead(me), Sessions: list})
+		Lead: me.IsLead(), Sessions: list})
 	return nil
 }
 
@@ -51,9 +51,6 @@ type coachingForm struct {
 }
 
 func (wb *Web) coachingNew(w http.ResponseWriter, r *http.Request) error {
-	if _, err := peopleLead(r); err != nil {
-		return err
-	}
 	var agent int64
 	if v := r.URL.Query().Get("agent_id"); v != "" {
 		agent, _ = strconv.ParseInt(v, 10, 64)
@@ -91,10 +88,7 @@ func (wb *Web) renderCoachingNew(w http.ResponseWriter, r *http.Request, status 
 
 // coachingCreate serves POST /coaching.
 func (wb *Web) coachingCreate(w http.ResponseWriter, r *http.Request) error {
-	me, err := peopleLead(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("agent_id", "cannot read the form")
 	}
@@ -175,8 +169,8 @@ func (wb *Web) renderCoachingPage(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	d := &coachingPageData{Page: wb.basePage(r, "Coaching: "+s.AgentName), S: s, Lead: quality.IsLead(me),
-		CanTick: quality.IsLead(me) || me.ID == s.AgentID, Problem: pr}
+	d := &coachingPageData{Page: wb.basePage(r, "Coaching: "+s.AgentName), S: s, Lead: me.IsLead(),
+		CanTick: me.IsLead() || me.ID == s.AgentID, Problem: pr}
 	if s.FollowUpAt != nil {
 		d.FollowUp = s.FollowUpAt.UTC().Format("2006-01-02")
 	}
@@ -187,10 +181,7 @@ func (wb *Web) renderCoachingPage(w http.ResponseWriter, r *http.Request, status
 // coachingUpdate serves POST /coaching/{id}: a lead's notes, follow-up
 // and new actions.
 func (wb *Web) coachingUpdate(w http.ResponseWriter, r *http.Request) error {
-	me, err := peopleLead(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

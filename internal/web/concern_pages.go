@@ -43,7 +43,7 @@ func (wb *Web) renderConcerns(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, status, "concerns", &concernsData{Page: wb.basePage(r, "Concerns"), Lead: quality.IsLead(me),
+	wb.render(w, r, status, "concerns", &concernsData{Page: wb.basePage(r, "Concerns"), Lead: me.IsLead(),
 		Concerns: list, Values: p.Values, Form: f, Problem: pr})
 	return nil
 }
@@ -105,7 +105,7 @@ func (wb *Web) renderConcern(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := &concernData{Page: wb.basePage(r, fmt.Sprintf("Concern %d", id)), C: c, Lead: quality.IsLead(me), Problem: pr}
+	d := &concernData{Page: wb.basePage(r, fmt.Sprintf("Concern %d", id)), C: c, Lead: me.IsLead(), Problem: pr}
 	if d.Lead && !c.Status.Final() {
 		d.Next = []coaching.ConcernStatus{coaching.ConcernInvestigating, coaching.ConcernResolved, coaching.ConcernDismissed}
 		if c.Status == coaching.ConcernInvestigating {
@@ -118,10 +118,7 @@ func (wb *Web) renderConcern(w http.ResponseWriter, r *http.Request, status int,
 
 // moveConcern serves POST /concerns/{id}: a lead's move and outcome.
 func (wb *Web) moveConcern(w http.ResponseWriter, r *http.Request) error {
-	me, err := peopleLead(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

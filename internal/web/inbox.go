@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -16,38 +15,6 @@ import (
 
 // inboxPageSize is how many tickets one inbox page shows.
 const inboxPageSize = 50
-
-// registerInbox lists the inbox, view, search and admin pages of the agent
-// workspace (helper "inbox").
-func (wb *Web) registerInbox(mux *http.ServeMux) {
-	agent := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
-	mux.Handle("GET /inbox", agent(wb.inbox))
-	mux.Handle("GET /inbox/rows", agent(wb.inboxRowsFragment))
-	mux.Handle("GET /inbox/counts", agent(wb.inboxCountsFragment))
-	mux.Handle("POST /inbox/bulk", agent(wb.inboxBulk))
-	mux.Handle("GET /views/new", agent(wb.newViewForm))
-	mux.Handle("POST /views/new", agent(wb.createView))
-	mux.Handle("GET /views/{id}/edit", agent(wb.editViewForm))
-	mux.Handle("POST /views/{id}/edit", agent(wb.updateView))
-	mux.Handle("POST /views/{id}/delete", agent(wb.deleteView))
-	mux.Handle("GET /search", agent(wb.searchPage))
-
-	admin := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.adminOnly(h)) }
-	mux.Handle("GET /admin/teams", admin(wb.adminTeams))
-	mux.Handle("POST /admin/teams", admin(wb.createTeam))
-	mux.Handle("GET /admin/teams/{id}", admin(wb.editTeam))
-	mux.Handle("POST /admin/teams/{id}", admin(wb.updateTeam))
-	mux.Handle("POST /admin/teams/{id}/delete", admin(wb.deleteTeam))
-	mux.Handle("GET /admin/tokens", admin(wb.adminTokens))
-	mux.Handle("POST /admin/tokens/{id}/revoke", admin(wb.adminRevokeToken))
-	mux.Handle("GET /admin/tags", admin(wb.adminTags))
-	mux.Handle("POST /admin/tags/rename", admin(wb.renameTag))
-	mux.Handle("POST /admin/tags/delete", admin(wb.deleteTag))
-	mux.Handle("GET /admin/fields", admin(wb.adminFields))
-	mux.Handle("POST /admin/fields", admin(wb.createField))
-	mux.Handle("GET /admin/fields/{id}", admin(wb.editField))
-	mux.Handle("POST /admin/fields/{id}", admin(wb.updateField))
-}
 
 // homeRedirect sends a signed-in agent to their inbox.
 func (wb *Web) homeRedirect(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/view"
@@ -58,9 +59,9 @@ func (r *inboxRow) cell(col string) inboxCell {
 	case "channel":
 		c.Text = r.Channel
 	case "updated":
-		c.Text, c.Time = when(r.UpdatedAt), r.UpdatedAt.UTC().Format(time.RFC3339)
+		c.Text, c.Time = kit.When(r.UpdatedAt), r.UpdatedAt.UTC().Format(time.RFC3339)
 	case "created":
-		c.Text, c.Time = when(r.CreatedAt), r.CreatedAt.UTC().Format(time.RFC3339)
+		c.Text, c.Time = kit.When(r.CreatedAt), r.CreatedAt.UTC().Format(time.RFC3339)
 	}
 	return c
 }

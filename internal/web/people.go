@@ -9,9 +9,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/standing"
-	"github.com/centerdesk/centerdesk/internal/user"
 )
 
 // The people pages (packages coaching and standing do the work): an
@@ -19,35 +17,6 @@ import (
 // (people_leaderboard.go), coaching sessions (coaching_pages.go) and
 // concerns (concern_pages.go). Who may read what is decided by the domain
 // services alone; what someone may not read is "not found" here as there.
-
-// registerPeople lists the people pages.
-func (wb *Web) registerPeople(mux *http.ServeMux) {
-	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
-	mux.Handle("GET /me", in(wb.myPage))
-	mux.Handle("GET /agents/{id}", in(wb.agentPage))
-	mux.Handle("GET /leaderboard", in(wb.leaderboardPage))
-	mux.Handle("GET /leaderboard/settings", in(wb.standingSettingsPage))
-	mux.Handle("POST /leaderboard/settings", in(wb.saveStandingSettings))
-	mux.Handle("GET /coaching", in(wb.coachingList))
-	mux.Handle("GET /coaching/new", in(wb.coachingNew))
-	mux.Handle("POST /coaching", in(wb.coachingCreate))
-	mux.Handle("GET /coaching/{id}", in(wb.coachingPage))
-	mux.Handle("POST /coaching/{id}", in(wb.coachingUpdate))
-	mux.Handle("POST /coaching/{id}/actions/{action_id}", in(wb.coachingTick))
-	mux.Handle("GET /concerns", in(wb.concernsPage))
-	mux.Handle("POST /concerns", in(wb.raiseConcern))
-	mux.Handle("GET /concerns/{id}", in(wb.concernPage))
-	mux.Handle("POST /concerns/{id}", in(wb.moveConcern))
-}
-
-// peopleLead returns the signed-in lead, or refuses.
-func peopleLead(r *http.Request) (*user.User, error) {
-	me := user.FromContext(r.Context())
-	if !quality.IsLead(me) {
-		return nil, apperr.Forbidden("only leads and admins may open this page")
-	}
-	return me, nil
-}
 
 // problem is a refusal a form shows above itself, naming the field at
 // fault; a failure of the server is returned as an error instead.

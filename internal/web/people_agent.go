@@ -83,7 +83,7 @@ func (wb *Web) agentPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &agentPageData{Page: wb.basePage(r, p.AgentName), P: p, Lead: quality.IsLead(me),
+	d := &agentPageData{Page: wb.basePage(r, p.AgentName), P: p, Lead: me.IsLead(),
 		Standing: viewStanding(p.Standing), Trend: newTrendChart(p.Trend)}
 	if p.Own {
 		d.Title = "My page"

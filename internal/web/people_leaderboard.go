@@ -41,7 +41,7 @@ func (wb *Web) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		period = id
 	}
-	d := &leaderboardData{Page: wb.basePage(r, "Leaderboard"), Lead: quality.IsLead(me)}
+	d := &leaderboardData{Page: wb.basePage(r, "Leaderboard"), Lead: me.IsLead()}
 	b, err := wb.Standing.Leaderboard(ctx, me, period)
 	switch {
 	case apperr.Is(err, apperr.KindNotFound) && period == 0:
@@ -72,9 +72,6 @@ type standingSettingsData struct {
 }
 
 func (wb *Web) standingSettingsPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := peopleLead(r); err != nil {
-		return err
-	}
 	c, err := wb.Standing.Config(r.Context())
 	if err != nil {
 		return err
@@ -91,10 +88,7 @@ func (wb *Web) standingSettingsPage(w http.ResponseWriter, r *http.Request) erro
 // saveStandingSettings serves POST /leaderboard/settings: cut-offs,
 // weights, badge target, and who sees whose standing and coaching.
 func (wb *Web) saveStandingSettings(w http.ResponseWriter, r *http.Request) error {
-	me, err := peopleLead(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("green_from", "cannot read the form")
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -17,25 +15,6 @@ import (
 // user reads, its Markdown export and print layout; the editor for leads
 // (philosophy_edit.go); its versions (philosophy_versions.go); and the
 // team survey (surveys.go).
-
-// registerPhilosophy lists the philosophy and survey pages.
-func (wb *Web) registerPhilosophy(mux *http.ServeMux) {
-	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
-	mux.Handle("GET /philosophy", in(wb.philosophyPage))
-	mux.Handle("GET /philosophy.md", in(wb.philosophyMarkdown))
-	mux.Handle("GET /philosophy/edit", in(wb.philosophyEditor))
-	mux.Handle("POST /philosophy/vision", in(wb.saveVision))
-	mux.Handle("POST /philosophy/values", in(wb.createValue))
-	mux.Handle("GET /philosophy/values/{id}", in(wb.valueEditor))
-	mux.Handle("POST /philosophy/values/{id}", in(wb.saveValue))
-	mux.Handle("POST /philosophy/values/{id}/delete", in(wb.deleteValue))
-	mux.Handle("GET /philosophy/versions", in(wb.philosophyVersions))
-	mux.Handle("GET /philosophy/versions/{id}", in(wb.philosophyVersion))
-	mux.Handle("GET /surveys", in(wb.surveysPage))
-	mux.Handle("POST /surveys", in(wb.createSurvey))
-	mux.Handle("GET /surveys/{id}", in(wb.surveyPage))
-	mux.Handle("POST /surveys/{id}/answers", in(wb.answerSurvey))
-}
 
 // philosophyPage is GET /philosophy: the vision, then each value. Each
 // value's cited examples (tickets that earned its badge) go in the
@@ -104,7 +83,7 @@ func (wb *Web) philosophyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	wb.render(w, r, http.StatusOK, "philosophy", &philosophyPage{
-		Page: wb.basePage(r, "Our philosophy"), Lead: quality.IsLead(me), Body: body})
+		Page: wb.basePage(r, "Our philosophy"), Lead: me.IsLead(), Body: body})
 	return nil
 }
 
@@ -120,16 +99,6 @@ func (wb *Web) philosophyMarkdown(w http.ResponseWriter, r *http.Request) error 
 	w.WriteHeader(http.StatusOK)
 	_, err = io.WriteString(w, p.Markdown())
 	return err
-}
-
-// requireLeadPage refuses a page to anyone but a lead, before it loads
-// anything; the quality service checks again on every change.
-func requireLeadPage(r *http.Request) (*user.User, error) {
-	me := user.FromContext(r.Context())
-	if !quality.IsLead(me) {
-		return nil, apperr.Forbidden("only leads and admins may change the philosophy")
-	}
-	return me, nil
 }
 
 // inkOn returns the text colour, near-black or white, that contrasts more

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/centerdesk/centerdesk/internal/user"
 	"net/http"
 	"strconv"
 	"strings"
@@ -86,9 +87,6 @@ func (f valueForm) patch() (quality.ValuePatch, error) {
 }
 
 func (wb *Web) philosophyEditor(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireLeadPage(r); err != nil {
-		return err
-	}
 	return wb.renderEditor(w, r, http.StatusOK, nil, nil, valueForm{Colour: "#1f5fae"})
 }
 
@@ -120,10 +118,7 @@ func (wb *Web) renderEditor(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (wb *Web) saveVision(w http.ResponseWriter, r *http.Request) error {
-	me, err := requireLeadPage(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	vision := r.PostFormValue("vision")
 	if _, err := wb.Quality.SetVision(r.Context(), me, vision); err != nil {
 		return wb.renderEditor(w, r, 0, err, &vision, valueForm{Colour: "#1f5fae"})
@@ -134,10 +129,7 @@ func (wb *Web) saveVision(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) createValue(w http.ResponseWriter, r *http.Request) error {
-	me, err := requireLeadPage(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	form := valueFormFrom(r)
 	in, err := form.input()
 	if err != nil {
@@ -161,9 +153,6 @@ func withWarning(msg, warning string) string {
 }
 
 func (wb *Web) valueEditor(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireLeadPage(r); err != nil {
-		return err
-	}
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -192,10 +181,7 @@ func (wb *Web) findValue(r *http.Request, id int64) (quality.Value, error) {
 }
 
 func (wb *Web) saveValue(w http.ResponseWriter, r *http.Request) error {
-	me, err := requireLeadPage(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -222,10 +208,7 @@ func (wb *Web) saveValue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) deleteValue(w http.ResponseWriter, r *http.Request) error {
-	me, err := requireLeadPage(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

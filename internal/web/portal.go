@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // Session keys of the customer portal. They live beside an agent's keys in
@@ -42,7 +44,7 @@ type portalBrand struct {
 // is sent to the sign-in form, never to the agents').
 func (wb *Web) portalPage(h httpx.HandlerFunc) http.Handler {
 	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setPageHeaders(w)
+		kit.SetPageHeaders(w)
 		err := httpx.CheckRequestText(r)
 		if err == nil {
 			err = h(w, r)
@@ -121,7 +123,7 @@ type customerHandler func(w http.ResponseWriter, r *http.Request, c *customer.Cu
 // Unauthorized. The customer must still own the address they signed in
 // with: a merge or an erasure, or the address moving to someone else, ends
 // the portal session.
-func (wb *Web) signedInCustomer(next customerHandler) httpx.HandlerFunc {
+func (wb *Web) signedInCustomer(next httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		id := wb.Sessions.GetInt64(ctx, keyPortalCustomer)
@@ -137,6 +139,21 @@ func (wb *Web) signedInCustomer(next customerHandler) httpx.HandlerFunc {
 			wb.Sessions.Remove(ctx, keyPortalEmail)
 			return apperr.Unauthorized("sign in to the portal again")
 		}
+		return next(w, r.WithContext(context.WithValue(ctx, customerKey{}, c)))
+	}
+}
+
+// customerKey keys the signed-in customer in a request's context.
+type customerKey struct{}
+
+// withCustomer hands a Customer route's handler the customer its level's
+// check (signedInCustomer) loaded.
+func withCustomer(next customerHandler) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, ok := r.Context().Value(customerKey{}).(*customer.Customer)
+		if !ok {
+			return apperr.Unauthorized("sign in to the portal first")
+		}
 		return next(w, r, c)
 	}
 }
@@ -147,7 +164,7 @@ func (wb *Web) portalHome(w http.ResponseWriter, r *http.Request) error {
 	if wb.Sessions.GetInt64(r.Context(), keyPortalCustomer) == 0 {
 		return wb.renderSignInForm(w, r, http.StatusOK, "", nil)
 	}
-	return wb.signedInCustomer(wb.portalTickets)(w, r)
+	return wb.signedInCustomer(withCustomer(wb.portalTickets))(w, r)
 }
 
 type portalSignInPage struct {

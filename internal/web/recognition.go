@@ -7,33 +7,9 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-// Recognition pages: the feed every signed-in user sees (/recognition),
-// with reactions and comments; peer nominations and the leads' decisions
-// (recognition_nominate.go); the badge pictures and the admin's webhook
-// setting (recognition_admin.go); the proposals on a submitted review
-// (recognition_review.go).
-func (wb *Web) registerRecognition(mux *http.ServeMux) {
-	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
-	mux.Handle("GET /badges/{file}", http.HandlerFunc(wb.badgeImage))
-	mux.Handle("GET /recognition", in(wb.recognitionFeed))
-	mux.Handle("POST /recognition/awards", in(wb.awardOrNominate))
-	mux.Handle("POST /recognition/awards/{id}/reactions", in(wb.reactToAward))
-	mux.Handle("POST /recognition/awards/{id}/comments", in(wb.commentOnAward))
-	mux.Handle("POST /recognition/awards/{id}/withdraw", in(wb.withdrawAward))
-	mux.Handle("GET /recognition/nominate", in(wb.nominateForm))
-	mux.Handle("GET /recognition/nominations", in(wb.nominationsPage))
-	mux.Handle("POST /recognition/nominations/{id}/approve", in(wb.approveNomination))
-	mux.Handle("POST /recognition/nominations/{id}/decline", in(wb.declineNomination))
-	mux.Handle("POST /recognition/proposals/{id}/confirm", in(wb.confirmProposal))
-	mux.Handle("POST /recognition/proposals/{id}/dismiss", in(wb.dismissProposal))
-	mux.Handle("GET /admin/recognition", wb.page(wb.adminOnly(wb.recognitionSettings)))
-	mux.Handle("POST /admin/recognition", wb.page(wb.adminOnly(wb.saveRecognitionSettings)))
-}
 
 // feedPage is GET /recognition.
 type feedPage struct {
@@ -57,7 +33,7 @@ func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &feedPage{Page: wb.basePage(r, "Recognition"), Lead: quality.IsLead(u)}
+	p := &feedPage{Page: wb.basePage(r, "Recognition"), Lead: u.IsLead()}
 	for _, a := range awards {
 		p.Awards = append(p.Awards, feedItem{Award: a, CanWithdraw: p.Lead})
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -41,7 +40,7 @@ func (wb *Web) nominateForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &nominatePage{Page: wb.basePage(r, "Nominate for a badge"), TicketID: t.ID, TicketNumber: t.Number,
-		Subject: t.Subject, Values: values, CanAward: quality.IsLead(u)}
+		Subject: t.Subject, Values: values, CanAward: u.IsLead()}
 	if t.AssigneeID != nil {
 		p.AgentID, p.Self = *t.AssigneeID, *t.AssigneeID == u.ID
 		if a, err := wb.Users.Get(ctx, *t.AssigneeID); err == nil {
@@ -124,7 +123,7 @@ func (wb *Web) nominationsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &nominationsPage{Page: wb.basePage(r, "Nominations"), Lead: quality.IsLead(u),
+	p := &nominationsPage{Page: wb.basePage(r, "Nominations"), Lead: u.IsLead(),
 		MaxNote: recognition.MaxNote, MaxCitation: recognition.MaxCitation}
 	for _, n := range all {
 		if n.Status == recognition.NominationOpen {

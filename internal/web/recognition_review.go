@@ -35,7 +35,7 @@ func (wb *Web) reviewBadgesFor(r *http.Request, rv *quality.Review) (*reviewBadg
 	me := user.FromContext(ctx)
 	b := &reviewBadges{Back: "/reviews/" + strconv.FormatInt(rv.ID, 10), TicketID: rv.TicketID,
 		AgentID: rv.AgentID, MaxCitation: recognition.MaxCitation}
-	b.CanAward = me.ID != rv.AgentID && (me.ID == rv.ReviewerID || quality.IsLead(me))
+	b.CanAward = me.ID != rv.AgentID && (me.ID == rv.ReviewerID || me.IsLead())
 	var err error
 	if b.CanAward {
 		if b.Proposals, err = wb.Recognition.Proposals(ctx, me, recognition.ProposalFilter{ReviewID: rv.ID}); err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -21,30 +20,6 @@ import (
 // (reviews_periods.go) and calibration (reviews_calibration.go). Who may
 // read which review is decided by the quality service alone; a review
 // someone may not read is "not found" here as there.
-
-// registerReviews lists the review pages.
-func (wb *Web) registerReviews(mux *http.ServeMux) {
-	in := func(h httpx.HandlerFunc) http.Handler { return wb.page(wb.signedIn(enrolledOnly, h)) }
-	mux.Handle("GET /reviews", in(wb.reviewsHome))
-	mux.Handle("POST /reviews", in(wb.startReview))
-	mux.Handle("GET /reviews/{id}", in(wb.reviewPage))
-	mux.Handle("POST /reviews/{id}", in(wb.saveReview))
-	mux.Handle("POST /reviews/{id}/acknowledge", in(wb.acknowledgeReview))
-	mux.Handle("POST /reviews/{id}/dispute", in(wb.disputeReview))
-	mux.Handle("POST /reviews/{id}/resolve", in(wb.resolveDispute))
-	mux.Handle("GET /reviews/disputes", in(wb.disputesPage))
-	mux.Handle("GET /reviews/periods", in(wb.periodsPage))
-	mux.Handle("POST /reviews/periods", in(wb.createPeriod))
-	mux.Handle("GET /reviews/periods/{id}", in(wb.periodPage))
-	mux.Handle("POST /reviews/periods/{id}/draw", in(wb.drawPeriod))
-	mux.Handle("GET /reviews/scorecards", in(wb.scorecardsPage))
-	mux.Handle("POST /reviews/scorecards", in(wb.createScorecard))
-	mux.Handle("GET /reviews/calibrations", in(wb.calibrationsPage))
-	mux.Handle("POST /reviews/calibrations", in(wb.createCalibration))
-	mux.Handle("GET /reviews/calibrations/{id}", in(wb.calibrationPage))
-	mux.Handle("POST /reviews/calibrations/{id}/close", in(wb.closeCalibration))
-	mux.Handle("GET /reviews/agreement", in(wb.agreementPage))
-}
 
 // reviewsHome is GET /reviews.
 type reviewsHome struct {
@@ -90,7 +65,7 @@ func (wb *Web) reviewsHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &reviewsHome{Page: wb.basePage(r, "Reviews"), Lead: quality.IsLead(me)}
+	p := &reviewsHome{Page: wb.basePage(r, "Reviews"), Lead: me.IsLead()}
 	if p.Queue, err = wb.queueItems(ctx, me, ppl); err != nil {
 		return err
 	}
@@ -246,15 +221,6 @@ func reviewScore(s *float64) string {
 	return strconv.FormatFloat(*s, 'f', 1, 64)
 }
 
-// leadOnly refuses a page to anyone who is not a lead.
-func leadOnly(r *http.Request) (*user.User, error) {
-	me := user.FromContext(r.Context())
-	if !quality.IsLead(me) {
-		return nil, apperr.Forbidden("only leads and admins may open this page")
-	}
-	return me, nil
-}
-
 // postedID reads an optional id field of a form; blank is 0.
 func postedID(r *http.Request, field string) (int64, error) {
 	v := strings.TrimSpace(r.PostFormValue(field))
@@ -285,7 +251,7 @@ func postedIDs(r *http.Request, field string) ([]int64, error) {
 // ticket": to leads, and to reviewers with the ticket in their queue.
 func (wb *Web) canReviewTicket(ctx context.Context, ticketID int64) bool {
 	me := user.FromContext(ctx)
-	if quality.IsLead(me) {
+	if me.IsLead() {
 		return true
 	}
 	_, err := wb.Quality.AssignmentOf(ctx, me, ticketID)

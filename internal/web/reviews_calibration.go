@@ -47,7 +47,7 @@ func (wb *Web) renderCalibrations(w http.ResponseWriter, r *http.Request, status
 	chosen []int64, problem error) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
-	p.Page, p.Lead = wb.basePage(r, "Calibration"), quality.IsLead(me)
+	p.Page, p.Lead = wb.basePage(r, "Calibration"), me.IsLead()
 	sessions, err := wb.Quality.Calibrations(ctx, me)
 	if err != nil {
 		return err
@@ -83,10 +83,7 @@ func (wb *Web) renderCalibrations(w http.ResponseWriter, r *http.Request, status
 
 // createCalibration answers POST /reviews/calibrations; leads only.
 func (wb *Web) createCalibration(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("ticket_id", "cannot read the form")
 	}
@@ -163,7 +160,7 @@ func (wb *Web) calibrationPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &calibrationPage{Page: wb.basePage(r, "Calibration session "+strconv.FormatInt(c.ID, 10)), Session: c,
-		Lead: quality.IsLead(me)}
+		Lead: me.IsLead()}
 	if p.Ticket, err = wb.ticketBrief(ctx, c.TicketID); err != nil {
 		return err
 	}
@@ -226,10 +223,7 @@ func (p *calibrationPage) compare(c *quality.Calibration, ppl *people) {
 
 // closeCalibration answers POST /reviews/calibrations/{id}/close.
 func (wb *Web) closeCalibration(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -257,10 +251,7 @@ type agreementLine struct {
 }
 
 func (wb *Web) agreementPage(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	ctx := r.Context()
 	as, err := wb.Quality.Agreements(ctx, me)
 	if err != nil {

@@ -89,7 +89,7 @@ func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status
 	mine := rv.AgentID == me.ID && rv.CalibrationID == nil && rv.Status == quality.StatusSubmitted
 	p.CanAnswer = mine
 	p.CanDispute = mine && p.Dispute == nil
-	p.CanResolve = quality.IsLead(me) && p.Dispute != nil && p.Dispute.Status == quality.DisputeOpen
+	p.CanResolve = me.IsLead() && p.Dispute != nil && p.Dispute.Status == quality.DisputeOpen
 	if p.CanResolve {
 		p.Corrected = categoryInputs(sc.Categories, rv.Ratings, nil)
 	}
@@ -272,7 +272,7 @@ func (wb *Web) disputesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &disputesPage{Page: wb.basePage(r, "Disputes"), Lead: quality.IsLead(me)}
+	p := &disputesPage{Page: wb.basePage(r, "Disputes"), Lead: me.IsLead()}
 	for _, d := range all {
 		l := disputeLine{Dispute: d, Agent: ppl.userName(&d.AgentID)}
 		rv, err := wb.Quality.Review(ctx, me, d.ReviewID)

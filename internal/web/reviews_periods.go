@@ -78,9 +78,6 @@ type periodsPage struct {
 const dayLayout = "2006-01-02"
 
 func (wb *Web) periodsPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := leadOnly(r); err != nil {
-		return err
-	}
 	start := quality.WeekStart(time.Now())
 	p := &periodsPage{From: start.Format(dayLayout), To: start.AddDate(0, 0, 6).Format(dayLayout),
 		PerAgent: quality.DefaultPerAgent, DrawNow: true}
@@ -120,7 +117,7 @@ func (wb *Web) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewCho
 	for _, u := range activeAgents(us) {
 		on := slices.Contains(chosen, u.ID)
 		if len(chosen) == 0 {
-			on = quality.IsLead(u)
+			on = u.IsLead()
 		}
 		out = append(out, reviewChoice{Value: strconv.FormatInt(u.ID, 10), Label: u.Name, Checked: on})
 	}
@@ -130,10 +127,7 @@ func (wb *Web) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewCho
 // createPeriod answers POST /reviews/periods, and draws the queue at once
 // when asked.
 func (wb *Web) createPeriod(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("starts_at", "cannot read the form")
 	}
@@ -203,10 +197,7 @@ func (wb *Web) draw(r *http.Request, me *user.User, periodID int64, reviewers []
 
 // drawPeriod answers POST /reviews/periods/{id}/draw.
 func (wb *Web) drawPeriod(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -258,10 +249,7 @@ type agentScore struct {
 }
 
 func (wb *Web) periodPage(w http.ResponseWriter, r *http.Request) error {
-	me, err := leadOnly(r)
-	if err != nil {
-		return err
-	}
+	me := user.FromContext(r.Context())
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {

@@ -64,7 +64,7 @@ func (wb *Web) renderSurveys(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	p := &surveysPage{Page: wb.basePage(r, "Team survey"), Lead: quality.IsLead(me), Surveys: list, Question: question}
+	p := &surveysPage{Page: wb.basePage(r, "Team survey"), Lead: me.IsLead(), Surveys: list, Question: question}
 	if problem != nil {
 		var detail httpx.ErrorDetail
 		if status, detail = httpx.Describe(r.Context(), problem); status >= 500 || status == http.StatusForbidden {
@@ -102,7 +102,7 @@ func (wb *Web) renderSurvey(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	p := &surveyPage{Page: wb.basePage(r, "Team survey"), Survey: &res.Survey, Answer: answer,
-		ShowResults: res.Survey.Answered || quality.IsLead(me)}
+		ShowResults: res.Survey.Answered || me.IsLead()}
 	p.MinAnswers, p.TooFew = minAnswers, res.Survey.Answers < minAnswers
 	if p.ShowResults && !p.TooFew {
 		p.Words, p.Cloud = res.Words, cloud(res.Words)

@@ -16,7 +16,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/htmlsafe"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/mail"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -194,7 +193,7 @@ func (wb *Web) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView
 	}
 	// Nobody reviews their own work; an unassigned ticket has nobody to review.
 	worker := t.AssigneeID != nil && *t.AssigneeID != p.User.ID
-	p.CanReview, p.Lead = worker && wb.canReviewTicket(ctx, t.ID), quality.IsLead(p.User)
+	p.CanReview, p.Lead = worker && wb.canReviewTicket(ctx, t.ID), p.User.IsLead()
 	return p, nil
 }
 

@@ -3,20 +3,18 @@
 package web
 
 import (
+	"embed"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
-	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
@@ -34,6 +32,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // Deps are the services the pages call.
@@ -74,66 +73,56 @@ type Deps struct {
 // Web serves the pages.
 type Web struct {
 	Deps
-	views  *views
-	static *staticFiles
+	kit   *kit.Kit
+	views *kit.Views
 }
+
+//go:embed templates
+var templates embed.FS
 
 // New parses the templates and indexes the static files, failing at start
 // rather than on the first request if any is broken.
 func New(deps Deps) (*Web, error) {
-	st, err := newStaticFiles()
+	wb := &Web{Deps: deps}
+	k, err := kit.New(kit.Deps{Log: deps.Log, Users: deps.Users, Settings: deps.Settings,
+		Sessions: deps.Sessions, Unread: wb.unreadNotifications})
 	if err != nil {
 		return nil, err
 	}
-	v, err := parseViews(st)
-	if err != nil {
+	wb.kit = k
+	if wb.views, err = k.Views(templates); err != nil {
 		return nil, err
 	}
-	return &Web{Deps: deps, views: v, static: st}, nil
+	return wb, nil
 }
 
-// page adapts a handler: it loads the session, sets the security headers,
-// refuses query and form text no column can hold (httpx.CheckRequestText),
-// and answers errors with a page (or a redirect to sign in).
-func (wb *Web) page(h httpx.HandlerFunc) http.Handler {
-	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setPageHeaders(w)
-		err := httpx.CheckRequestText(r)
-		if err == nil {
-			err = h(w, r)
-		}
-		if err != nil {
-			wb.fail(w, r, err)
-		}
-	}))
+// Register puts every surface's route table on mux.
+func (wb *Web) Register(mux *http.ServeMux) {
+	k := wb.kit
+	k.Register(mux, kit.Table{Surface: "kit", Routes: []kit.Route{
+		{Pattern: "GET /static/", Level: kit.Public, Raw: k.Static()},
+		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
+	}})
+	k.Register(mux, kit.Table{Surface: "account", Routes: wb.accountRoutes()})
+	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
+	k.Register(mux, kit.Table{Surface: "people", Routes: wb.peopleRoutes()})
+	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
+	k.Register(mux, kit.Table{Surface: "admin", Routes: wb.adminRoutes()})
+	k.Register(mux, kit.Table{Surface: "portal", Routes: wb.portalRoutes(),
+		Adapt: wb.portalPage, Customer: wb.signedInCustomer})
 }
 
-// setPageHeaders forbids inline script, framing and content sniffing.
-func setPageHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
-		"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
+// Page is what every page's data starts with.
+type Page = kit.Page
+
+func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	wb.views.Render(w, r, status, name, data)
 }
 
-func (wb *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if apperr.Is(err, apperr.KindUnauthorized) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(httpx.LocalPath(r.URL.RequestURI(), "/")), http.StatusSeeOther)
-		return
-	}
-	httpx.LogError(r, wb.Log, err)
-	status, detail := httpx.Describe(r.Context(), err)
-	if status == 499 {
-		return
-	}
-	wb.render(w, r, status, "error", &errorPage{Page: wb.basePage(r, "Error"), Detail: detail, Status: status})
+func (wb *Web) renderFragment(w http.ResponseWriter, status int, page, name string, data any) {
+	wb.views.Fragment(w, status, page, name, data)
 }
 
-type errorPage struct {
-	Page
-	Status int
-	Detail httpx.ErrorDetail
-}
+func (wb *Web) basePage(r *http.Request, title string) Page { return wb.kit.BasePage(r, title) }
+
+func (wb *Web) flash(r *http.Request, msg string) { wb.kit.Flash(r, msg) }

@@ -6,77 +6,10 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
-
-// Session keys.
-const (
-	keyUserID      = "user_id"
-	keyEpoch       = "epoch"
-	keyPendingUser = "pending_user_id" // password checked, second factor not yet
-	keyPendingAt   = "pending_at"
-)
-
-// pendingLimit is how long a person has to enter their second factor.
-const pendingLimit = 5 * time.Minute
-
-// enrolment says whether a page stays reachable to a user who must still
-// enrol a second factor because the instance requires one.
-type enrolment bool
-
-const (
-	enrolledOnly   enrolment = false
-	evenUnenrolled enrolment = true
-	twoFactorSetup           = "/account/two-factor"
-)
-
-// signedIn loads the session's user, or fails with Unauthorized. A session
-// whose user was disabled or whose password changed since is ended.
-func (wb *Web) signedIn(e enrolment, next httpx.HandlerFunc) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx := r.Context()
-		id := wb.Sessions.GetInt64(ctx, keyUserID)
-		if id == 0 {
-			return apperr.Unauthorized("sign in first")
-		}
-		u, err := wb.Users.Current(ctx, id, wb.Sessions.GetInt64(ctx, keyEpoch))
-		if apperr.Is(err, apperr.KindUnauthorized) || apperr.Is(err, apperr.KindNotFound) {
-			if err := wb.Sessions.Destroy(ctx); err != nil {
-				return err
-			}
-			return apperr.Unauthorized("sign in again")
-		}
-		if err != nil {
-			return err
-		}
-		if e == enrolledOnly && !u.TOTPEnabled {
-			s, err := wb.Settings.Get(ctx)
-			if err != nil {
-				return err
-			}
-			if s.Require2FA {
-				wb.flash(r, "This Centerdesk requires two-factor sign-in: set it up to continue.")
-				http.Redirect(w, r, twoFactorSetup, http.StatusSeeOther)
-				return nil
-			}
-		}
-		ctx = user.WithUser(ctx, u)
-		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Label: u.Email, IP: httpx.ClientIP(r)})
-		return next(w, r.WithContext(ctx))
-	}
-}
-
-// adminOnly requires a signed-in admin.
-func (wb *Web) adminOnly(next httpx.HandlerFunc) httpx.HandlerFunc {
-	return wb.signedIn(enrolledOnly, func(w http.ResponseWriter, r *http.Request) error {
-		if !user.FromContext(r.Context()).IsAdmin() {
-			return apperr.Forbidden("only admins may open this page")
-		}
-		return next(w, r)
-	})
-}
 
 type signInPage struct {
 	Page
@@ -86,7 +19,7 @@ type signInPage struct {
 }
 
 func (wb *Web) signInForm(w http.ResponseWriter, r *http.Request) error {
-	if wb.Sessions.GetInt64(r.Context(), keyUserID) != 0 {
+	if wb.Sessions.GetInt64(r.Context(), kit.KeyUserID) != 0 {
 		http.Redirect(w, r, httpx.LocalPath(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 		return nil
 	}
@@ -111,8 +44,8 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if u.TOTPEnabled {
-		wb.Sessions.Put(ctx, keyPendingUser, u.ID)
-		wb.Sessions.Put(ctx, keyPendingAt, time.Now().Unix())
+		wb.Sessions.Put(ctx, kit.KeyPendingUser, u.ID)
+		wb.Sessions.Put(ctx, kit.KeyPendingAt, time.Now().Unix())
 		http.Redirect(w, r, "/signin/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return nil
 	}
@@ -127,10 +60,10 @@ func (wb *Web) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.Us
 	if err := wb.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	wb.Sessions.Remove(ctx, keyPendingUser)
-	wb.Sessions.Remove(ctx, keyPendingAt)
-	wb.Sessions.Put(ctx, keyUserID, u.ID)
-	wb.Sessions.Put(ctx, keyEpoch, u.SessionEpoch)
+	wb.Sessions.Remove(ctx, kit.KeyPendingUser)
+	wb.Sessions.Remove(ctx, kit.KeyPendingAt)
+	wb.Sessions.Put(ctx, kit.KeyUserID, u.ID)
+	wb.Sessions.Put(ctx, kit.KeyEpoch, u.SessionEpoch)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -144,9 +77,9 @@ type twoFactorPage struct {
 // pendingUser returns the user who passed the password step recently.
 func (wb *Web) pendingUser(r *http.Request) (*user.User, error) {
 	ctx := r.Context()
-	id := wb.Sessions.GetInt64(ctx, keyPendingUser)
-	at := time.Unix(wb.Sessions.GetInt64(ctx, keyPendingAt), 0)
-	if id == 0 || time.Since(at) > pendingLimit {
+	id := wb.Sessions.GetInt64(ctx, kit.KeyPendingUser)
+	at := time.Unix(wb.Sessions.GetInt64(ctx, kit.KeyPendingAt), 0)
+	if id == 0 || time.Since(at) > kit.PendingLimit {
 		return nil, apperr.Unauthorized("sign in again")
 	}
 	return wb.Users.Get(ctx, id)

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+)
+
+// qualityRoutes is the quality surface's route table.
+func (wb *Web) qualityRoutes() []kit.Route {
+	return []kit.Route{
+		{Pattern: "GET /badges/{file}", Level: kit.Public, Raw: http.HandlerFunc(wb.badgeImage)},
+		{Pattern: "GET /philosophy", Level: kit.Agent, Handler: wb.philosophyPage},
+		{Pattern: "GET /philosophy.md", Level: kit.Agent, Handler: wb.philosophyMarkdown},
+		{Pattern: "GET /philosophy/edit", Level: kit.Lead, Handler: wb.philosophyEditor},
+		{Pattern: "POST /philosophy/vision", Level: kit.Lead, Handler: wb.saveVision},
+		{Pattern: "POST /philosophy/values", Level: kit.Lead, Handler: wb.createValue},
+		{Pattern: "GET /philosophy/values/{id}", Level: kit.Lead, Handler: wb.valueEditor},
+		{Pattern: "POST /philosophy/values/{id}", Level: kit.Lead, Handler: wb.saveValue},
+		{Pattern: "POST /philosophy/values/{id}/delete", Level: kit.Lead, Handler: wb.deleteValue},
+		{Pattern: "GET /philosophy/versions", Level: kit.Agent, Handler: wb.philosophyVersions},
+		{Pattern: "GET /philosophy/versions/{id}", Level: kit.Agent, Handler: wb.philosophyVersion},
+		{Pattern: "GET /surveys", Level: kit.Agent, Handler: wb.surveysPage},
+		{Pattern: "POST /surveys", Level: kit.Agent, Handler: wb.createSurvey},
+		{Pattern: "GET /surveys/{id}", Level: kit.Agent, Handler: wb.surveyPage},
+		{Pattern: "POST /surveys/{id}/answers", Level: kit.Agent, Handler: wb.answerSurvey},
+		{Pattern: "GET /recognition", Level: kit.Agent, Handler: wb.recognitionFeed},
+		{Pattern: "POST /recognition/awards", Level: kit.Agent, Handler: wb.awardOrNominate},
+		{Pattern: "POST /recognition/awards/{id}/reactions", Level: kit.Agent, Handler: wb.reactToAward},
+		{Pattern: "POST /recognition/awards/{id}/comments", Level: kit.Agent, Handler: wb.commentOnAward},
+		{Pattern: "POST /recognition/awards/{id}/withdraw", Level: kit.Agent, Handler: wb.withdrawAward},
+		{Pattern: "GET /recognition/nominate", Level: kit.Agent, Handler: wb.nominateForm},
+		{Pattern: "GET /recognition/nominations", Level: kit.Agent, Handler: wb.nominationsPage},
+		{Pattern: "POST /recognition/nominations/{id}/approve", Level: kit.Agent, Handler: wb.approveNomination},
+		{Pattern: "POST /recognition/nominations/{id}/decline", Level: kit.Agent, Handler: wb.declineNomination},
+		{Pattern: "POST /recognition/proposals/{id}/confirm", Level: kit.Agent, Handler: wb.confirmProposal},
+		{Pattern: "POST /recognition/proposals/{id}/dismiss", Level: kit.Agent, Handler: wb.dismissProposal},
+		{Pattern: "GET /reviews", Level: kit.Agent, Handler: wb.reviewsHome},
+		{Pattern: "POST /reviews", Level: kit.Agent, Handler: wb.startReview},
+		{Pattern: "GET /reviews/{id}", Level: kit.Agent, Handler: wb.reviewPage},
+		{Pattern: "POST /reviews/{id}", Level: kit.Agent, Handler: wb.saveReview},
+		{Pattern: "POST /reviews/{id}/acknowledge", Level: kit.Agent, Handler: wb.acknowledgeReview},
+		{Pattern: "POST /reviews/{id}/dispute", Level: kit.Agent, Handler: wb.disputeReview},
+		{Pattern: "POST /reviews/{id}/resolve", Level: kit.Agent, Handler: wb.resolveDispute},
+		{Pattern: "GET /reviews/disputes", Level: kit.Agent, Handler: wb.disputesPage},
+		{Pattern: "GET /reviews/periods", Level: kit.Lead, Handler: wb.periodsPage},
+		{Pattern: "POST /reviews/periods", Level: kit.Lead, Handler: wb.createPeriod},
+		{Pattern: "GET /reviews/periods/{id}", Level: kit.Lead, Handler: wb.periodPage},
+		{Pattern: "POST /reviews/periods/{id}/draw", Level: kit.Lead, Handler: wb.drawPeriod},
+		{Pattern: "GET /reviews/scorecards", Level: kit.Lead, Handler: wb.scorecardsPage},
+		{Pattern: "POST /reviews/scorecards", Level: kit.Lead, Handler: wb.createScorecard},
+		{Pattern: "GET /reviews/calibrations", Level: kit.Agent, Handler: wb.calibrationsPage},
+		{Pattern: "POST /reviews/calibrations", Level: kit.Lead, Handler: wb.createCalibration},
+		{Pattern: "GET /reviews/calibrations/{id}", Level: kit.Agent, Handler: wb.calibrationPage},
+		{Pattern: "POST /reviews/calibrations/{id}/close", Level: kit.Lead, Handler: wb.closeCalibration},
+		{Pattern: "GET /reviews/agreement", Level: kit.Lead, Handler: wb.agreementPage},
+	}
+}
