@@ -33,6 +33,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
+	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 )
 
 // Deps are the services the pages call.
@@ -73,8 +74,9 @@ type Deps struct {
 // Web serves the pages.
 type Web struct {
 	Deps
-	kit   *kit.Kit
-	views *kit.Views
+	kit    *kit.Kit
+	views  *kit.Views
+	tables []kit.Table // the surfaces moved to their own packages
 }
 
 //go:embed templates
@@ -93,6 +95,9 @@ func New(deps Deps) (*Web, error) {
 	if wb.views, err = k.Views(templates); err != nil {
 		return nil, err
 	}
+	if err := wb.surfaces(deps); err != nil {
+		return nil, err
+	}
 	return wb, nil
 }
 
@@ -108,8 +113,21 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	k.Register(mux, kit.Table{Surface: "people", Routes: wb.peopleRoutes()})
 	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
 	k.Register(mux, kit.Table{Surface: "admin", Routes: wb.adminRoutes()})
-	k.Register(mux, kit.Table{Surface: "portal", Routes: wb.portalRoutes(),
-		Adapt: wb.portalPage, Customer: wb.signedInCustomer})
+	for _, t := range wb.tables {
+		k.Register(mux, t)
+	}
+}
+
+// surfaces builds the surfaces that have their own package.
+func (wb *Web) surfaces(d Deps) error {
+	k := wb.kit
+	t, err := portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings, Sessions: d.Sessions,
+		Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+	if err != nil {
+		return err
+	}
+	wb.tables = append(wb.tables, t)
+	return nil
 }
 
 // Page is what every page's data starts with.

@@ -138,3 +138,36 @@ func (v *Views) Fragment(w http.ResponseWriter, status int, page, name string, d
 func (k *Kit) Flash(r *http.Request, msg string) {
 	k.Sessions.Put(r.Context(), "flash", msg)
 }
+
+// Surface is what a surface's pages embed: the kit's page helpers, with the
+// surface's own templates.
+type Surface struct {
+	kit   *Kit
+	views *Views
+}
+
+// Surface parses a surface's templates (see Views) for its pages to embed.
+func (k *Kit) Surface(fsys fs.FS) (Surface, error) {
+	v, err := k.Views(fsys)
+	if err != nil {
+		return Surface{}, err
+	}
+	return Surface{kit: k, views: v}, nil
+}
+
+// Render executes a page of the surface within the agents' layout.
+func (s Surface) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.views.Render(w, r, status, name, data)
+}
+
+// Fragment executes one named template of a page of the surface (see
+// Views.Fragment).
+func (s Surface) Fragment(w http.ResponseWriter, status int, page, name string, data any) {
+	s.views.Fragment(w, status, page, name, data)
+}
+
+// BasePage fills the shared part of a page's data.
+func (s Surface) BasePage(r *http.Request, title string) Page { return s.kit.BasePage(r, title) }
+
+// Flash keeps a one-line message for the next page.
+func (s Surface) Flash(r *http.Request, msg string) { s.kit.Flash(r, msg) }

@@ -1,9 +1,9 @@
-package web
+package portal
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
 // portalRoutes is the portal surface's route table.
-func (wb *Web) portalRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /portal/brand.css", Level: kit.Public, Raw: wb.portalBrandCSSHandler()},
 		{Pattern: "GET /portal", Level: kit.Public, Handler: wb.portalHome},

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"errors"
@@ -31,7 +31,7 @@ type portalTicketsPage struct {
 	Next    string
 }
 
-func (wb *Web) portalTickets(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalTickets(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	pg, err := wb.Portal.Tickets(r.Context(), c.ID, r.URL.Query().Get("cursor"))
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ type portalNewPage struct {
 	FollowUpOf  int64
 }
 
-func (wb *Web) portalNewForm(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalNewForm(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	p := &portalNewPage{portalBase: wb.portalBase(r, "New request", c)}
 	p.FollowUpOf, _ = strconv.ParseInt(r.URL.Query().Get("follow_up_of"), 10, 64)
 	wb.renderPortal(w, r, http.StatusOK, "portal_new", p)
@@ -59,7 +59,7 @@ func (wb *Web) portalNewForm(w http.ResponseWriter, r *http.Request, c *customer
 }
 
 // portalCreate opens a request from the new request form.
-func (wb *Web) portalCreate(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalCreate(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	files, done, err := wb.portalForm(w, r)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func (wb *Web) portalCreate(w http.ResponseWriter, r *http.Request, c *customer.
 // portalForm reads a form that may carry files (multipart) within the
 // attachment size limit, and returns its files as uploads and a function
 // that frees them.
-func (wb *Web) portalForm(w http.ResponseWriter, r *http.Request) ([]attachment.Upload, func(), error) {
+func (wb *Pages) portalForm(w http.ResponseWriter, r *http.Request) ([]attachment.Upload, func(), error) {
 	limit, err := wb.Attachments.MaxBytes(r.Context())
 	if err != nil {
 		return nil, nil, err
@@ -158,11 +158,11 @@ type portalTicketPage struct {
 	Closed         bool
 }
 
-func (wb *Web) portalTicket(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalTicket(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	return wb.renderPortalTicket(w, r, c, http.StatusOK, "", nil)
 }
 
-func (wb *Web) renderPortalTicket(w http.ResponseWriter, r *http.Request, c *customer.Customer, status int, body string, problem error) error {
+func (wb *Pages) renderPortalTicket(w http.ResponseWriter, r *http.Request, c *customer.Customer, status int, body string, problem error) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return apperr.NotFound("ticket")
@@ -195,7 +195,7 @@ func (wb *Web) renderPortalTicket(w http.ResponseWriter, r *http.Request, c *cus
 
 // authorName is who wrote m, as the customer is shown it: "You", an
 // agent's name, another customer's name, or the company for the system.
-func (wb *Web) authorName(r *http.Request, cache map[string]string, c *customer.Customer, m *ticket.Message, company string) string {
+func (wb *Pages) authorName(r *http.Request, cache map[string]string, c *customer.Customer, m *ticket.Message, company string) string {
 	if m.AuthorID == nil {
 		return company
 	}
@@ -222,7 +222,7 @@ func (wb *Web) authorName(r *http.Request, cache map[string]string, c *customer.
 }
 
 // portalReply adds the customer's reply to their ticket.
-func (wb *Web) portalReply(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalReply(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return apperr.NotFound("ticket")
@@ -250,7 +250,7 @@ func (wb *Web) portalReply(w http.ResponseWriter, r *http.Request, c *customer.C
 }
 
 // portalSolve marks the customer's ticket solved.
-func (wb *Web) portalSolve(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalSolve(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return apperr.NotFound("ticket")
@@ -268,7 +268,7 @@ func (wb *Web) portalSolve(w http.ResponseWriter, r *http.Request, c *customer.C
 
 // portalAttachment serves a file of a public message of the customer's
 // ticket, with the same protections as the agents' download.
-func (wb *Web) portalAttachment(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
+func (wb *Pages) portalAttachment(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return apperr.NotFound("attachment")

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"crypto/sha256"
@@ -19,7 +19,7 @@ func brandVersion(colour string) string {
 // WCAG AA on it, as CSS custom properties that static/portal.css uses.
 // Generated rather than written into a style attribute, which the CSP
 // forbids. The colour was validated as #rrggbb when saved.
-func (wb *Web) portalBrandCSS(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalBrandCSS(w http.ResponseWriter, r *http.Request) error {
 	st, err := wb.Settings.Get(r.Context())
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"context"
@@ -42,7 +42,7 @@ type portalBrand struct {
 // portalPage adapts a portal handler: the session, the security headers,
 // and errors answered with the portal's own pages (a signed-out customer
 // is sent to the sign-in form, never to the agents').
-func (wb *Web) portalPage(h httpx.HandlerFunc) http.Handler {
+func (wb *Pages) portalPage(h httpx.HandlerFunc) http.Handler {
 	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		kit.SetPageHeaders(w)
 		err := httpx.CheckRequestText(r)
@@ -60,7 +60,7 @@ type portalErrorPage struct {
 	Status int
 }
 
-func (wb *Web) portalFail(w http.ResponseWriter, r *http.Request, err error) {
+func (wb *Pages) portalFail(w http.ResponseWriter, r *http.Request, err error) {
 	if apperr.Is(err, apperr.KindUnauthorized) && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/portal", http.StatusSeeOther)
 		return
@@ -83,7 +83,7 @@ func (wb *Web) portalFail(w http.ResponseWriter, r *http.Request, err error) {
 
 // portalBase fills the shared part of a portal page. The branding is read
 // on every page; settings are one small query.
-func (wb *Web) portalBase(r *http.Request, title string, c *customer.Customer) portalBase {
+func (wb *Pages) portalBase(r *http.Request, title string, c *customer.Customer) portalBase {
 	p := portalBase{Title: title, Customer: c, Flash: wb.Sessions.PopString(r.Context(), keyPortalFlash)}
 	p.Brand.Name = settings.DefaultCompanyName
 	if st, err := wb.Settings.Get(r.Context()); err == nil {
@@ -108,11 +108,11 @@ func (p *portalBase) withProblem(r *http.Request, err error) (int, error) {
 }
 
 // renderPortal executes a portal page inside the portal's layout.
-func (wb *Web) renderPortal(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	wb.renderFragment(w, status, name, "portal_layout", data)
+func (wb *Pages) renderPortal(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	wb.Fragment(w, status, name, "portal_layout", data)
 }
 
-func (wb *Web) portalFlash(r *http.Request, msg string) {
+func (wb *Pages) portalFlash(r *http.Request, msg string) {
 	wb.Sessions.Put(r.Context(), keyPortalFlash, msg)
 }
 
@@ -123,7 +123,7 @@ type customerHandler func(w http.ResponseWriter, r *http.Request, c *customer.Cu
 // Unauthorized. The customer must still own the address they signed in
 // with: a merge or an erasure, or the address moving to someone else, ends
 // the portal session.
-func (wb *Web) signedInCustomer(next httpx.HandlerFunc) httpx.HandlerFunc {
+func (wb *Pages) signedInCustomer(next httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		id := wb.Sessions.GetInt64(ctx, keyPortalCustomer)
@@ -160,7 +160,7 @@ func withCustomer(next customerHandler) httpx.HandlerFunc {
 
 // portalHome is the customer's tickets when signed in, else the form that
 // asks for a sign-in link.
-func (wb *Web) portalHome(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalHome(w http.ResponseWriter, r *http.Request) error {
 	if wb.Sessions.GetInt64(r.Context(), keyPortalCustomer) == 0 {
 		return wb.renderSignInForm(w, r, http.StatusOK, "", nil)
 	}
@@ -173,7 +173,7 @@ type portalSignInPage struct {
 	Sent  bool // the link is on its way
 }
 
-func (wb *Web) renderSignInForm(w http.ResponseWriter, r *http.Request, status int, email string, problem error) error {
+func (wb *Pages) renderSignInForm(w http.ResponseWriter, r *http.Request, status int, email string, problem error) error {
 	p := &portalSignInPage{portalBase: wb.portalBase(r, "Sign in", nil), Email: email}
 	if problem != nil {
 		var err error
@@ -187,7 +187,7 @@ func (wb *Web) renderSignInForm(w http.ResponseWriter, r *http.Request, status i
 
 // portalRequestLink sends a sign-in link. The answer is the same whether
 // or not the address belongs to a customer.
-func (wb *Web) portalRequestLink(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalRequestLink(w http.ResponseWriter, r *http.Request) error {
 	email := r.PostFormValue("email")
 	err := wb.Portal.RequestLink(r.Context(), portal.LinkRequest{Email: email, IP: httpx.ClientIP(r),
 		Origin: requestOrigin(r)})
@@ -217,13 +217,13 @@ type portalConfirmPage struct {
 
 // portalConfirmForm is where a link leads: a button that signs in. Opening
 // the link uses nothing up, since mail scanners open links too.
-func (wb *Web) portalConfirmForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalConfirmForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	err := wb.Portal.CheckLink(r.Context(), token)
 	return wb.renderConfirm(w, r, token, err)
 }
 
-func (wb *Web) renderConfirm(w http.ResponseWriter, r *http.Request, token string, problem error) error {
+func (wb *Pages) renderConfirm(w http.ResponseWriter, r *http.Request, token string, problem error) error {
 	p := &portalConfirmPage{portalBase: wb.portalBase(r, "Sign in", nil), Token: token, Valid: problem == nil}
 	status := http.StatusOK
 	if problem != nil {
@@ -238,7 +238,7 @@ func (wb *Web) renderConfirm(w http.ResponseWriter, r *http.Request, token strin
 }
 
 // portalSignIn uses the link up and starts the customer's portal session.
-func (wb *Web) portalSignIn(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalSignIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	token := r.PathValue("token")
 	c, email, err := wb.Portal.UseLink(ctx, token)
@@ -260,7 +260,7 @@ func (wb *Web) portalSignIn(w http.ResponseWriter, r *http.Request) error {
 
 // portalSignOut ends the portal session, leaving an agent's sign-in in the
 // same browser alone.
-func (wb *Web) portalSignOut(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) portalSignOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wb.Sessions.Remove(ctx, keyPortalCustomer)
 	wb.Sessions.Remove(ctx, keyPortalEmail)
