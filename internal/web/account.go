@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 type accountPage struct {

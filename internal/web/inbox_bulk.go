@@ -172,20 +172,6 @@ func (wb *Web) bulkMerge(ctx context.Context, ids []int64, into string) (string,
 	return summary(fmt.Sprintf("Merged %d tickets into #%d.", done-1, target.Number), failed), nil
 }
 
-// userProblem reports whether err is the person's to fix (bad input, a
-// conflict, no such ticket) and what to tell them; other errors fail the
-// request.
-func userProblem(ctx context.Context, err error) (string, bool) {
-	status, detail := httpx.Describe(ctx, err)
-	if status >= 500 {
-		return "", false
-	}
-	if detail.Field != "" {
-		return detail.Field + ": " + detail.Message, true
-	}
-	return detail.Message, true
-}
-
 func summary(head string, failed []string) string {
 	if len(failed) == 0 {
 		return head

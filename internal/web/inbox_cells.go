@@ -2,10 +2,10 @@ package web
 
 import (
 	"fmt"
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // inboxCell is one cell of the inbox table, worked out in Go. The template

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/centerdesk/centerdesk/internal/user"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/user"
 )
 
 // philosophyEditorPage is GET /philosophy/edit: the vision form, the

@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // feedPage is GET /recognition.
@@ -126,41 +126,13 @@ func (wb *Web) commentOnAward(w http.ResponseWriter, r *http.Request) error {
 // backToAward returns to the feed at the award; a mistake in the input is
 // flashed there, anything else is an error page.
 func (wb *Web) backToAward(w http.ResponseWriter, r *http.Request, id int64, err error) error {
-	if err != nil && !isInputError(err) {
+	if err != nil && !kit.IsInputError(err) {
 		return err
 	}
 	if err != nil {
-		wb.flash(r, describeInputError(err))
+		wb.flash(r, kit.DescribeInputError(err))
 	}
 	back := httpx.LocalPath(r.PostFormValue("back"), "/recognition")
 	http.Redirect(w, r, back+"#award-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
-}
-
-// isInputError reports whether err is about what the person typed, so the
-// page they came from can say so rather than an error page.
-func isInputError(err error) bool {
-	switch apperr.KindOf(err) {
-	case apperr.KindInvalid, apperr.KindUnprocessable, apperr.KindConflict:
-		return true
-	}
-	return false
-}
-
-// describeInputError names the field at fault: "Citation is required."
-func describeInputError(err error) string {
-	e, ok := apperr.As(err)
-	if !ok {
-		return "Something went wrong."
-	}
-	msg := e.Message
-	if e.Field != "" {
-		field := strings.ReplaceAll(e.Field, "_id", "")
-		field = strings.ReplaceAll(field, "_", " ")
-		msg = strings.ToUpper(field[:1]) + field[1:] + " " + msg
-	}
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
-	return "Not saved: " + msg
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // nominatePage is GET /recognition/nominate?ticket=ID: the form that
@@ -78,10 +79,10 @@ func (wb *Web) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		if !isInputError(err) {
+		if !kit.IsInputError(err) {
 			return err
 		}
-		wb.flash(r, describeInputError(err))
+		wb.flash(r, kit.DescribeInputError(err))
 		back = "/recognition/nominate?ticket=" + strconv.FormatInt(in.TicketID, 10)
 	}
 	// A form on another page (a review's) asks to return there.
@@ -158,10 +159,10 @@ func (wb *Web) decideNomination(w http.ResponseWriter, r *http.Request, approve 
 		_, err = wb.Recognition.DeclineNomination(ctx, u, id, d)
 	}
 	switch {
-	case err != nil && !isInputError(err):
+	case err != nil && !kit.IsInputError(err):
 		return err
 	case err != nil:
-		wb.flash(r, describeInputError(err))
+		wb.flash(r, kit.DescribeInputError(err))
 	case approve:
 		wb.flash(r, "Nomination approved: the badge is awarded.")
 	default:
@@ -202,11 +203,11 @@ func (wb *Web) dismissProposal(w http.ResponseWriter, r *http.Request) error {
 // backToReview returns to the review the proposal came from (the form's
 // back field), flashing a mistake in the input.
 func (wb *Web) backToReview(w http.ResponseWriter, r *http.Request, err error) error {
-	if err != nil && !isInputError(err) {
+	if err != nil && !kit.IsInputError(err) {
 		return err
 	}
 	if err != nil {
-		wb.flash(r, describeInputError(err))
+		wb.flash(r, kit.DescribeInputError(err))
 	}
 	back := httpx.LocalPath(r.PostFormValue("back"), "/reviews")
 	http.Redirect(w, r, back+"#review-badges", http.StatusSeeOther)

@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // Calibration: a lead opens a session on one ticket for several
@@ -24,7 +25,7 @@ const apartBy = 25
 // calibrationsPage is GET /reviews/calibrations.
 type calibrationsPage struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Lead        bool
 	Sessions    []calibrationLine
 	Scorecards  []*quality.Scorecard
@@ -73,7 +74,7 @@ func (wb *Web) renderCalibrations(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}

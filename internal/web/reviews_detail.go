@@ -8,6 +8,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // A submitted review (GET /reviews/{id} once it is no draft): its score,
@@ -20,7 +21,7 @@ import (
 // (see the placeholder "review-badges"), so keep it a struct.
 type reviewDetail struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Review    *quality.Review
 	Ticket    ticketBrief
 	Agent     string
@@ -94,7 +95,7 @@ func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status
 		p.Corrected = categoryInputs(sc.Categories, rv.Ratings, nil)
 	}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 		p.Reason, p.Note = r.PostFormValue("reason"), r.PostFormValue("note")

@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // The scoring form (GET /reviews/{id} of one's own draft): the ticket's
@@ -21,7 +22,7 @@ import (
 // reviewForm is the scoring form's data.
 type reviewForm struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Review     *quality.Review
 	Ticket     *ticket.Ticket
 	Agent      string
@@ -170,7 +171,7 @@ func (wb *Web) renderReviewForm(w http.ResponseWriter, r *http.Request, status i
 		Ticket: t, Agent: ppl.userName(&rv.AgentID), Scorecard: sc, Comment: comment, Messages: msgs,
 		Categories: categoryInputs(sc.Categories, ratings, msgs)}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}

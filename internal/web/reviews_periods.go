@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // The period admin, for leads: open a review period (a week by default),
@@ -65,7 +66,7 @@ func (wb *Web) periodLines(ctx context.Context) ([]periodLine, error) {
 // one.
 type periodsPage struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Periods     []periodLine
 	Scorecards  []*quality.Scorecard
 	Reviewers   []reviewChoice
@@ -98,7 +99,7 @@ func (wb *Web) renderPeriods(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}

@@ -1,13 +1,14 @@
 package web
 
 import (
-	"github.com/centerdesk/centerdesk/internal/user"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/quality"
+	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // The scorecard builder, for leads: a scorecard from the team's values,
@@ -18,7 +19,7 @@ import (
 // scorecardsPage is GET /reviews/scorecards.
 type scorecardsPage struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Scorecards []*quality.Scorecard
 	Values     []valueRow
 	Name       string
@@ -56,7 +57,7 @@ func (wb *Web) renderScorecards(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 )
@@ -112,7 +113,6 @@ func (wb *Web) Register(mux *http.ServeMux) {
 	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
 	k.Register(mux, kit.Table{Surface: "people", Routes: wb.peopleRoutes()})
 	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
-	k.Register(mux, kit.Table{Surface: "admin", Routes: wb.adminRoutes()})
 	for _, t := range wb.tables {
 		k.Register(mux, t)
 	}
@@ -123,6 +123,12 @@ func (wb *Web) surfaces(d Deps) error {
 	k := wb.kit
 	t, err := portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings, Sessions: d.Sessions,
 		Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+	if err != nil {
+		return err
+	}
+	wb.tables = append(wb.tables, t)
+	t, err = adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
+		Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
 	if err != nil {
 		return err
 	}

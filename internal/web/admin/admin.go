@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -19,16 +19,16 @@ type usersPage struct {
 	TeamsOf    map[int64][]string // team names by user id
 }
 
-func (wb *Web) users(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) users(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderUsers(w, r, http.StatusOK, nil, user.NewUser{Role: "agent"})
 }
 
-func (wb *Web) renderUsers(w http.ResponseWriter, r *http.Request, status int, problem error, form user.NewUser) error {
+func (wb *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, problem error, form user.NewUser) error {
 	users, err := wb.Users.List(r.Context())
 	if err != nil {
 		return err
 	}
-	p := &usersPage{Page: wb.basePage(r, "Agents and roles"), Users: users, Form: form, TeamsOf: map[int64][]string{}}
+	p := &usersPage{Page: wb.BasePage(r, "Agents and roles"), Users: users, Form: form, TeamsOf: map[int64][]string{}}
 	teams, err := wb.Teams.List(r.Context())
 	if err != nil {
 		return err
@@ -47,11 +47,11 @@ func (wb *Web) renderUsers(w http.ResponseWriter, r *http.Request, status int, p
 		p.Error, p.ErrorField = detail.Message, detail.Field
 	}
 	p.Form.Password = ""
-	wb.render(w, r, status, "users", p)
+	wb.Render(w, r, status, "users", p)
 	return nil
 }
 
-func (wb *Web) createUser(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createUser(w http.ResponseWriter, r *http.Request) error {
 	form := user.NewUser{
 		Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
 		Role: r.PostFormValue("role"), Password: r.PostFormValue("password"),
@@ -60,12 +60,12 @@ func (wb *Web) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderUsers(w, r, 0, err, form)
 	}
-	wb.flash(r, u.Name+" can now sign in as "+u.Email+".")
+	wb.Flash(r, u.Name+" can now sign in as "+u.Email+".")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) updateUser(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) updateUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -81,12 +81,12 @@ func (wb *Web) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Users.Update(r.Context(), id, p); err != nil {
 		return wb.renderUsers(w, r, 0, err, user.NewUser{Role: "agent"})
 	}
-	wb.flash(r, "Saved.")
+	wb.Flash(r, "Saved.")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func (wb *Web) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) error 
 	if err := wb.Users.ResetTwoFactor(r.Context(), user.FromContext(r.Context()), id); err != nil {
 		return wb.renderUsers(w, r, 0, err, user.NewUser{Role: "agent"})
 	}
-	wb.flash(r, "Two-factor sign-in is off for that user; they must enrol again.")
+	wb.Flash(r, "Two-factor sign-in is off for that user; they must enrol again.")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }
@@ -106,7 +106,7 @@ type auditPage struct {
 	Next    int64
 }
 
-func (wb *Web) auditLog(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) auditLog(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	const pageSize = 100
@@ -114,11 +114,11 @@ func (wb *Web) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &auditPage{Page: wb.basePage(r, "Audit log"), Entries: entries, Action: q.Get("action")}
+	p := &auditPage{Page: wb.BasePage(r, "Audit log"), Entries: entries, Action: q.Get("action")}
 	if len(entries) == pageSize {
 		p.Next = entries[len(entries)-1].ID
 	}
-	wb.render(w, r, http.StatusOK, "audit", p)
+	wb.Render(w, r, http.StatusOK, "audit", p)
 	return nil
 }
 
@@ -130,16 +130,16 @@ type settingsPage struct {
 	ErrorField string
 }
 
-func (wb *Web) settingsForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	s, err := wb.Settings.Get(r.Context())
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "settings", &settingsPage{Page: wb.basePage(r, "Settings"), Settings: s})
+	wb.Render(w, r, http.StatusOK, "settings", &settingsPage{Page: wb.BasePage(r, "Settings"), Settings: s})
 	return nil
 }
 
-func (wb *Web) saveSettings(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	require := r.PostFormValue("require_2fa") == "on"
 	p := settings.Patch{Require2FA: &require}
 	// The branding fields change only when the form carries them.
@@ -158,14 +158,14 @@ func (wb *Web) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Settings.Update(r.Context(), p); err != nil {
 		return wb.settingsError(w, r, p, err)
 	}
-	wb.flash(r, "Settings saved.")
+	wb.Flash(r, "Settings saved.")
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
 	return nil
 }
 
 // settingsError shows the settings form again with what was sent and what
 // was wrong with it.
-func (wb *Web) settingsError(w http.ResponseWriter, r *http.Request, p settings.Patch, problem error) error {
+func (wb *Pages) settingsError(w http.ResponseWriter, r *http.Request, p settings.Patch, problem error) error {
 	status, detail := httpx.Describe(r.Context(), problem)
 	if status >= 500 {
 		return problem
@@ -184,7 +184,7 @@ func (wb *Web) settingsError(w http.ResponseWriter, r *http.Request, p settings.
 		s.PhoneRegion = *p.PhoneRegion
 	}
 	s.Require2FA = *p.Require2FA
-	wb.render(w, r, status, "settings", &settingsPage{Page: wb.basePage(r, "Settings"), Settings: s,
+	wb.Render(w, r, status, "settings", &settingsPage{Page: wb.BasePage(r, "Settings"), Settings: s,
 		Error: detail.Message, ErrorField: detail.Field})
 	return nil
 }

@@ -7,8 +7,6 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
-	"github.com/centerdesk/centerdesk/internal/recognition"
-	"github.com/centerdesk/centerdesk/internal/user"
 )
 
 // badgeImage serves GET /badges/{id}.svg: a value's badge. It needs no
@@ -50,45 +48,4 @@ func (wb *Web) badgeImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(b.SVG())
-}
-
-// recognitionAdmin is GET /admin/recognition: where awards are sent on.
-type recognitionAdmin struct {
-	Page
-	Webhook *recognition.Webhook
-	Header  string
-	Error   string
-}
-
-func (wb *Web) recognitionSettings(w http.ResponseWriter, r *http.Request) error {
-	hook, err := wb.Recognition.Webhook(r.Context(), user.FromContext(r.Context()))
-	if err != nil {
-		return err
-	}
-	wb.render(w, r, http.StatusOK, "recognition_admin", &recognitionAdmin{Page: wb.basePage(r, "Recognition settings"),
-		Webhook: hook, Header: recognition.SignatureHeader})
-	return nil
-}
-
-func (wb *Web) saveRecognitionSettings(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	u := user.FromContext(ctx)
-	in := recognition.WebhookInput{URL: r.PostFormValue("url"), RotateSecret: r.PostFormValue("rotate") == "1"}
-	if _, err := wb.Recognition.SetWebhook(ctx, u, in); err != nil {
-		if !isInputError(err) {
-			return err
-		}
-		hook, herr := wb.Recognition.Webhook(ctx, u)
-		if herr != nil {
-			return herr
-		}
-		hook.URL = in.URL
-		wb.render(w, r, http.StatusUnprocessableEntity, "recognition_admin", &recognitionAdmin{
-			Page: wb.basePage(r, "Recognition settings"), Webhook: hook, Header: recognition.SignatureHeader,
-			Error: describeInputError(err)})
-		return nil
-	}
-	wb.flash(r, "Recognition settings saved.")
-	http.Redirect(w, r, "/admin/recognition", http.StatusSeeOther)
-	return nil
 }

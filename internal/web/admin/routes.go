@@ -1,9 +1,9 @@
-package web
+package admin
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
 // adminRoutes is the admin surface's route table.
-func (wb *Web) adminRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /admin/teams", Level: kit.Admin, Handler: wb.adminTeams},
 		{Pattern: "POST /admin/teams", Level: kit.Admin, Handler: wb.createTeam},

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -36,7 +36,7 @@ func (p *mailboxesPage) TeamIs(id int64) bool {
 	return p.Form != nil && p.Form.TeamID != nil && *p.Form.TeamID == id
 }
 
-func (wb *Web) mailboxes(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) mailboxes(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderMailboxes(w, r, http.StatusOK, nil, defaultMailboxForm(), false)
 }
 
@@ -47,7 +47,7 @@ func defaultMailboxForm() *mailbox.Mailbox {
 		IMAPFolder: "INBOX", SMTPSecurity: mailbox.SecurityStartTLS}
 }
 
-func (wb *Web) renderMailboxes(w http.ResponseWriter, r *http.Request, status int, problem error,
+func (wb *Pages) renderMailboxes(w http.ResponseWriter, r *http.Request, status int, problem error,
 	form *mailbox.Mailbox, editing bool) error {
 	ctx := r.Context()
 	teams, err := wb.Teams.List(ctx)
@@ -76,7 +76,7 @@ func (wb *Web) renderMailboxes(w http.ResponseWriter, r *http.Request, status in
 			p.Rows = append(p.Rows, row)
 		}
 	}
-	p.Page = wb.basePage(r, title)
+	p.Page = wb.BasePage(r, title)
 	if problem != nil {
 		var detail httpx.ErrorDetail
 		status, detail = httpx.Describe(ctx, problem)
@@ -85,11 +85,11 @@ func (wb *Web) renderMailboxes(w http.ResponseWriter, r *http.Request, status in
 		}
 		p.Error, p.ErrorField = detail.Message, detail.Field
 	}
-	wb.render(w, r, status, "admin_mailboxes", p)
+	wb.Render(w, r, status, "admin_mailboxes", p)
 	return nil
 }
 
-func (wb *Web) createMailbox(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createMailbox(w http.ResponseWriter, r *http.Request) error {
 	f, err := readMailboxForm(r)
 	if err != nil {
 		return wb.renderMailboxes(w, r, 0, err, f.shown, false)
@@ -105,12 +105,12 @@ func (wb *Web) createMailbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderMailboxes(w, r, 0, err, f.shown, false)
 	}
-	wb.flash(r, "Mailbox "+m.Address+" added.")
+	wb.Flash(r, "Mailbox "+m.Address+" added.")
 	http.Redirect(w, r, "/admin/mailboxes", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) editMailbox(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) editMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (wb *Web) editMailbox(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderMailboxes(w, r, http.StatusOK, nil, m, true)
 }
 
-func (wb *Web) updateMailbox(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) updateMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -140,12 +140,12 @@ func (wb *Web) updateMailbox(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Mailboxes.Update(r.Context(), id, f.patch(r)); err != nil {
 		return wb.renderMailboxes(w, r, 0, err, f.shown, true)
 	}
-	wb.flash(r, "Mailbox "+f.shown.Address+" saved.")
+	wb.Flash(r, "Mailbox "+f.shown.Address+" saved.")
 	http.Redirect(w, r, "/admin/mailboxes", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) deleteMailbox(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) deleteMailbox(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -157,7 +157,7 @@ func (wb *Web) deleteMailbox(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Mailboxes.Delete(r.Context(), id); err != nil {
 		return err
 	}
-	wb.flash(r, "Mailbox "+m.Address+" deleted; its tickets stay.")
+	wb.Flash(r, "Mailbox "+m.Address+" deleted; its tickets stay.")
 	http.Redirect(w, r, "/admin/mailboxes", http.StatusSeeOther)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"fmt"
@@ -13,23 +13,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
-
-// formProblem is a form's error as the page shows it.
-type formProblem struct {
-	Error      string
-	ErrorField string
-}
-
-// problemOf turns a service error into the status and message a form page
-// shows; errors that are not the person's to fix are returned as they are.
-func problemOf(r *http.Request, err error) (int, formProblem, error) {
-	status, detail := httpx.Describe(r.Context(), err)
-	if status >= 500 {
-		return 0, formProblem{}, err
-	}
-	return status, formProblem{Error: detail.Message, ErrorField: detail.Field}, nil
-}
 
 // ---- Teams
 
@@ -41,7 +26,7 @@ type memberChoice struct {
 
 type teamsPage struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Teams   []*team.Team
 	Names   map[int64]string // agent names by id
 	Team    *team.Team       // the team edited, or the new team's form
@@ -57,11 +42,11 @@ func (p *teamsPage) MemberNames(t *team.Team) string {
 	return strings.Join(names, ", ")
 }
 
-func (wb *Web) adminTeams(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) adminTeams(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderTeams(w, r, http.StatusOK, "admin_teams", &team.Team{}, nil)
 }
 
-func (wb *Web) editTeam(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) editTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -73,7 +58,7 @@ func (wb *Web) editTeam(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderTeams(w, r, http.StatusOK, "admin_team", t, nil)
 }
 
-func (wb *Web) renderTeams(w http.ResponseWriter, r *http.Request, status int, page string, t *team.Team, problem error) error {
+func (wb *Pages) renderTeams(w http.ResponseWriter, r *http.Request, status int, page string, t *team.Team, problem error) error {
 	teams, err := wb.Teams.List(r.Context())
 	if err != nil {
 		return err
@@ -86,7 +71,7 @@ func (wb *Web) renderTeams(w http.ResponseWriter, r *http.Request, status int, p
 	if page == "admin_team" {
 		title = "Team " + t.Name
 	}
-	p := &teamsPage{Page: wb.basePage(r, title), Teams: teams, Team: t, Names: map[int64]string{}}
+	p := &teamsPage{Page: wb.BasePage(r, title), Teams: teams, Team: t, Names: map[int64]string{}}
 	for _, u := range users {
 		p.Names[u.ID] = u.Name
 		if u.Active() || slices.Contains(t.MemberIDs, u.ID) {
@@ -94,11 +79,11 @@ func (wb *Web) renderTeams(w http.ResponseWriter, r *http.Request, status int, p
 		}
 	}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}
-	wb.render(w, r, status, page, p)
+	wb.Render(w, r, status, page, p)
 	return nil
 }
 
@@ -118,7 +103,7 @@ func teamForm(r *http.Request) (team.NewTeam, error) {
 	return n, nil
 }
 
-func (wb *Web) createTeam(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createTeam(w http.ResponseWriter, r *http.Request) error {
 	n, err := teamForm(r)
 	form := &team.Team{Name: n.Name, Description: n.Description, MemberIDs: n.MemberIDs}
 	if err != nil {
@@ -128,12 +113,12 @@ func (wb *Web) createTeam(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderTeams(w, r, 0, "admin_teams", form, err)
 	}
-	wb.flash(r, "Team "+t.Name+" created.")
+	wb.Flash(r, "Team "+t.Name+" created.")
 	http.Redirect(w, r, "/admin/teams", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) updateTeam(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -150,25 +135,25 @@ func (wb *Web) updateTeam(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.renderTeams(w, r, 0, "admin_team", form, err)
 	}
-	wb.flash(r, "Team "+t.Name+" saved.")
+	wb.Flash(r, "Team "+t.Name+" saved.")
 	http.Redirect(w, r, "/admin/teams", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) deleteTeam(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) deleteTeam(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	if err := wb.Teams.Delete(r.Context(), id); err != nil {
-		if msg, ok := userProblem(r.Context(), err); ok && !apperr.Is(err, apperr.KindNotFound) {
-			wb.flash(r, "Not deleted: "+msg)
+		if msg, ok := kit.UserProblem(r.Context(), err); ok && !apperr.Is(err, apperr.KindNotFound) {
+			wb.Flash(r, "Not deleted: "+msg)
 			http.Redirect(w, r, "/admin/teams/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 			return nil
 		}
 		return err
 	}
-	wb.flash(r, "Team deleted.")
+	wb.Flash(r, "Team deleted.")
 	http.Redirect(w, r, "/admin/teams", http.StatusSeeOther)
 	return nil
 }
@@ -184,43 +169,43 @@ type tagsPage struct {
 // maxTagsListed is how many tags the page lists, most used first.
 const maxTagsListed = 500
 
-func (wb *Web) adminTags(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) adminTags(w http.ResponseWriter, r *http.Request) error {
 	prefix := strings.TrimSpace(r.URL.Query().Get("prefix"))
 	tags, err := wb.Tickets.Tags(r.Context(), prefix, maxTagsListed)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "admin_tags", &tagsPage{Page: wb.basePage(r, "Tags"), Tags: tags, Prefix: prefix})
+	wb.Render(w, r, http.StatusOK, "admin_tags", &tagsPage{Page: wb.BasePage(r, "Tags"), Tags: tags, Prefix: prefix})
 	return nil
 }
 
-func (wb *Web) renameTag(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) renameTag(w http.ResponseWriter, r *http.Request) error {
 	from, to := r.PostFormValue("from"), r.PostFormValue("to")
 	n, err := wb.Tickets.RenameTag(r.Context(), from, to)
 	if err != nil {
-		msg, ok := userProblem(r.Context(), err)
+		msg, ok := kit.UserProblem(r.Context(), err)
 		if !ok {
 			return err
 		}
-		wb.flash(r, "Not renamed: "+msg)
+		wb.Flash(r, "Not renamed: "+msg)
 	} else {
-		wb.flash(r, fmt.Sprintf("Renamed %q to %q on %d tickets.", from, to, n))
+		wb.Flash(r, fmt.Sprintf("Renamed %q to %q on %d tickets.", from, to, n))
 	}
 	http.Redirect(w, r, "/admin/tags", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) deleteTag(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) deleteTag(w http.ResponseWriter, r *http.Request) error {
 	tag := r.PostFormValue("tag")
 	n, err := wb.Tickets.DeleteTag(r.Context(), tag)
 	if err != nil {
-		msg, ok := userProblem(r.Context(), err)
+		msg, ok := kit.UserProblem(r.Context(), err)
 		if !ok {
 			return err
 		}
-		wb.flash(r, "Not deleted: "+msg)
+		wb.Flash(r, "Not deleted: "+msg)
 	} else {
-		wb.flash(r, fmt.Sprintf("Removed %q from %d tickets.", tag, n))
+		wb.Flash(r, fmt.Sprintf("Removed %q from %d tickets.", tag, n))
 	}
 	http.Redirect(w, r, "/admin/tags", http.StatusSeeOther)
 	return nil
@@ -230,18 +215,18 @@ func (wb *Web) deleteTag(w http.ResponseWriter, r *http.Request) error {
 
 type fieldsPage struct {
 	Page
-	formProblem
+	kit.FormProblem
 	Fields  []*field.Field
 	Field   *field.Field // the field edited, or the new field's form
 	Options string       // the dropdown's options, one per line
 	Types   []string
 }
 
-func (wb *Web) adminFields(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) adminFields(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderFields(w, r, http.StatusOK, "admin_fields", &field.Field{Type: field.TypeText}, nil)
 }
 
-func (wb *Web) editField(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) editField(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -253,7 +238,7 @@ func (wb *Web) editField(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderFields(w, r, http.StatusOK, "admin_field", f, nil)
 }
 
-func (wb *Web) renderFields(w http.ResponseWriter, r *http.Request, status int, page string, f *field.Field, problem error) error {
+func (wb *Pages) renderFields(w http.ResponseWriter, r *http.Request, status int, page string, f *field.Field, problem error) error {
 	fields, err := wb.Fields.List(r.Context(), nil)
 	if err != nil {
 		return err
@@ -262,14 +247,14 @@ func (wb *Web) renderFields(w http.ResponseWriter, r *http.Request, status int, 
 	if page == "admin_field" {
 		title = "Field " + f.Label
 	}
-	p := &fieldsPage{Page: wb.basePage(r, title), Fields: fields, Field: f,
+	p := &fieldsPage{Page: wb.BasePage(r, title), Fields: fields, Field: f,
 		Options: strings.Join(f.Options, "\n"), Types: field.Types}
 	if problem != nil {
-		if status, p.formProblem, err = problemOf(r, problem); err != nil {
+		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}
-	wb.render(w, r, status, page, p)
+	wb.Render(w, r, status, page, p)
 	return nil
 }
 
@@ -284,7 +269,7 @@ func optionLines(s string) []string {
 	return out
 }
 
-func (wb *Web) createField(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createField(w http.ResponseWriter, r *http.Request) error {
 	n := field.NewField{
 		Key: strings.TrimSpace(r.PostFormValue("key")), Label: r.PostFormValue("label"),
 		Type: r.PostFormValue("type"), Options: optionLines(r.PostFormValue("options")),
@@ -295,12 +280,12 @@ func (wb *Web) createField(w http.ResponseWriter, r *http.Request) error {
 		form := &field.Field{Key: n.Key, Label: n.Label, Type: n.Type, Options: n.Options, RequiredOnSolve: n.RequiredOnSolve}
 		return wb.renderFields(w, r, 0, "admin_fields", form, err)
 	}
-	wb.flash(r, "Field "+f.Label+" added.")
+	wb.Flash(r, "Field "+f.Label+" added.")
 	http.Redirect(w, r, "/admin/fields", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) updateField(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) updateField(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -326,7 +311,7 @@ func (wb *Web) updateField(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.renderFields(w, r, 0, "admin_field", &form, err)
 	}
-	wb.flash(r, "Field "+f.Label+" saved.")
+	wb.Flash(r, "Field "+f.Label+" saved.")
 	http.Redirect(w, r, "/admin/fields", http.StatusSeeOther)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -15,16 +15,16 @@ type tokensPage struct {
 	Tokens []*user.OwnedToken
 }
 
-func (wb *Web) adminTokens(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) adminTokens(w http.ResponseWriter, r *http.Request) error {
 	tokens, err := wb.Users.AllTokens(r.Context())
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "admin_tokens", &tokensPage{Page: wb.basePage(r, "API tokens"), Tokens: tokens})
+	wb.Render(w, r, http.StatusOK, "admin_tokens", &tokensPage{Page: wb.BasePage(r, "API tokens"), Tokens: tokens})
 	return nil
 }
 
-func (wb *Web) adminRevokeToken(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) adminRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -33,7 +33,7 @@ func (wb *Web) adminRevokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Users.RevokeToken(ctx, user.FromContext(ctx), id); err != nil {
 		return err
 	}
-	wb.flash(r, "The token is revoked.")
+	wb.Flash(r, "The token is revoked.")
 	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
 	return nil
 }
