@@ -32,6 +32,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
@@ -109,7 +110,6 @@ func (wb *Web) Register(mux *http.ServeMux) {
 		{Pattern: "GET /static/", Level: kit.Public, Raw: k.Static()},
 		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
 	}})
-	k.Register(mux, kit.Table{Surface: "account", Routes: wb.accountRoutes()})
 	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
 	k.Register(mux, kit.Table{Surface: "people", Routes: wb.peopleRoutes()})
 	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
@@ -129,6 +129,11 @@ func (wb *Web) surfaces(d Deps) error {
 	wb.tables = append(wb.tables, t)
 	t, err = adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
 		Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
+	if err != nil {
+		return err
+	}
+	wb.tables = append(wb.tables, t)
+	t, err = account.New(k, account.Deps{Users: d.Users, Settings: d.Settings, Sessions: d.Sessions})
 	if err != nil {
 		return err
 	}

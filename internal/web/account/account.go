@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"html/template"
@@ -27,7 +27,7 @@ type accountPage struct {
 	RecoveryDownload template.URL
 }
 
-func (wb *Web) accountPage(r *http.Request) (*accountPage, error) {
+func (wb *Pages) accountPage(r *http.Request) (*accountPage, error) {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	tokens, err := wb.Users.Tokens(ctx, u.ID)
@@ -42,20 +42,20 @@ func (wb *Web) accountPage(r *http.Request) (*accountPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{Page: wb.basePage(r, "Your account"), Tokens: tokens, RecoveryLeft: left, Require2FA: s.Require2FA}, nil
+	return &accountPage{Page: wb.BasePage(r, "Your account"), Tokens: tokens, RecoveryLeft: left, Require2FA: s.Require2FA}, nil
 }
 
-func (wb *Web) account(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) account(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.accountPage(r)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "account", p)
+	wb.Render(w, r, http.StatusOK, "account", p)
 	return nil
 }
 
 // accountError shows the account page again with a problem the person can fix.
-func (wb *Web) accountError(w http.ResponseWriter, r *http.Request, err error) error {
+func (wb *Pages) accountError(w http.ResponseWriter, r *http.Request, err error) error {
 	status, detail := httpx.Describe(r.Context(), err)
 	if status >= 500 {
 		return err
@@ -65,11 +65,11 @@ func (wb *Web) accountError(w http.ResponseWriter, r *http.Request, err error) e
 		return perr
 	}
 	p.Error, p.ErrorField = detail.Message, detail.Field
-	wb.render(w, r, status, "account", p)
+	wb.Render(w, r, status, "account", p)
 	return nil
 }
 
-func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm_password") {
@@ -88,7 +88,7 @@ func (wb *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	wb.Sessions.Put(ctx, kit.KeyEpoch, fresh.SessionEpoch)
-	wb.flash(r, "Your password is changed. Other sign-ins have ended.")
+	wb.Flash(r, "Your password is changed. Other sign-ins have ended.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
@@ -99,17 +99,17 @@ func reauth(r *http.Request) user.Reauth {
 	return user.Reauth{Password: r.PostFormValue("current_password"), Code: r.PostFormValue("code"), IP: httpx.ClientIP(r)}
 }
 
-func (wb *Web) changeEmail(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if _, err := wb.Users.ChangeEmail(ctx, user.FromContext(ctx).ID, reauth(r), r.PostFormValue("email")); err != nil {
 		return wb.accountError(w, r, err)
 	}
-	wb.flash(r, "Your email address is changed: sign in with it from now on.")
+	wb.Flash(r, "Your email address is changed: sign in with it from now on.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) createToken(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	_, secret, err := wb.Users.CreateOwnToken(ctx, user.FromContext(ctx).ID, r.PostFormValue("name"), reauth(r))
 	if err != nil {
@@ -120,11 +120,11 @@ func (wb *Web) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.NewToken = secret
-	wb.render(w, r, http.StatusCreated, "account", p)
+	wb.Render(w, r, http.StatusCreated, "account", p)
 	return nil
 }
 
-func (wb *Web) revokeToken(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -133,23 +133,23 @@ func (wb *Web) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Users.RevokeToken(ctx, user.FromContext(ctx), id); err != nil {
 		return err
 	}
-	wb.flash(r, "The token is revoked.")
+	wb.Flash(r, "The token is revoked.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) twoFactorSetup(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactorSetup(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.twoFactorPage(r)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
+	wb.Render(w, r, http.StatusOK, "twofactor_setup", p)
 	return nil
 }
 
 // twoFactorPage is the enrolment page with the user's pending secret, which
 // stays the same however often the page is loaded (see BeginTwoFactor).
-func (wb *Web) twoFactorPage(r *http.Request) (*accountPage, error) {
+func (wb *Pages) twoFactorPage(r *http.Request) (*accountPage, error) {
 	p, err := wb.accountPage(r)
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (wb *Web) twoFactorPage(r *http.Request) (*accountPage, error) {
 	return p, nil
 }
 
-func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	codes, err := wb.Users.ConfirmTwoFactor(ctx, u.ID, r.PostFormValue("code"))
@@ -182,7 +182,7 @@ func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 			return perr
 		}
 		p.Error = "That code did not work: " + detail.Message + ". Check that your device's clock is right, and enter the newest code your app shows."
-		wb.render(w, r, status, "twofactor_setup", p)
+		wb.Render(w, r, status, "twofactor_setup", p)
 		return nil
 	}
 	p, err := wb.accountPage(r)
@@ -195,22 +195,22 @@ func (wb *Web) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 	p.RecoveryDownload = template.URL("data:text/plain;charset=utf-8," +
 		url.PathEscape("Centerdesk recovery codes for "+u.Email+"\n\n"+strings.Join(codes, "\n")+"\n"))
 	p.User.TOTPEnabled = true
-	wb.render(w, r, http.StatusOK, "twofactor_setup", p)
+	wb.Render(w, r, http.StatusOK, "twofactor_setup", p)
 	return nil
 }
 
 // twoFactorCancel drops a pending enrolment, so the next starts afresh.
-func (wb *Web) twoFactorCancel(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactorCancel(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := wb.Users.CancelTwoFactor(ctx, user.FromContext(ctx).ID); err != nil {
 		return err
 	}
-	wb.flash(r, "Two-factor set-up cancelled.")
+	wb.Flash(r, "Two-factor set-up cancelled.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := wb.Users.DisableOwnTwoFactor(ctx, user.FromContext(ctx).ID, reauth(r)); err != nil {
 		return wb.accountError(w, r, err)

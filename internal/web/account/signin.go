@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"net/http"
@@ -18,16 +18,16 @@ type signInPage struct {
 	Error string
 }
 
-func (wb *Web) signInForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) signInForm(w http.ResponseWriter, r *http.Request) error {
 	if wb.Sessions.GetInt64(r.Context(), kit.KeyUserID) != 0 {
 		http.Redirect(w, r, httpx.LocalPath(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 		return nil
 	}
-	wb.render(w, r, http.StatusOK, "signin", &signInPage{Page: wb.basePage(r, "Sign in"), Next: httpx.LocalPath(r.URL.Query().Get("next"), "/")})
+	wb.Render(w, r, http.StatusOK, "signin", &signInPage{Page: wb.BasePage(r, "Sign in"), Next: httpx.LocalPath(r.URL.Query().Get("next"), "/")})
 	return nil
 }
 
-func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), httpx.LocalPath(r.PostFormValue("next"), "/")
 	u, err := wb.Users.CheckCredentials(ctx, email, password, httpx.ClientIP(r))
@@ -36,7 +36,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 		if status >= 500 {
 			return err
 		}
-		wb.render(w, r, status, "signin", &signInPage{Page: wb.basePage(r, "Sign in"), Email: email, Next: next, Error: detail.Message})
+		wb.Render(w, r, status, "signin", &signInPage{Page: wb.BasePage(r, "Sign in"), Email: email, Next: next, Error: detail.Message})
 		return nil
 	}
 	// A new token on every change of privilege defeats session fixation.
@@ -52,7 +52,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 	return wb.completeSignIn(w, r, u, "password", next)
 }
 
-func (wb *Web) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.User, method, next string) error {
+func (wb *Pages) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.User, method, next string) error {
 	ctx := r.Context()
 	if err := wb.Users.SignedIn(ctx, u, httpx.ClientIP(r), method); err != nil {
 		return err
@@ -75,7 +75,7 @@ type twoFactorPage struct {
 }
 
 // pendingUser returns the user who passed the password step recently.
-func (wb *Web) pendingUser(r *http.Request) (*user.User, error) {
+func (wb *Pages) pendingUser(r *http.Request) (*user.User, error) {
 	ctx := r.Context()
 	id := wb.Sessions.GetInt64(ctx, kit.KeyPendingUser)
 	at := time.Unix(wb.Sessions.GetInt64(ctx, kit.KeyPendingAt), 0)
@@ -85,15 +85,15 @@ func (wb *Web) pendingUser(r *http.Request) (*user.User, error) {
 	return wb.Users.Get(ctx, id)
 }
 
-func (wb *Web) twoFactorForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactorForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.pendingUser(r); err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "twofactor", &twoFactorPage{Page: wb.basePage(r, "Two-factor sign-in"), Next: httpx.LocalPath(r.URL.Query().Get("next"), "/")})
+	wb.Render(w, r, http.StatusOK, "twofactor", &twoFactorPage{Page: wb.BasePage(r, "Two-factor sign-in"), Next: httpx.LocalPath(r.URL.Query().Get("next"), "/")})
 	return nil
 }
 
-func (wb *Web) twoFactor(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) twoFactor(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u, err := wb.pendingUser(r)
 	if err != nil {
@@ -118,7 +118,7 @@ func (wb *Web) twoFactor(w http.ResponseWriter, r *http.Request) error {
 	return wb.completeSignIn(w, r, u, "password+"+method, next)
 }
 
-func (wb *Web) twoFactorError(w http.ResponseWriter, r *http.Request, err error, next string) error {
+func (wb *Pages) twoFactorError(w http.ResponseWriter, r *http.Request, err error, next string) error {
 	status, detail := httpx.Describe(r.Context(), err)
 	if status >= 500 {
 		return err
@@ -127,11 +127,11 @@ func (wb *Web) twoFactorError(w http.ResponseWriter, r *http.Request, err error,
 	if detail.Field == "code" {
 		msg = "That code did not work: " + msg + "."
 	}
-	wb.render(w, r, status, "twofactor", &twoFactorPage{Page: wb.basePage(r, "Two-factor sign-in"), Next: next, Error: msg})
+	wb.Render(w, r, status, "twofactor", &twoFactorPage{Page: wb.BasePage(r, "Two-factor sign-in"), Next: next, Error: msg})
 	return nil
 }
 
-func (wb *Web) signOut(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Sessions.Destroy(r.Context()); err != nil {
 		return err
 	}

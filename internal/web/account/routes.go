@@ -1,9 +1,9 @@
-package web
+package account
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
 // accountRoutes is the account surface's route table.
-func (wb *Web) accountRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /signin", Level: kit.Public, Handler: wb.signInForm},
 		{Pattern: "POST /signin", Level: kit.Public, Handler: wb.signIn},
