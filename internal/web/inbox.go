@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"net/http"
 	"net/url"
 	"slices"
@@ -98,7 +99,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		Nav:     viewNav{Views: views, Current: table.View.ID},
 		Table:   *table,
 		CanEdit: !table.View.BuiltIn && *table.View.OwnerID == u.ID,
-		Agents:  activeAgents(agents),
+		Agents:  kit.ActiveAgents(agents),
 		Teams:   teams,
 		Options: newOptions(),
 	}
@@ -174,10 +175,6 @@ func (wb *Web) fillRows(ctx context.Context, t *inboxTable, agents []*user.User,
 		r.fillCells(t.Columns)
 	}
 	return nil
-}
-
-func activeAgents(users []*user.User) []*user.User {
-	return slices.DeleteFunc(slices.Clone(users), func(u *user.User) bool { return !u.Active() })
 }
 
 // inboxRowsFragment answers GET /inbox/rows: the <tr> elements of the view,

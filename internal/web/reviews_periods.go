@@ -115,7 +115,7 @@ func (wb *Web) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewCho
 		return nil, err
 	}
 	var out []reviewChoice
-	for _, u := range activeAgents(us) {
+	for _, u := range kit.ActiveAgents(us) {
 		on := slices.Contains(chosen, u.ID)
 		if len(chosen) == 0 {
 			on = u.IsLead()

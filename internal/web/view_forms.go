@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"net/http"
 	"net/url"
 	"slices"
@@ -75,7 +76,7 @@ func (wb *Web) renderViewForm(w http.ResponseWriter, r *http.Request, status int
 	}
 	p := &viewFormPage{
 		Page: wb.basePage(r, title), ID: id, Form: n,
-		Agents: activeAgents(agents), Teams: teams,
+		Agents: kit.ActiveAgents(agents), Teams: teams,
 		MyTeams: slices.DeleteFunc(slices.Clone(teams), func(t *team.Team) bool { return !slices.Contains(t.MemberIDs, me) }),
 		Options: options{
 			Statuses:   choices(ticket.Statuses, n.Filters.Statuses),

@@ -35,6 +35,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
+	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 )
 
@@ -111,7 +112,6 @@ func (wb *Web) Register(mux *http.ServeMux) {
 		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
 	}})
 	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
-	k.Register(mux, kit.Table{Surface: "people", Routes: wb.peopleRoutes()})
 	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
 	for _, t := range wb.tables {
 		k.Register(mux, t)
@@ -134,6 +134,11 @@ func (wb *Web) surfaces(d Deps) error {
 	}
 	wb.tables = append(wb.tables, t)
 	t, err = account.New(k, account.Deps{Users: d.Users, Settings: d.Settings, Sessions: d.Sessions})
+	if err != nil {
+		return err
+	}
+	wb.tables = append(wb.tables, t)
+	t, err = peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching, Standing: d.Standing})
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,12 @@ package kit
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/user"
 )
 
 // UserProblem reports whether err is the person's to fix (bad input, a
@@ -65,4 +67,10 @@ func ProblemOf(r *http.Request, err error) (int, FormProblem, error) {
 		return 0, FormProblem{}, err
 	}
 	return status, FormProblem{Error: detail.Message, ErrorField: detail.Field}, nil
+}
+
+// ActiveAgents keeps the users who may still sign in, the choices a form
+// offers.
+func ActiveAgents(users []*user.User) []*user.User {
+	return slices.DeleteFunc(slices.Clone(users), func(u *user.User) bool { return !u.Active() })
 }

@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"fmt"
@@ -65,14 +65,14 @@ type agentReviewRow struct {
 }
 
 // myPage serves GET /me: the signed-in agent's own page.
-func (wb *Web) myPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) myPage(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	http.Redirect(w, r, "/agents/"+strconv.FormatInt(me.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
 // agentPage serves GET /agents/{id}.
-func (wb *Web) agentPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	id, err := httpx.PathID(r, "id")
@@ -83,7 +83,7 @@ func (wb *Web) agentPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &agentPageData{Page: wb.basePage(r, p.AgentName), P: p, Lead: me.IsLead(),
+	d := &agentPageData{Page: wb.BasePage(r, p.AgentName), P: p, Lead: me.IsLead(),
 		Standing: viewStanding(p.Standing), Trend: newTrendChart(p.Trend)}
 	if p.Own {
 		d.Title = "My page"
@@ -105,7 +105,7 @@ func (wb *Web) agentPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	wb.render(w, r, http.StatusOK, "people_agent", d)
+	wb.Render(w, r, http.StatusOK, "people_agent", d)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // coachingListData is GET /coaching.
@@ -22,13 +23,13 @@ type coachingListData struct {
 
 // coachingList serves GET /coaching: every session for leads (and for all
 // when coaching is open to agents), one's own otherwise.
-func (wb *Web) coachingList(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingList(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	list, err := wb.Coaching.Sessions(r.Context(), me, 0)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "coaching_list", &coachingListData{Page: wb.basePage(r, "Coaching"),
+	wb.Render(w, r, http.StatusOK, "coaching_list", &coachingListData{Page: wb.BasePage(r, "Coaching"),
 		Lead: me.IsLead(), Sessions: list})
 	return nil
 }
@@ -50,7 +51,7 @@ type coachingForm struct {
 	ReviewIDs, ValueIDs               map[int64]bool
 }
 
-func (wb *Web) coachingNew(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingNew(w http.ResponseWriter, r *http.Request) error {
 	var agent int64
 	if v := r.URL.Query().Get("agent_id"); v != "" {
 		agent, _ = strconv.ParseInt(v, 10, 64)
@@ -58,15 +59,15 @@ func (wb *Web) coachingNew(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderCoachingNew(w, r, http.StatusOK, agent, coachingForm{}, nil)
 }
 
-func (wb *Web) renderCoachingNew(w http.ResponseWriter, r *http.Request, status int, agent int64, f coachingForm, pr *problem) error {
+func (wb *Pages) renderCoachingNew(w http.ResponseWriter, r *http.Request, status int, agent int64, f coachingForm, pr *problem) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	users, err := wb.Users.List(ctx)
 	if err != nil {
 		return err
 	}
-	d := &coachingNewData{Page: wb.basePage(r, "New coaching session"), AgentID: agent, Form: f, Problem: pr}
-	for _, u := range activeAgents(users) {
+	d := &coachingNewData{Page: wb.BasePage(r, "New coaching session"), AgentID: agent, Form: f, Problem: pr}
+	for _, u := range kit.ActiveAgents(users) {
 		if u.ID != me.ID {
 			d.Agents = append(d.Agents, u)
 		}
@@ -82,12 +83,12 @@ func (wb *Web) renderCoachingNew(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	d.Values = p.Values
-	wb.render(w, r, status, "coaching_new", d)
+	wb.Render(w, r, status, "coaching_new", d)
 	return nil
 }
 
 // coachingCreate serves POST /coaching.
-func (wb *Web) coachingCreate(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingCreate(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("agent_id", "cannot read the form")
@@ -100,7 +101,7 @@ func (wb *Web) coachingCreate(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var s *coaching.Session
 		if s, err = wb.Coaching.CreateSession(r.Context(), me, in); err == nil {
-			wb.flash(r, "The coaching session is saved.")
+			wb.Flash(r, "The coaching session is saved.")
 			http.Redirect(w, r, "/coaching/"+strconv.FormatInt(s.ID, 10), http.StatusSeeOther)
 			return nil
 		}
@@ -155,7 +156,7 @@ type coachingPageData struct {
 	Problem  *problem
 }
 
-func (wb *Web) coachingPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -163,24 +164,24 @@ func (wb *Web) coachingPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderCoachingPage(w, r, http.StatusOK, id, nil)
 }
 
-func (wb *Web) renderCoachingPage(w http.ResponseWriter, r *http.Request, status int, id int64, pr *problem) error {
+func (wb *Pages) renderCoachingPage(w http.ResponseWriter, r *http.Request, status int, id int64, pr *problem) error {
 	me := user.FromContext(r.Context())
 	s, err := wb.Coaching.Session(r.Context(), me, id)
 	if err != nil {
 		return err
 	}
-	d := &coachingPageData{Page: wb.basePage(r, "Coaching: "+s.AgentName), S: s, Lead: me.IsLead(),
+	d := &coachingPageData{Page: wb.BasePage(r, "Coaching: "+s.AgentName), S: s, Lead: me.IsLead(),
 		CanTick: me.IsLead() || me.ID == s.AgentID, Problem: pr}
 	if s.FollowUpAt != nil {
 		d.FollowUp = s.FollowUpAt.UTC().Format("2006-01-02")
 	}
-	wb.render(w, r, status, "coaching_session", d)
+	wb.Render(w, r, status, "coaching_session", d)
 	return nil
 }
 
 // coachingUpdate serves POST /coaching/{id}: a lead's notes, follow-up
 // and new actions.
-func (wb *Web) coachingUpdate(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingUpdate(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -203,14 +204,14 @@ func (wb *Web) coachingUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.renderCoachingPage(w, r, status, id, pr)
 	}
-	wb.flash(r, "Saved.")
+	wb.Flash(r, "Saved.")
 	http.Redirect(w, r, fmt.Sprintf("/coaching/%d", id), http.StatusSeeOther)
 	return nil
 }
 
 // coachingTick serves POST /coaching/{id}/actions/{action_id}: done=true
 // ticks the action, anything else unticks it.
-func (wb *Web) coachingTick(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) coachingTick(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"net/http"
@@ -30,7 +30,7 @@ type leaderRow struct {
 
 // leaderboardPage serves GET /leaderboard: the period's standings, every
 // agent's for leads (and for all when the setting allows), else one's own.
-func (wb *Web) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	var period int64
@@ -41,7 +41,7 @@ func (wb *Web) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		period = id
 	}
-	d := &leaderboardData{Page: wb.basePage(r, "Leaderboard"), Lead: me.IsLead()}
+	d := &leaderboardData{Page: wb.BasePage(r, "Leaderboard"), Lead: me.IsLead()}
 	b, err := wb.Standing.Leaderboard(ctx, me, period)
 	switch {
 	case apperr.Is(err, apperr.KindNotFound) && period == 0:
@@ -59,7 +59,7 @@ func (wb *Web) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Periods, err = wb.Quality.Periods(ctx); err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "people_leaderboard", d)
+	wb.Render(w, r, http.StatusOK, "people_leaderboard", d)
 	return nil
 }
 
@@ -71,7 +71,7 @@ type standingSettingsData struct {
 	Problem         *problem
 }
 
-func (wb *Web) standingSettingsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) standingSettingsPage(w http.ResponseWriter, r *http.Request) error {
 	c, err := wb.Standing.Config(r.Context())
 	if err != nil {
 		return err
@@ -80,19 +80,19 @@ func (wb *Web) standingSettingsPage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "people_settings", &standingSettingsData{
-		Page: wb.basePage(r, "Tiers and visibility"), Config: c, CoachingVisible: open})
+	wb.Render(w, r, http.StatusOK, "people_settings", &standingSettingsData{
+		Page: wb.BasePage(r, "Tiers and visibility"), Config: c, CoachingVisible: open})
 	return nil
 }
 
 // saveStandingSettings serves POST /leaderboard/settings: cut-offs,
 // weights, badge target, and who sees whose standing and coaching.
-func (wb *Web) saveStandingSettings(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) saveStandingSettings(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("green_from", "cannot read the form")
 	}
-	d := &standingSettingsData{Page: wb.basePage(r, "Tiers and visibility"),
+	d := &standingSettingsData{Page: wb.BasePage(r, "Tiers and visibility"),
 		CoachingVisible: r.PostFormValue("coaching_visible") == "true"}
 	p, err := configFromForm(r, &d.Config)
 	if err == nil {
@@ -107,10 +107,10 @@ func (wb *Web) saveStandingSettings(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		d.Problem = pr
-		wb.render(w, r, status, "people_settings", d)
+		wb.Render(w, r, status, "people_settings", d)
 		return nil
 	}
-	wb.flash(r, "Saved the tiers and who sees them.")
+	wb.Flash(r, "Saved the tiers and who sees them.")
 	http.Redirect(w, r, "/leaderboard/settings", http.StatusSeeOther)
 	return nil
 }

@@ -1,9 +1,9 @@
-package web
+package people
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
 // peopleRoutes is the people surface's route table.
-func (wb *Web) peopleRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /me", Level: kit.Agent, Handler: wb.myPage},
 		{Pattern: "GET /agents/{id}", Level: kit.Agent, Handler: wb.agentPage},

@@ -1,4 +1,4 @@
-package web
+package people
 
 import (
 	"fmt"
@@ -28,11 +28,11 @@ type concernForm struct {
 	ValueID      int64
 }
 
-func (wb *Web) concernsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) concernsPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderConcerns(w, r, http.StatusOK, concernForm{}, nil)
 }
 
-func (wb *Web) renderConcerns(w http.ResponseWriter, r *http.Request, status int, f concernForm, pr *problem) error {
+func (wb *Pages) renderConcerns(w http.ResponseWriter, r *http.Request, status int, f concernForm, pr *problem) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	list, err := wb.Coaching.Concerns(ctx, me, "")
@@ -43,13 +43,13 @@ func (wb *Web) renderConcerns(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, status, "concerns", &concernsData{Page: wb.basePage(r, "Concerns"), Lead: me.IsLead(),
+	wb.Render(w, r, status, "concerns", &concernsData{Page: wb.BasePage(r, "Concerns"), Lead: me.IsLead(),
 		Concerns: list, Values: p.Values, Form: f, Problem: pr})
 	return nil
 }
 
 // raiseConcern serves POST /concerns.
-func (wb *Web) raiseConcern(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) raiseConcern(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("body", "cannot read the form")
 	}
@@ -70,7 +70,7 @@ func (wb *Web) raiseConcern(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var c *coaching.Concern
 		if c, err = wb.Coaching.RaiseConcern(r.Context(), user.FromContext(r.Context()), in); err == nil {
-			wb.flash(r, "Your concern went to the leads, in confidence.")
+			wb.Flash(r, "Your concern went to the leads, in confidence.")
 			http.Redirect(w, r, fmt.Sprintf("/concerns/%d", c.ID), http.StatusSeeOther)
 			return nil
 		}
@@ -91,7 +91,7 @@ type concernData struct {
 	Problem *problem
 }
 
-func (wb *Web) concernPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) concernPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -99,25 +99,25 @@ func (wb *Web) concernPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderConcern(w, r, http.StatusOK, id, nil)
 }
 
-func (wb *Web) renderConcern(w http.ResponseWriter, r *http.Request, status int, id int64, pr *problem) error {
+func (wb *Pages) renderConcern(w http.ResponseWriter, r *http.Request, status int, id int64, pr *problem) error {
 	me := user.FromContext(r.Context())
 	c, err := wb.Coaching.Concern(r.Context(), me, id)
 	if err != nil {
 		return err
 	}
-	d := &concernData{Page: wb.basePage(r, fmt.Sprintf("Concern %d", id)), C: c, Lead: me.IsLead(), Problem: pr}
+	d := &concernData{Page: wb.BasePage(r, fmt.Sprintf("Concern %d", id)), C: c, Lead: me.IsLead(), Problem: pr}
 	if d.Lead && !c.Status.Final() {
 		d.Next = []coaching.ConcernStatus{coaching.ConcernInvestigating, coaching.ConcernResolved, coaching.ConcernDismissed}
 		if c.Status == coaching.ConcernInvestigating {
 			d.Next = d.Next[1:]
 		}
 	}
-	wb.render(w, r, status, "concern", d)
+	wb.Render(w, r, status, "concern", d)
 	return nil
 }
 
 // moveConcern serves POST /concerns/{id}: a lead's move and outcome.
-func (wb *Web) moveConcern(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) moveConcern(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -132,7 +132,7 @@ func (wb *Web) moveConcern(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.renderConcern(w, r, status, id, pr)
 	}
-	wb.flash(r, "The concern is "+string(in.Status)+".")
+	wb.Flash(r, "The concern is "+string(in.Status)+".")
 	http.Redirect(w, r, fmt.Sprintf("/concerns/%d", id), http.StatusSeeOther)
 	return nil
 }
