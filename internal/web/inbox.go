@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // inboxPageSize is how many tickets one inbox page shows.

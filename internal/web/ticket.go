@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,14 +10,10 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
-	"github.com/centerdesk/centerdesk/internal/customer"
-	"github.com/centerdesk/centerdesk/internal/events"
-	"github.com/centerdesk/centerdesk/internal/htmlsafe"
 	"github.com/centerdesk/centerdesk/internal/httpx"
-	"github.com/centerdesk/centerdesk/internal/mail"
-	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
 // The ticket page (GET /tickets/{id}): the conversation, the properties
@@ -31,7 +26,7 @@ type ticketPage struct {
 	Page
 	Ticket      *ticket.Ticket
 	StatusLabel string
-	Messages    []*messageView
+	Messages    []*conversation.Message
 	LastMessage int64
 	History     []eventView
 	Props       *propsView
@@ -39,29 +34,6 @@ type ticketPage struct {
 	Story       *customerStory
 	CanReview   bool // offer "Review this ticket" (reviews.go)
 	Lead        bool // offer a calibration session on it
-}
-
-// messageView is one message as the conversation shows it.
-type messageView struct {
-	*ticket.Message
-	Note       bool
-	Author     string
-	AuthorRole string // "Customer", "Agent" or "System"
-	// HTML is the message's HTML, sanitised by internal/htmlsafe (again, at
-	// display time); empty for plain-text messages.
-	HTML template.HTML
-	// Text is a plain-text message up to its quoted history, Quoted the
-	// history, folded away.
-	Text, Quoted string
-	Files        []attachmentView
-}
-
-type attachmentView struct {
-	ID          int64
-	Filename    string
-	Size        string
-	ContentType string
-	Image       bool // a safe raster image, previewed
 }
 
 // eventView is one line of the ticket's history.
@@ -73,63 +45,6 @@ type eventView struct {
 }
 
 // people resolves the names of agents and customers a page mentions.
-type people struct {
-	users     map[int64]*user.User
-	list      []*user.User
-	customers map[int64]*customer.Customer
-	teams     []*team.Team
-}
-
-func (wb *Web) loadPeople(ctx context.Context) (*people, error) {
-	us, err := wb.Users.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p := &people{users: map[int64]*user.User{}, list: us, customers: map[int64]*customer.Customer{}}
-	for _, u := range us {
-		p.users[u.ID] = u
-	}
-	if p.teams, err = wb.Teams.List(ctx); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// customer returns a customer by id, fetched once per page; nil if gone.
-func (wb *Web) customerOf(ctx context.Context, p *people, id int64) (*customer.Customer, error) {
-	if c, ok := p.customers[id]; ok {
-		return c, nil
-	}
-	c, err := wb.Customers.Get(ctx, id)
-	if apperr.Is(err, apperr.KindNotFound) {
-		c, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	p.customers[id] = c
-	return c, nil
-}
-
-func (p *people) userName(id *int64) string {
-	if id == nil {
-		return "nobody"
-	}
-	if u, ok := p.users[*id]; ok {
-		return u.Name
-	}
-	return "user #" + strconv.FormatInt(*id, 10)
-}
-
-func (p *people) teamName(id int64) string {
-	for _, t := range p.teams {
-		if t.ID == id {
-			return t.Name
-		}
-	}
-	return "team #" + strconv.FormatInt(id, 10)
-}
-
 func (wb *Web) ticketByPath(r *http.Request) (*ticket.Ticket, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -159,11 +74,11 @@ func (wb *Web) ticketView(w http.ResponseWriter, r *http.Request) error {
 // when given, carry a form being corrected.
 func (wb *Web) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView, comp *composerView) (*ticketPage, error) {
 	ctx := r.Context()
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := wb.messageViews(ctx, t.ID, 0, ppl)
+	msgs, err := wb.Conversations.Messages(ctx, t.ID, 0, ppl)
 	if err != nil {
 		return nil, err
 	}
@@ -205,99 +120,6 @@ func statusLabel(t *ticket.Ticket) string {
 	return strings.ReplaceAll(t.Status, "_", " ")
 }
 
-// messageViews returns the ticket's messages after the message id after
-// (0: all), oldest first, ready to show.
-func (wb *Web) messageViews(ctx context.Context, ticketID, after int64, ppl *people) ([]*messageView, error) {
-	msgs, err := wb.Tickets.Messages(ctx, ticketID)
-	if err != nil {
-		return nil, err
-	}
-	quotes, err := mail.QuoteStarts(ctx, wb.DB.Read(), ticketID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*messageView, 0, len(msgs))
-	for _, m := range msgs {
-		if m.ID <= after {
-			continue
-		}
-		v, err := wb.messageView(ctx, m, quotes, ppl)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-func (wb *Web) messageView(ctx context.Context, m *ticket.Message, quotes map[int64]int, ppl *people) (*messageView, error) {
-	v := &messageView{Message: m, Note: m.Kind == ticket.KindNote}
-	switch m.AuthorType {
-	case events.ActorCustomer:
-		v.AuthorRole, v.Author = "Customer", "Customer"
-		if m.AuthorID != nil {
-			c, err := wb.customerOf(ctx, ppl, *m.AuthorID)
-			if err != nil {
-				return nil, err
-			}
-			if c != nil {
-				v.Author = customerLabel(c)
-			}
-		}
-	case events.ActorAgent:
-		v.AuthorRole, v.Author = "Agent", ppl.userName(m.AuthorID)
-	default:
-		v.AuthorRole, v.Author = "System", "Centerdesk"
-	}
-	if m.BodyHTML != "" {
-		v.HTML = safeMessageHTML(m.BodyHTML)
-	} else {
-		v.Text = m.Body
-		if q, ok := quotes[m.ID]; ok && q > 0 && q < len(m.Body) {
-			v.Text, v.Quoted = m.Body[:q], m.Body[q:]
-		}
-	}
-	for _, a := range m.Attachments {
-		v.Files = append(v.Files, attachmentView{ID: a.ID, Filename: a.Filename, Size: humanSize(a.Size),
-			ContentType: a.ContentType, Image: attachment.Inline(a.ContentType)})
-	}
-	return v, nil
-}
-
-// safeMessageHTML passes stored message HTML through htmlsafe once more
-// before it is trusted as template.HTML: what was stored was sanitised, and
-// sanitising again costs little and guards against rows written some other
-// way. Images that point at the API's attachment URLs (which need a token)
-// are pointed at the session-authenticated page route instead.
-func safeMessageHTML(stored string) template.HTML {
-	clean := htmlsafe.Sanitize(stored)
-	clean = strings.ReplaceAll(clean, `src="`+htmlsafe.AttachmentPath, `src="/attachments/`)
-	return template.HTML(clean) // #nosec: produced by htmlsafe.Sanitize just above
-}
-
-func customerLabel(c *customer.Customer) string {
-	switch {
-	case c.Name != "" && c.Email != "" && c.Name != c.Email:
-		return c.Name + " <" + c.Email + ">"
-	case c.Name != "":
-		return c.Name
-	case c.Email != "":
-		return c.Email
-	}
-	return "customer #" + strconv.FormatInt(c.ID, 10)
-}
-
-// humanSize writes a byte count the way people read file sizes.
-func humanSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-}
-
 // conversationAfter answers GET /tickets/{id}/conversation?after={id}: the
 // <article>s of the messages after that one, for live updates.
 func (wb *Web) conversationAfter(w http.ResponseWriter, r *http.Request) error {
@@ -311,11 +133,11 @@ func (wb *Web) conversationAfter(w http.ResponseWriter, r *http.Request) error {
 			return apperr.Invalid("after", "%q is not a message id", v)
 		}
 	}
-	ppl, err := wb.loadPeople(r.Context())
+	ppl, err := wb.Conversations.People(r.Context())
 	if err != nil {
 		return err
 	}
-	msgs, err := wb.messageViews(r.Context(), t.ID, after, ppl)
+	msgs, err := wb.Conversations.Messages(r.Context(), t.ID, after, ppl)
 	if err != nil {
 		return err
 	}
@@ -339,4 +161,15 @@ func (wb *Web) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	attachment.Serve(w, r, a, f)
 	return nil
+}
+
+// canReviewTicket tells the ticket page whether to offer "Review this
+// ticket": to leads, and to reviewers with the ticket in their queue.
+func (wb *Web) canReviewTicket(ctx context.Context, ticketID int64) bool {
+	me := user.FromContext(ctx)
+	if me.IsLead() {
+		return true
+	}
+	_, err := wb.Quality.AssignmentOf(ctx, me, ticketID)
+	return err == nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
 // The composer: a public reply or an internal note, written in
@@ -44,7 +45,7 @@ type composerView struct {
 	Macro        *macro.Macro // the macro the draft was made with
 	MacroActions []string     // what it will also do, for people
 	ApplyActions bool
-	Uploaded     []attachmentView // files uploaded by an attempt that failed
+	Uploaded     []conversation.Attachment // files uploaded by an attempt that failed
 	ThenStatuses []selectChoice
 	Error        string
 	ErrorField   string
@@ -224,7 +225,7 @@ func (wb *Web) composerProblem(w http.ResponseWriter, r *http.Request, t *ticket
 	draft.Error, draft.ErrorField = detail.Message, detail.Field
 	for _, id := range uploaded {
 		if a, err := wb.Attachments.Get(r.Context(), id); err == nil {
-			draft.Uploaded = append(draft.Uploaded, attachmentView{ID: a.ID, Filename: a.Filename, Size: humanSize(a.Size)})
+			draft.Uploaded = append(draft.Uploaded, conversation.Attachment{ID: a.ID, Filename: a.Filename, Size: conversation.HumanSize(a.Size)})
 		}
 	}
 	p, err := wb.ticketPageFor(r, t, nil, draft)

@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
 // historyOf returns the ticket's events (what GET /api/v1/tickets/{id}/events
 // lists), newest first, described for people.
-func (wb *Web) historyOf(ctx context.Context, ticketID int64, ppl *people) ([]eventView, error) {
+func (wb *Web) historyOf(ctx context.Context, ticketID int64, ppl *conversation.People) ([]eventView, error) {
 	evs, err := wb.Tickets.Events(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -24,14 +25,14 @@ func (wb *Web) historyOf(ctx context.Context, ticketID int64, ppl *people) ([]ev
 	return out, nil
 }
 
-func (wb *Web) actorName(ctx context.Context, e events.Event, ppl *people) string {
+func (wb *Web) actorName(ctx context.Context, e events.Event, ppl *conversation.People) string {
 	switch e.ActorType {
 	case events.ActorAgent:
-		return ppl.userName(e.ActorID)
+		return ppl.UserName(e.ActorID)
 	case events.ActorCustomer:
 		if e.ActorID != nil {
-			if c, err := wb.customerOf(ctx, ppl, *e.ActorID); err == nil && c != nil {
-				return customerLabel(c)
+			if c, err := wb.Conversations.CustomerOf(ctx, ppl, *e.ActorID); err == nil && c != nil {
+				return conversation.CustomerLabel(c)
 			}
 		}
 		return "Customer"
@@ -40,7 +41,7 @@ func (wb *Web) actorName(ctx context.Context, e events.Event, ppl *people) strin
 }
 
 // describeEvent says in a line what an event did.
-func describeEvent(e events.Event, ppl *people) string {
+func describeEvent(e events.Event, ppl *conversation.People) string {
 	switch e.Type {
 	case "ticket.created":
 		return fmt.Sprintf("Opened the ticket (channel %v)", e.Data["channel"])
@@ -84,7 +85,7 @@ func fieldLabel(field string) string {
 }
 
 // eventValue writes one side of a change: names for ids, "none" for null.
-func eventValue(field string, v any, ppl *people) string {
+func eventValue(field string, v any, ppl *conversation.People) string {
 	switch x := v.(type) {
 	case nil:
 		return "none"
@@ -100,10 +101,10 @@ func eventValue(field string, v any, ppl *people) string {
 	case float64:
 		if field == "assignee_id" {
 			id := int64(x)
-			return ppl.userName(&id)
+			return ppl.UserName(&id)
 		}
 		if field == "team_id" {
-			return ppl.teamName(int64(x))
+			return ppl.TeamName(int64(x))
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:

@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
 // The properties panel: status (custom statuses too), priority, assignee,
@@ -45,7 +46,7 @@ type fieldInput struct {
 }
 
 // propsFor builds the panel showing t as it is.
-func (wb *Web) propsFor(ctx context.Context, t *ticket.Ticket, ppl *people) (*propsView, error) {
+func (wb *Web) propsFor(ctx context.Context, t *ticket.Ticket, ppl *conversation.People) (*propsView, error) {
 	v := &propsView{TicketID: t.ID, Closed: t.Status == "closed", Tags: strings.Join(t.Tags, ", ")}
 	current := t.Status
 	if t.CustomStatus != nil {
@@ -68,13 +69,13 @@ func (wb *Web) propsFor(ctx context.Context, t *ticket.Ticket, ppl *people) (*pr
 		v.Priorities = append(v.Priorities, selectChoice{p, p, p == t.Priority})
 	}
 	v.Assignees = []selectChoice{{"", "Nobody", t.AssigneeID == nil}}
-	for _, u := range ppl.list {
+	for _, u := range ppl.List {
 		if u.Active() || (t.AssigneeID != nil && *t.AssigneeID == u.ID) {
 			v.Assignees = append(v.Assignees, selectChoice{idText(u.ID), u.Name, t.AssigneeID != nil && *t.AssigneeID == u.ID})
 		}
 	}
 	v.Teams = []selectChoice{{"", "No team", t.TeamID == nil}}
-	for _, tm := range ppl.teams {
+	for _, tm := range ppl.Teams {
 		v.Teams = append(v.Teams, selectChoice{idText(tm.ID), tm.Name, t.TeamID != nil && *t.TeamID == tm.ID})
 	}
 	fields, err := wb.Fields.List(ctx, nil)
@@ -136,7 +137,7 @@ func (wb *Web) saveProperties(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, ticketURL(t.ID), http.StatusSeeOther)
 		return nil
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (wb *Web) propertiesProblem(w http.ResponseWriter, r *http.Request, t *tick
 	if status >= 500 || status == http.StatusNotFound {
 		return problem
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // viewFormPage is the form that creates or edits a saved view.

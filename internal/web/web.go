@@ -34,9 +34,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/view"
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
+	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
 )
 
 // Deps are the services the pages call.
@@ -77,9 +79,11 @@ type Deps struct {
 // Web serves the pages.
 type Web struct {
 	Deps
-	kit    *kit.Kit
-	views  *kit.Views
-	tables []kit.Table // the surfaces moved to their own packages
+	kit *kit.Kit
+	// Conversations reads a ticket's messages for the ticket page.
+	Conversations *conversation.Loader
+	views         *kit.Views
+	tables        []kit.Table // the surfaces moved to their own packages
 }
 
 //go:embed templates
@@ -88,7 +92,8 @@ var templates embed.FS
 // New parses the templates and indexes the static files, failing at start
 // rather than on the first request if any is broken.
 func New(deps Deps) (*Web, error) {
-	wb := &Web{Deps: deps}
+	wb := &Web{Deps: deps, Conversations: &conversation.Loader{DB: deps.DB, Users: deps.Users, Teams: deps.Teams,
+		Customers: deps.Customers, Tickets: deps.Tickets}}
 	k, err := kit.New(kit.Deps{Log: deps.Log, Users: deps.Users, Settings: deps.Settings,
 		Sessions: deps.Sessions, Unread: wb.unreadNotifications})
 	if err != nil {
@@ -112,7 +117,6 @@ func (wb *Web) Register(mux *http.ServeMux) {
 		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
 	}})
 	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
-	k.Register(mux, kit.Table{Surface: "quality", Routes: wb.qualityRoutes()})
 	for _, t := range wb.tables {
 		k.Register(mux, t)
 	}
@@ -139,6 +143,11 @@ func (wb *Web) surfaces(d Deps) error {
 	}
 	wb.tables = append(wb.tables, t)
 	t, err = peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching, Standing: d.Standing})
+	if err != nil {
+		return err
+	}
+	wb.tables = append(wb.tables, t)
+	t, err = qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets, Quality: d.Quality, Recognition: d.Recognition, Conversations: wb.Conversations})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -25,7 +25,7 @@ type nominatePage struct {
 	Self         bool // the ticket is the reader's own: nobody nominates themselves
 }
 
-func (wb *Web) nominateForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) nominateForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	id, err := strconv.ParseInt(r.URL.Query().Get("ticket"), 10, 64)
@@ -40,7 +40,7 @@ func (wb *Web) nominateForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &nominatePage{Page: wb.basePage(r, "Nominate for a badge"), TicketID: t.ID, TicketNumber: t.Number,
+	p := &nominatePage{Page: wb.BasePage(r, "Nominate for a badge"), TicketID: t.ID, TicketNumber: t.Number,
 		Subject: t.Subject, Values: values, CanAward: u.IsLead()}
 	if t.AssigneeID != nil {
 		p.AgentID, p.Self = *t.AssigneeID, *t.AssigneeID == u.ID
@@ -48,13 +48,13 @@ func (wb *Web) nominateForm(w http.ResponseWriter, r *http.Request) error {
 			p.Agent = a.Name
 		}
 	}
-	wb.render(w, r, http.StatusOK, "recognition_nominate", p)
+	wb.Render(w, r, http.StatusOK, "recognition_nominate", p)
 	return nil
 }
 
 // awardOrNominate is POST /recognition/awards: mode=award awards the
 // badge (leads and the ticket's reviewers), anything else nominates.
-func (wb *Web) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	in := recognition.NewAward{Citation: r.PostFormValue("citation")}
@@ -71,10 +71,10 @@ func (wb *Web) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
 			_, err = wb.Recognition.CreateAward(ctx, u, in)
 			back = "/recognition"
 			if err == nil {
-				wb.flash(r, "Badge awarded. It is in the feed.")
+				wb.Flash(r, "Badge awarded. It is in the feed.")
 			}
 		} else if _, err = wb.Recognition.Nominate(ctx, u, in); err == nil {
-			wb.flash(r, "Nomination sent to the leads. Thank you for noticing.")
+			wb.Flash(r, "Nomination sent to the leads. Thank you for noticing.")
 			back = "/tickets/" + strconv.FormatInt(in.TicketID, 10)
 		}
 	}
@@ -82,7 +82,7 @@ func (wb *Web) awardOrNominate(w http.ResponseWriter, r *http.Request) error {
 		if !kit.IsInputError(err) {
 			return err
 		}
-		wb.flash(r, kit.DescribeInputError(err))
+		wb.Flash(r, kit.DescribeInputError(err))
 		back = "/recognition/nominate?ticket=" + strconv.FormatInt(in.TicketID, 10)
 	}
 	// A form on another page (a review's) asks to return there.
@@ -117,14 +117,14 @@ type nominationsPage struct {
 	MaxCitation int
 }
 
-func (wb *Web) nominationsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) nominationsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	all, err := wb.Recognition.Nominations(ctx, u, "")
 	if err != nil {
 		return err
 	}
-	p := &nominationsPage{Page: wb.basePage(r, "Nominations"), Lead: u.IsLead(),
+	p := &nominationsPage{Page: wb.BasePage(r, "Nominations"), Lead: u.IsLead(),
 		MaxNote: recognition.MaxNote, MaxCitation: recognition.MaxCitation}
 	for _, n := range all {
 		if n.Status == recognition.NominationOpen {
@@ -133,19 +133,19 @@ func (wb *Web) nominationsPage(w http.ResponseWriter, r *http.Request) error {
 			p.Decided = append(p.Decided, n)
 		}
 	}
-	wb.render(w, r, http.StatusOK, "recognition_nominations", p)
+	wb.Render(w, r, http.StatusOK, "recognition_nominations", p)
 	return nil
 }
 
-func (wb *Web) approveNomination(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) approveNomination(w http.ResponseWriter, r *http.Request) error {
 	return wb.decideNomination(w, r, true)
 }
 
-func (wb *Web) declineNomination(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) declineNomination(w http.ResponseWriter, r *http.Request) error {
 	return wb.decideNomination(w, r, false)
 }
 
-func (wb *Web) decideNomination(w http.ResponseWriter, r *http.Request, approve bool) error {
+func (wb *Pages) decideNomination(w http.ResponseWriter, r *http.Request, approve bool) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	id, err := httpx.PathID(r, "id")
@@ -162,11 +162,11 @@ func (wb *Web) decideNomination(w http.ResponseWriter, r *http.Request, approve 
 	case err != nil && !kit.IsInputError(err):
 		return err
 	case err != nil:
-		wb.flash(r, kit.DescribeInputError(err))
+		wb.Flash(r, kit.DescribeInputError(err))
 	case approve:
-		wb.flash(r, "Nomination approved: the badge is awarded.")
+		wb.Flash(r, "Nomination approved: the badge is awarded.")
 	default:
-		wb.flash(r, "Nomination declined.")
+		wb.Flash(r, "Nomination declined.")
 	}
 	http.Redirect(w, r, "/recognition/nominations", http.StatusSeeOther)
 	return nil
@@ -174,7 +174,7 @@ func (wb *Web) decideNomination(w http.ResponseWriter, r *http.Request, approve 
 
 // confirmProposal is POST /recognition/proposals/{id}/confirm, from a
 // submitted review's page.
-func (wb *Web) confirmProposal(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -182,12 +182,12 @@ func (wb *Web) confirmProposal(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = wb.Recognition.ConfirmProposal(ctx, user.FromContext(ctx), id, r.PostFormValue("citation"))
 	if err == nil {
-		wb.flash(r, "Badge awarded. It is in the recognition feed.")
+		wb.Flash(r, "Badge awarded. It is in the recognition feed.")
 	}
 	return wb.backToReview(w, r, err)
 }
 
-func (wb *Web) dismissProposal(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) dismissProposal(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -195,19 +195,19 @@ func (wb *Web) dismissProposal(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = wb.Recognition.DismissProposal(ctx, user.FromContext(ctx), id)
 	if err == nil {
-		wb.flash(r, "Proposal dismissed.")
+		wb.Flash(r, "Proposal dismissed.")
 	}
 	return wb.backToReview(w, r, err)
 }
 
 // backToReview returns to the review the proposal came from (the form's
 // back field), flashing a mistake in the input.
-func (wb *Web) backToReview(w http.ResponseWriter, r *http.Request, err error) error {
+func (wb *Pages) backToReview(w http.ResponseWriter, r *http.Request, err error) error {
 	if err != nil && !kit.IsInputError(err) {
 		return err
 	}
 	if err != nil {
-		wb.flash(r, kit.DescribeInputError(err))
+		wb.Flash(r, kit.DescribeInputError(err))
 	}
 	back := httpx.LocalPath(r.PostFormValue("back"), "/reviews")
 	http.Redirect(w, r, back+"#review-badges", http.StatusSeeOther)

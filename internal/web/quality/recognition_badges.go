@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -14,7 +14,7 @@ import (
 // beyond itself), and is cached for a year when asked for with its
 // current version (?v=, see recognition.BadgePath), since a changed badge
 // gets a new address.
-func (wb *Web) badgeImage(w http.ResponseWriter, r *http.Request) {
+func (wb *Pages) badgeImage(w http.ResponseWriter, r *http.Request) {
 	idText, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || id <= 0 {

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -27,7 +27,7 @@ type reviewBadges struct {
 
 // reviewBadgesFor loads the section for rv as seen by the signed-in user;
 // nil when there is nothing to show (a draft, or a calibration review).
-func (wb *Web) reviewBadgesFor(r *http.Request, rv *quality.Review) (*reviewBadges, error) {
+func (wb *reviewPages) reviewBadgesFor(r *http.Request, rv *quality.Review) (*reviewBadges, error) {
 	if wb.Recognition == nil || rv.Status != quality.StatusSubmitted || rv.CalibrationID != nil {
 		return nil, nil
 	}

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"fmt"
@@ -59,10 +59,10 @@ type messageLink struct {
 	Label string
 }
 
-func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status int, rv *quality.Review, problem error) error {
+func (wb *reviewPages) renderReviewDetail(w http.ResponseWriter, r *http.Request, status int, rv *quality.Review, problem error) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,12 +70,12 @@ func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	p := &reviewDetail{Review: rv, Agent: ppl.userName(&rv.AgentID), Reviewer: ppl.userName(&rv.ReviewerID),
+	p := &reviewDetail{Review: rv, Agent: ppl.UserName(&rv.AgentID), Reviewer: ppl.UserName(&rv.ReviewerID),
 		Scorecard: sc, Score: reviewScore(rv.Score), Failed: rv.Score != nil && *rv.Score == 0}
 	if p.Ticket, err = wb.ticketBrief(ctx, rv.TicketID); err != nil {
 		return err
 	}
-	p.Page = wb.basePage(r, fmt.Sprintf("Review of #%d %s", p.Ticket.Number, p.Ticket.Subject))
+	p.Page = wb.BasePage(r, fmt.Sprintf("Review of #%d %s", p.Ticket.Number, p.Ticket.Subject))
 	labels, err := wb.messageLabels(r, rv.TicketID)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	if p.Dispute != nil {
-		p.Resolver = ppl.userName(p.Dispute.ResolvedBy)
+		p.Resolver = ppl.UserName(p.Dispute.ResolvedBy)
 	}
 	mine := rv.AgentID == me.ID && rv.CalibrationID == nil && rv.Status == quality.StatusSubmitted
 	p.CanAnswer = mine
@@ -103,12 +103,12 @@ func (wb *Web) renderReviewDetail(w http.ResponseWriter, r *http.Request, status
 	if p.Badges, err = wb.reviewBadgesFor(r, rv); err != nil {
 		return err
 	}
-	wb.render(w, r, status, "reviews_detail", p)
+	wb.Render(w, r, status, "reviews_detail", p)
 	return nil
 }
 
 // messageLabels names each message of a ticket by its place in the thread.
-func (wb *Web) messageLabels(r *http.Request, ticketID int64) (map[int64]string, error) {
+func (wb *reviewPages) messageLabels(r *http.Request, ticketID int64) (map[int64]string, error) {
 	msgs, err := wb.Tickets.Messages(r.Context(), ticketID)
 	if apperr.Is(err, apperr.KindNotFound) {
 		return map[int64]string{}, nil
@@ -163,7 +163,7 @@ func markText(c quality.Category, rt quality.Rating) string {
 }
 
 // acknowledgeReview answers POST /reviews/{id}/acknowledge.
-func (wb *Web) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
 	rv, err := wb.reviewByPath(r)
 	if err != nil {
 		return err
@@ -171,13 +171,13 @@ func (wb *Web) acknowledgeReview(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Quality.AcknowledgeReview(r.Context(), user.FromContext(r.Context()), rv.ID); err != nil {
 		return err
 	}
-	wb.flash(r, "Thank you: the review is acknowledged.")
+	wb.Flash(r, "Thank you: the review is acknowledged.")
 	http.Redirect(w, r, "/reviews/"+strconv.FormatInt(rv.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
 // disputeReview answers POST /reviews/{id}/dispute.
-func (wb *Web) disputeReview(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) disputeReview(w http.ResponseWriter, r *http.Request) error {
 	rv, err := wb.reviewByPath(r)
 	if err != nil {
 		return err
@@ -186,14 +186,14 @@ func (wb *Web) disputeReview(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Quality.DisputeReview(r.Context(), user.FromContext(r.Context()), rv.ID, in); err != nil {
 		return wb.renderReviewDetail(w, r, 0, rv, err)
 	}
-	wb.flash(r, "Your dispute is with the leads.")
+	wb.Flash(r, "Your dispute is with the leads.")
 	http.Redirect(w, r, "/reviews/"+strconv.FormatInt(rv.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
 // resolveDispute answers POST /reviews/{id}/resolve: a lead accepts,
 // partly accepts (with corrected marks) or rejects the review's dispute.
-func (wb *Web) resolveDispute(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) resolveDispute(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	rv, err := wb.reviewByPath(r)
@@ -216,14 +216,14 @@ func (wb *Web) resolveDispute(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Quality.ResolveDispute(ctx, me, d.ID, in); err != nil {
 		return wb.renderReviewDetail(w, r, 0, rv, err)
 	}
-	wb.flash(r, "The dispute is resolved.")
+	wb.Flash(r, "The dispute is resolved.")
 	http.Redirect(w, r, "/reviews/disputes", http.StatusSeeOther)
 	return nil
 }
 
 // correctedRatings reads the lead's corrected marks, keeping each
 // category's comment and pointed messages as the reviewer wrote them.
-func correctedRatings(r *http.Request, wb *Web, rv *quality.Review) ([]quality.Rating, error) {
+func correctedRatings(r *http.Request, wb *reviewPages, rv *quality.Review) ([]quality.Rating, error) {
 	sc, err := wb.Quality.Scorecard(r.Context(), rv.ScorecardID)
 	if err != nil {
 		return nil, err
@@ -262,10 +262,10 @@ type disputeLine struct {
 	Score  string
 }
 
-func (wb *Web) disputesPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) disputesPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
@@ -273,9 +273,9 @@ func (wb *Web) disputesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &disputesPage{Page: wb.basePage(r, "Disputes"), Lead: me.IsLead()}
+	p := &disputesPage{Page: wb.BasePage(r, "Disputes"), Lead: me.IsLead()}
 	for _, d := range all {
-		l := disputeLine{Dispute: d, Agent: ppl.userName(&d.AgentID)}
+		l := disputeLine{Dispute: d, Agent: ppl.UserName(&d.AgentID)}
 		rv, err := wb.Quality.Review(ctx, me, d.ReviewID)
 		if err != nil {
 			return err
@@ -293,6 +293,6 @@ func (wb *Web) disputesPage(w http.ResponseWriter, r *http.Request) error {
 			p.Answered = append(p.Answered, l)
 		}
 	}
-	wb.render(w, r, http.StatusOK, "reviews_disputes", p)
+	wb.Render(w, r, http.StatusOK, "reviews_disputes", p)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -36,13 +36,13 @@ type valueRow struct {
 	Critical bool
 }
 
-func (wb *Web) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) scorecardsPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderScorecards(w, r, http.StatusOK, &scorecardsPage{}, nil)
 }
 
-func (wb *Web) renderScorecards(w http.ResponseWriter, r *http.Request, status int, p *scorecardsPage, problem error) error {
+func (wb *reviewPages) renderScorecards(w http.ResponseWriter, r *http.Request, status int, p *scorecardsPage, problem error) error {
 	ctx := r.Context()
-	p.Page = wb.basePage(r, "Scorecards")
+	p.Page = wb.BasePage(r, "Scorecards")
 	var err error
 	if p.Scorecards, err = wb.Quality.Scorecards(ctx); err != nil {
 		return err
@@ -61,12 +61,12 @@ func (wb *Web) renderScorecards(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 	}
-	wb.render(w, r, status, "reviews_scorecards", p)
+	wb.Render(w, r, status, "reviews_scorecards", p)
 	return nil
 }
 
 // createScorecard answers POST /reviews/scorecards.
-func (wb *Web) createScorecard(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) createScorecard(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("name", "cannot read the form")
@@ -90,7 +90,7 @@ func (wb *Web) createScorecard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderScorecards(w, r, 0, p, err)
 	}
-	wb.flash(r, "The scorecard “"+sc.Name+"” is made: choose it when you open a period.")
+	wb.Flash(r, "The scorecard “"+sc.Name+"” is made: choose it when you open a period.")
 	http.Redirect(w, r, "/reviews/scorecards", http.StatusSeeOther)
 	return nil
 }

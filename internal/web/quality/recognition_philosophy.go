@@ -1,11 +1,11 @@
-package web
+package quality
 
 import "net/http"
 
 // addValueExamples lists under each value of the live philosophy the
 // cited tickets that earned its badge: the value in action, in the team's
 // own work.
-func (wb *Web) addValueExamples(r *http.Request, b *philosophyBody) error {
+func (wb *Pages) addValueExamples(r *http.Request, b *philosophyBody) error {
 	if wb.Recognition == nil || len(b.Values) == 0 {
 		return nil
 	}

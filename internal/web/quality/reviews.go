@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
 // The review programme's pages (package quality does the work): the
@@ -58,14 +59,14 @@ type ticketBrief struct {
 	Subject string
 }
 
-func (wb *Web) reviewsHome(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) reviewsHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
-	p := &reviewsHome{Page: wb.basePage(r, "Reviews"), Lead: me.IsLead()}
+	p := &reviewsHome{Page: wb.BasePage(r, "Reviews"), Lead: me.IsLead()}
 	if p.Queue, err = wb.queueItems(ctx, me, ppl); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (wb *Web) reviewsHome(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.OpenDisputes = len(open)
 	}
-	wb.render(w, r, http.StatusOK, "reviews_home", p)
+	wb.Render(w, r, http.StatusOK, "reviews_home", p)
 	return nil
 }
 
@@ -130,7 +131,7 @@ func newestFirst(rs []*quality.Review) []*quality.Review {
 }
 
 // queueItems is the caller's open queue, each with why it was drawn.
-func (wb *Web) queueItems(ctx context.Context, me *user.User, ppl *people) ([]queueItem, error) {
+func (wb *reviewPages) queueItems(ctx context.Context, me *user.User, ppl *conversation.People) ([]queueItem, error) {
 	queue, err := wb.Quality.Queue(ctx, me, 0)
 	if err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (wb *Web) queueItems(ctx context.Context, me *user.User, ppl *people) ([]qu
 			}
 			periods[a.PeriodID] = periodLabel(p)
 		}
-		it := queueItem{Assignment: a, Agent: ppl.userName(&a.AgentID), Period: periods[a.PeriodID],
+		it := queueItem{Assignment: a, Agent: ppl.UserName(&a.AgentID), Period: periods[a.PeriodID],
 			Why: whyDrawn(a, signals[a.PeriodID])}
 		if it.Ticket, err = wb.ticketBrief(ctx, a.TicketID); err != nil {
 			return nil, err
@@ -187,10 +188,10 @@ func whyDrawn(a quality.Assignment, signals map[int64]quality.Signals) string {
 	return "Needs a look: " + strings.Join(why, ", ")
 }
 
-func (wb *Web) reviewLines(ctx context.Context, rs []*quality.Review, ppl *people) ([]reviewLine, error) {
+func (wb *reviewPages) reviewLines(ctx context.Context, rs []*quality.Review, ppl *conversation.People) ([]reviewLine, error) {
 	out := make([]reviewLine, 0, len(rs))
 	for _, rv := range rs {
-		l := reviewLine{Review: rv, Agent: ppl.userName(&rv.AgentID), Reviewer: ppl.userName(&rv.ReviewerID),
+		l := reviewLine{Review: rv, Agent: ppl.UserName(&rv.AgentID), Reviewer: ppl.UserName(&rv.ReviewerID),
 			Score: reviewScore(rv.Score)}
 		var err error
 		if l.Ticket, err = wb.ticketBrief(ctx, rv.TicketID); err != nil {
@@ -202,7 +203,7 @@ func (wb *Web) reviewLines(ctx context.Context, rs []*quality.Review, ppl *peopl
 }
 
 // ticketBrief names a ticket for a list; a ticket gone since is named by id.
-func (wb *Web) ticketBrief(ctx context.Context, id int64) (ticketBrief, error) {
+func (wb *reviewPages) ticketBrief(ctx context.Context, id int64) (ticketBrief, error) {
 	t, err := wb.Tickets.Get(ctx, id)
 	if apperr.Is(err, apperr.KindNotFound) {
 		return ticketBrief{ID: id, Subject: "(ticket " + strconv.FormatInt(id, 10) + " is gone)"}, nil
@@ -245,15 +246,4 @@ func postedIDs(r *http.Request, field string) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, nil
-}
-
-// canReviewTicket tells the ticket page whether to offer "Review this
-// ticket": to leads, and to reviewers with the ticket in their queue.
-func (wb *Web) canReviewTicket(ctx context.Context, ticketID int64) bool {
-	me := user.FromContext(ctx)
-	if me.IsLead() {
-		return true
-	}
-	_, err := wb.Quality.AssignmentOf(ctx, me, ticketID)
-	return err == nil
 }

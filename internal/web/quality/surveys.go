@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"math"
@@ -54,17 +54,17 @@ const cloudWords = 40
 // that no single answer can be read back from the counts.
 const minAnswers = 3
 
-func (wb *Web) surveysPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) surveysPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderSurveys(w, r, http.StatusOK, nil, quality.DefaultSurveyQuestion)
 }
 
-func (wb *Web) renderSurveys(w http.ResponseWriter, r *http.Request, status int, problem error, question string) error {
+func (wb *Pages) renderSurveys(w http.ResponseWriter, r *http.Request, status int, problem error, question string) error {
 	me := user.FromContext(r.Context())
 	list, err := wb.Quality.Surveys(r.Context(), me)
 	if err != nil {
 		return err
 	}
-	p := &surveysPage{Page: wb.basePage(r, "Team survey"), Lead: me.IsLead(), Surveys: list, Question: question}
+	p := &surveysPage{Page: wb.BasePage(r, "Team survey"), Lead: me.IsLead(), Surveys: list, Question: question}
 	if problem != nil {
 		var detail httpx.ErrorDetail
 		if status, detail = httpx.Describe(r.Context(), problem); status >= 500 || status == http.StatusForbidden {
@@ -72,26 +72,26 @@ func (wb *Web) renderSurveys(w http.ResponseWriter, r *http.Request, status int,
 		}
 		p.Error, p.ErrorField = detail.Message, detail.Field
 	}
-	wb.render(w, r, status, "surveys", p)
+	wb.Render(w, r, status, "surveys", p)
 	return nil
 }
 
-func (wb *Web) createSurvey(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	question := r.PostFormValue("question")
 	sv, err := wb.Quality.CreateSurvey(r.Context(), user.FromContext(r.Context()), quality.NewSurvey{Question: question})
 	if err != nil {
 		return wb.renderSurveys(w, r, 0, err, question)
 	}
-	wb.flash(r, "Survey started: the team can answer it now.")
+	wb.Flash(r, "Survey started: the team can answer it now.")
 	http.Redirect(w, r, "/surveys/"+strconv.FormatInt(sv.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) surveyPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderSurvey(w, r, http.StatusOK, nil, "")
 }
 
-func (wb *Web) renderSurvey(w http.ResponseWriter, r *http.Request, status int, problem error, answer string) error {
+func (wb *Pages) renderSurvey(w http.ResponseWriter, r *http.Request, status int, problem error, answer string) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -101,7 +101,7 @@ func (wb *Web) renderSurvey(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	p := &surveyPage{Page: wb.basePage(r, "Team survey"), Survey: &res.Survey, Answer: answer,
+	p := &surveyPage{Page: wb.BasePage(r, "Team survey"), Survey: &res.Survey, Answer: answer,
 		ShowResults: res.Survey.Answered || me.IsLead()}
 	p.MinAnswers, p.TooFew = minAnswers, res.Survey.Answers < minAnswers
 	if p.ShowResults && !p.TooFew {
@@ -114,11 +114,11 @@ func (wb *Web) renderSurvey(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		p.Error, p.ErrorField = detail.Message, detail.Field
 	}
-	wb.render(w, r, status, "survey", p)
+	wb.Render(w, r, status, "survey", p)
 	return nil
 }
 
-func (wb *Web) answerSurvey(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) answerSurvey(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -127,7 +127,7 @@ func (wb *Web) answerSurvey(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Quality.Answer(r.Context(), user.FromContext(r.Context()), id, answer); err != nil {
 		return wb.renderSurvey(w, r, 0, err, answer)
 	}
-	wb.flash(r, "Thank you: your answer is in, without your name.")
+	wb.Flash(r, "Thank you: your answer is in, without your name.")
 	http.Redirect(w, r, "/surveys/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }

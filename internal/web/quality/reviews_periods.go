@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -36,7 +37,7 @@ func periodLabel(p *quality.Period) string {
 }
 
 // periodLines lists the periods with how far their queues have come.
-func (wb *Web) periodLines(ctx context.Context) ([]periodLine, error) {
+func (wb *reviewPages) periodLines(ctx context.Context) ([]periodLine, error) {
 	me := user.FromContext(ctx)
 	ps, err := wb.Quality.Periods(ctx)
 	if err != nil {
@@ -78,16 +79,16 @@ type periodsPage struct {
 
 const dayLayout = "2006-01-02"
 
-func (wb *Web) periodsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) periodsPage(w http.ResponseWriter, r *http.Request) error {
 	start := quality.WeekStart(time.Now())
 	p := &periodsPage{From: start.Format(dayLayout), To: start.AddDate(0, 0, 6).Format(dayLayout),
 		PerAgent: quality.DefaultPerAgent, DrawNow: true}
 	return wb.renderPeriods(w, r, http.StatusOK, p, nil, nil)
 }
 
-func (wb *Web) renderPeriods(w http.ResponseWriter, r *http.Request, status int, p *periodsPage, chosen []int64, problem error) error {
+func (wb *reviewPages) renderPeriods(w http.ResponseWriter, r *http.Request, status int, p *periodsPage, chosen []int64, problem error) error {
 	ctx := r.Context()
-	p.Page = wb.basePage(r, "Review periods")
+	p.Page = wb.BasePage(r, "Review periods")
 	var err error
 	if p.Periods, err = wb.periodLines(ctx); err != nil {
 		return err
@@ -103,13 +104,13 @@ func (wb *Web) renderPeriods(w http.ResponseWriter, r *http.Request, status int,
 			return err
 		}
 	}
-	wb.render(w, r, status, "reviews_periods", p)
+	wb.Render(w, r, status, "reviews_periods", p)
 	return nil
 }
 
 // reviewerChoices lists the active users as reviewers to tick; with none
 // chosen, the leads are ticked (whom a draw picks by default).
-func (wb *Web) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewChoice, error) {
+func (wb *reviewPages) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewChoice, error) {
 	us, err := wb.Users.List(ctx)
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func (wb *Web) reviewerChoices(ctx context.Context, chosen []int64) ([]reviewCho
 
 // createPeriod answers POST /reviews/periods, and draws the queue at once
 // when asked.
-func (wb *Web) createPeriod(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) createPeriod(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("starts_at", "cannot read the form")
@@ -145,7 +146,7 @@ func (wb *Web) createPeriod(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderPeriods(w, r, 0, form, reviewers, err)
 	}
-	wb.flash(r, "The period "+periodLabel(p)+" is open.")
+	wb.Flash(r, "The period "+periodLabel(p)+" is open.")
 	if form.DrawNow {
 		wb.draw(r, me, p.ID, reviewers)
 	}
@@ -180,24 +181,24 @@ func periodFromForm(r *http.Request, form *periodsPage) (quality.NewPeriod, erro
 }
 
 // draw fills a period's queue and says how it went in the flash.
-func (wb *Web) draw(r *http.Request, me *user.User, periodID int64, reviewers []int64) {
+func (wb *reviewPages) draw(r *http.Request, me *user.User, periodID int64, reviewers []int64) {
 	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	res, err := wb.Quality.Draw(r.Context(), me, periodID, reviewers, rng)
 	if err != nil {
 		_, detail := httpx.Describe(r.Context(), err)
 		httpx.LogError(r, wb.Log, err)
-		wb.flash(r, "The queue was not drawn: "+detail.Message)
+		wb.Flash(r, "The queue was not drawn: "+detail.Message)
 		return
 	}
 	msg := strconv.Itoa(len(res.Drawn)) + " tickets drawn into the queue."
 	if n := len(res.AgentsWithoutReviewer); n > 0 {
 		msg += " " + strconv.Itoa(n) + " agent(s) had no reviewer but themselves."
 	}
-	wb.flash(r, msg)
+	wb.Flash(r, msg)
 }
 
 // drawPeriod answers POST /reviews/periods/{id}/draw.
-func (wb *Web) drawPeriod(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) drawPeriod(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -249,7 +250,7 @@ type agentScore struct {
 	Reviews int
 }
 
-func (wb *Web) periodPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) periodPage(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
@@ -260,11 +261,11 @@ func (wb *Web) periodPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
-	p := &periodPage{Page: wb.basePage(r, "Review period "+periodLabel(period)), Period: period}
+	p := &periodPage{Page: wb.BasePage(r, "Review period "+periodLabel(period)), Period: period}
 	if p.Scorecard, err = wb.Quality.Scorecard(ctx, period.ScorecardID); err != nil {
 		return err
 	}
@@ -276,18 +277,18 @@ func (wb *Web) periodPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, s := range scores {
-		p.Scores = append(p.Scores, agentScore{Agent: ppl.userName(&s.AgentID), Score: reviewScore(s.Score), Reviews: s.Reviews})
+		p.Scores = append(p.Scores, agentScore{Agent: ppl.UserName(&s.AgentID), Score: reviewScore(s.Score), Reviews: s.Reviews})
 	}
 	if p.Reviewers, err = wb.reviewerChoices(ctx, nil); err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "reviews_period", p)
+	wb.Render(w, r, http.StatusOK, "reviews_period", p)
 	return nil
 }
 
 // periodQueues groups a period's queue by reviewer, each item with the
 // state of its review.
-func (wb *Web) periodQueues(ctx context.Context, me *user.User, period *quality.Period, ppl *people) ([]reviewerQueue, error) {
+func (wb *reviewPages) periodQueues(ctx context.Context, me *user.User, period *quality.Period, ppl *conversation.People) ([]reviewerQueue, error) {
 	queue, err := wb.Quality.PeriodQueue(ctx, me, period.ID)
 	if err != nil {
 		return nil, err
@@ -307,7 +308,7 @@ func (wb *Web) periodQueues(ctx context.Context, me *user.User, period *quality.
 	var out []reviewerQueue
 	at := map[int64]int{}
 	for _, a := range queue {
-		it := periodItem{queueItem: queueItem{Assignment: a, Agent: ppl.userName(&a.AgentID), Why: whyDrawn(a, signals)},
+		it := periodItem{queueItem: queueItem{Assignment: a, Agent: ppl.UserName(&a.AgentID), Why: whyDrawn(a, signals)},
 			State: "Not begun"}
 		if it.Ticket, err = wb.ticketBrief(ctx, a.TicketID); err != nil {
 			return nil, err
@@ -323,7 +324,7 @@ func (wb *Web) periodQueues(ctx context.Context, me *user.User, period *quality.
 		if !ok {
 			i = len(out)
 			at[a.ReviewerID] = i
-			out = append(out, reviewerQueue{Reviewer: ppl.userName(&a.ReviewerID)})
+			out = append(out, reviewerQueue{Reviewer: ppl.UserName(&a.ReviewerID)})
 		}
 		out[i].Items = append(out[i].Items, it)
 		if done {

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -29,7 +30,7 @@ type reviewForm struct {
 	Scorecard  *quality.Scorecard
 	Categories []categoryInput
 	Comment    string
-	Messages   []*messageView
+	Messages   []*conversation.Message
 }
 
 // categoryInput is one category of the form, filled with its rating.
@@ -55,7 +56,7 @@ const wideScale = 11
 
 // startReview answers POST /reviews: begin (or reopen) a review from a
 // queue item, a calibration session or, for leads, any ticket.
-func (wb *Web) startReview(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) startReview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	if err := r.ParseForm(); err != nil {
@@ -87,7 +88,7 @@ func (wb *Web) startReview(w http.ResponseWriter, r *http.Request) error {
 // existingReview finds the review already begun for what in asks, so a
 // second click reopens it; for a bare ticket it also finds the queue item
 // the review should start from.
-func (wb *Web) existingReview(r *http.Request, me *user.User, in *quality.NewReview) (int64, error) {
+func (wb *reviewPages) existingReview(r *http.Request, me *user.User, in *quality.NewReview) (int64, error) {
 	ctx := r.Context()
 	switch {
 	case in.CalibrationID != 0:
@@ -127,7 +128,7 @@ func (wb *Web) existingReview(r *http.Request, me *user.User, in *quality.NewRev
 
 // reviewPage answers GET /reviews/{id}: the form for one's own draft, the
 // review itself otherwise (a lead may look at another's draft, read only).
-func (wb *Web) reviewPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) reviewPage(w http.ResponseWriter, r *http.Request) error {
 	rv, err := wb.reviewByPath(r)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (wb *Web) reviewPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderReviewDetail(w, r, http.StatusOK, rv, nil)
 }
 
-func (wb *Web) reviewByPath(r *http.Request) (*quality.Review, error) {
+func (wb *reviewPages) reviewByPath(r *http.Request) (*quality.Review, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func (wb *Web) reviewByPath(r *http.Request) (*quality.Review, error) {
 
 // renderReviewForm shows the form with the ratings given (stored or just
 // posted) and, after a refusal, its message.
-func (wb *Web) renderReviewForm(w http.ResponseWriter, r *http.Request, status int, rv *quality.Review,
+func (wb *reviewPages) renderReviewForm(w http.ResponseWriter, r *http.Request, status int, rv *quality.Review,
 	comment string, ratings []quality.Rating, problem error) error {
 	ctx := r.Context()
 	t, err := wb.Tickets.Get(ctx, rv.TicketID)
@@ -159,28 +160,28 @@ func (wb *Web) renderReviewForm(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
-	msgs, err := wb.messageViews(ctx, t.ID, 0, ppl)
+	msgs, err := wb.Conversations.Messages(ctx, t.ID, 0, ppl)
 	if err != nil {
 		return err
 	}
-	p := &reviewForm{Page: wb.basePage(r, fmt.Sprintf("Review of #%d %s", t.Number, t.Subject)), Review: rv,
-		Ticket: t, Agent: ppl.userName(&rv.AgentID), Scorecard: sc, Comment: comment, Messages: msgs,
+	p := &reviewForm{Page: wb.BasePage(r, fmt.Sprintf("Review of #%d %s", t.Number, t.Subject)), Review: rv,
+		Ticket: t, Agent: ppl.UserName(&rv.AgentID), Scorecard: sc, Comment: comment, Messages: msgs,
 		Categories: categoryInputs(sc.Categories, ratings, msgs)}
 	if problem != nil {
 		if status, p.FormProblem, err = kit.ProblemOf(r, problem); err != nil {
 			return err
 		}
 	}
-	wb.render(w, r, status, "reviews_form", p)
+	wb.Render(w, r, status, "reviews_form", p)
 	return nil
 }
 
 // categoryInputs fills each category of the form from the ratings given.
-func categoryInputs(cats []quality.Category, ratings []quality.Rating, msgs []*messageView) []categoryInput {
+func categoryInputs(cats []quality.Category, ratings []quality.Rating, msgs []*conversation.Message) []categoryInput {
 	byCat := map[int64]quality.Rating{}
 	for _, rt := range ratings {
 		byCat[rt.CategoryID] = rt
@@ -227,7 +228,7 @@ func scaleChoices(c quality.Category, given string) []reviewChoice {
 
 // saveReview answers POST /reviews/{id}: save the draft, and submit it
 // when asked. A refused submission keeps what was saved and says why.
-func (wb *Web) saveReview(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) saveReview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	rv, err := wb.reviewByPath(r)
@@ -253,7 +254,7 @@ func (wb *Web) saveReview(w http.ResponseWriter, r *http.Request) error {
 		return wb.renderReviewForm(w, r, 0, rv, comment, ratings, err)
 	}
 	if r.PostFormValue("action") != "submit" {
-		wb.flash(r, "Draft saved.")
+		wb.Flash(r, "Draft saved.")
 		http.Redirect(w, r, "/reviews/"+strconv.FormatInt(rv.ID, 10), http.StatusSeeOther)
 		return nil
 	}
@@ -261,7 +262,7 @@ func (wb *Web) saveReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderReviewForm(w, r, 0, rv, comment, ratings, err)
 	}
-	wb.flash(r, "Review submitted. Score: "+reviewScore(done.Score)+".")
+	wb.Flash(r, "Review submitted. Score: "+reviewScore(done.Score)+".")
 	if done.CalibrationID != nil {
 		http.Redirect(w, r, "/reviews/calibrations/"+strconv.FormatInt(*done.CalibrationID, 10), http.StatusSeeOther)
 		return nil

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -86,18 +86,18 @@ func (f valueForm) patch() (quality.ValuePatch, error) {
 		Relationships: &f.Relationships}, err
 }
 
-func (wb *Web) philosophyEditor(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) philosophyEditor(w http.ResponseWriter, r *http.Request) error {
 	return wb.renderEditor(w, r, http.StatusOK, nil, nil, valueForm{Colour: "#1f5fae"})
 }
 
 // renderEditor shows the editor; vision, when not nil, is what the vision
 // form sent, and problem what was wrong with the form sent.
-func (wb *Web) renderEditor(w http.ResponseWriter, r *http.Request, status int, problem error, vision *string, nv valueForm) error {
+func (wb *Pages) renderEditor(w http.ResponseWriter, r *http.Request, status int, problem error, vision *string, nv valueForm) error {
 	p, err := wb.Quality.Philosophy(r.Context())
 	if err != nil {
 		return err
 	}
-	page := &philosophyEditorPage{Page: wb.basePage(r, "Edit the philosophy"), Vision: p.Vision,
+	page := &philosophyEditorPage{Page: wb.BasePage(r, "Edit the philosophy"), Vision: p.Vision,
 		Values: newBody(p, false).Values, Warning: p.Warning, Suggested: quality.MaxSuggestedValues,
 		Crowded: len(p.Values) == quality.MaxSuggestedValues, New: nv}
 	if vision != nil {
@@ -113,22 +113,22 @@ func (wb *Web) renderEditor(w http.ResponseWriter, r *http.Request, status int, 
 		page.Error, page.ErrorField = detail.Message, detail.Field
 		page.New.ErrorField = detail.Field
 	}
-	wb.render(w, r, status, "philosophy_edit", page)
+	wb.Render(w, r, status, "philosophy_edit", page)
 	return nil
 }
 
-func (wb *Web) saveVision(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) saveVision(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	vision := r.PostFormValue("vision")
 	if _, err := wb.Quality.SetVision(r.Context(), me, vision); err != nil {
 		return wb.renderEditor(w, r, 0, err, &vision, valueForm{Colour: "#1f5fae"})
 	}
-	wb.flash(r, "Vision saved; the earlier wording is kept in the versions.")
+	wb.Flash(r, "Vision saved; the earlier wording is kept in the versions.")
 	http.Redirect(w, r, "/philosophy/edit", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) createValue(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createValue(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	form := valueFormFrom(r)
 	in, err := form.input()
@@ -139,7 +139,7 @@ func (wb *Web) createValue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderEditor(w, r, 0, err, nil, form)
 	}
-	wb.flash(r, withWarning("Added "+res.Name+".", res.Warning))
+	wb.Flash(r, withWarning("Added "+res.Name+".", res.Warning))
 	http.Redirect(w, r, "/philosophy/edit", http.StatusSeeOther)
 	return nil
 }
@@ -152,7 +152,7 @@ func withWarning(msg, warning string) string {
 	return msg + " Note: " + warning + "."
 }
 
-func (wb *Web) valueEditor(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) valueEditor(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -161,13 +161,13 @@ func (wb *Web) valueEditor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "philosophy_value", &valueEditorPage{
-		Page: wb.basePage(r, "Edit "+v.Name), Form: valueFormOf(v)})
+	wb.Render(w, r, http.StatusOK, "philosophy_value", &valueEditorPage{
+		Page: wb.BasePage(r, "Edit "+v.Name), Form: valueFormOf(v)})
 	return nil
 }
 
 // findValue returns the value with id from the live philosophy.
-func (wb *Web) findValue(r *http.Request, id int64) (quality.Value, error) {
+func (wb *Pages) findValue(r *http.Request, id int64) (quality.Value, error) {
 	p, err := wb.Quality.Philosophy(r.Context())
 	if err != nil {
 		return quality.Value{}, err
@@ -180,7 +180,7 @@ func (wb *Web) findValue(r *http.Request, id int64) (quality.Value, error) {
 	return quality.Value{}, apperr.NotFound("value")
 }
 
-func (wb *Web) saveValue(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) saveValue(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -192,7 +192,7 @@ func (wb *Web) saveValue(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var res *quality.ValueResult
 		if res, err = wb.Quality.UpdateValue(r.Context(), me, id, patch); err == nil {
-			wb.flash(r, withWarning("Saved "+res.Name+".", res.Warning))
+			wb.Flash(r, withWarning("Saved "+res.Name+".", res.Warning))
 			http.Redirect(w, r, "/philosophy/edit", http.StatusSeeOther)
 			return nil
 		}
@@ -202,12 +202,12 @@ func (wb *Web) saveValue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.ErrorField = detail.Field
-	wb.render(w, r, status, "philosophy_value", &valueEditorPage{Page: wb.basePage(r, "Edit value"),
+	wb.Render(w, r, status, "philosophy_value", &valueEditorPage{Page: wb.BasePage(r, "Edit value"),
 		Form: form, Error: detail.Message, ErrorField: detail.Field})
 	return nil
 }
 
-func (wb *Web) deleteValue(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) deleteValue(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -220,7 +220,7 @@ func (wb *Web) deleteValue(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Quality.DeleteValue(r.Context(), me, id); err != nil {
 		return err
 	}
-	wb.flash(r, "Removed "+v.Name+"; it stays in the earlier versions.")
+	wb.Flash(r, "Removed "+v.Name+"; it stays in the earlier versions.")
 	http.Redirect(w, r, "/philosophy/edit", http.StatusSeeOther)
 	return nil
 }

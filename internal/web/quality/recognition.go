@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -22,7 +22,7 @@ type feedPage struct {
 	FirstPage bool // the unfiltered newest awards, which new ones join live
 }
 
-func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	f, err := feedFilter(r)
@@ -33,7 +33,7 @@ func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &feedPage{Page: wb.basePage(r, "Recognition"), Lead: u.IsLead()}
+	p := &feedPage{Page: wb.BasePage(r, "Recognition"), Lead: u.IsLead()}
 	for _, a := range awards {
 		p.Awards = append(p.Awards, feedItem{Award: a, CanWithdraw: p.Lead})
 	}
@@ -53,7 +53,7 @@ func (wb *Web) recognitionFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.OpenNoms = len(open)
 	}
-	wb.render(w, r, http.StatusOK, "recognition_feed", p)
+	wb.Render(w, r, http.StatusOK, "recognition_feed", p)
 	return nil
 }
 
@@ -79,7 +79,7 @@ func feedFilter(r *http.Request) (recognition.FeedFilter, error) {
 // reactToAward is POST /recognition/awards/{id}/reactions: the form says
 // which reaction and whether to give it (on=1) or take it back, so a
 // double submit leaves the reaction as the person meant.
-func (wb *Web) reactToAward(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) reactToAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ type feedItem struct {
 
 // withdrawAward is POST /recognition/awards/{id}/withdraw, a lead taking
 // back an award given by mistake.
-func (wb *Web) withdrawAward(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) withdrawAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -106,31 +106,31 @@ func (wb *Web) withdrawAward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.backToAward(w, r, id, err)
 	}
-	wb.flash(r, "The award is withdrawn.")
+	wb.Flash(r, "The award is withdrawn.")
 	http.Redirect(w, r, "/recognition", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) commentOnAward(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) commentOnAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	_, err = wb.Recognition.AddComment(r.Context(), user.FromContext(r.Context()), id, r.PostFormValue("body"))
 	if err == nil {
-		wb.flash(r, "Comment added.")
+		wb.Flash(r, "Comment added.")
 	}
 	return wb.backToAward(w, r, id, err)
 }
 
 // backToAward returns to the feed at the award; a mistake in the input is
 // flashed there, anything else is an error page.
-func (wb *Web) backToAward(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+func (wb *Pages) backToAward(w http.ResponseWriter, r *http.Request, id int64, err error) error {
 	if err != nil && !kit.IsInputError(err) {
 		return err
 	}
 	if err != nil {
-		wb.flash(r, kit.DescribeInputError(err))
+		wb.Flash(r, kit.DescribeInputError(err))
 	}
 	back := httpx.LocalPath(r.PostFormValue("back"), "/recognition")
 	http.Redirect(w, r, back+"#award-"+strconv.FormatInt(id, 10), http.StatusSeeOther)

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"context"
@@ -45,7 +45,7 @@ var changeNames = map[string]string{
 	"value.deleted":      "Value removed",
 }
 
-func (wb *Web) versionLines(ctx context.Context, infos []quality.VersionInfo) ([]versionLine, error) {
+func (wb *Pages) versionLines(ctx context.Context, infos []quality.VersionInfo) ([]versionLine, error) {
 	users, err := wb.Users.List(ctx)
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func (wb *Web) versionLines(ctx context.Context, infos []quality.VersionInfo) ([
 	return out, nil
 }
 
-func (wb *Web) philosophyVersions(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) philosophyVersions(w http.ResponseWriter, r *http.Request) error {
 	infos, err := wb.Quality.Versions(r.Context())
 	if err != nil {
 		return err
@@ -80,14 +80,14 @@ func (wb *Web) philosophyVersions(w http.ResponseWriter, r *http.Request) error 
 	if err := wb.detailVersions(r.Context(), lines); err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "philosophy_versions", &versionsPage{
-		Page: wb.basePage(r, "Versions of the philosophy"), Versions: lines})
+	wb.Render(w, r, http.StatusOK, "philosophy_versions", &versionsPage{
+		Page: wb.BasePage(r, "Versions of the philosophy"), Versions: lines})
 	return nil
 }
 
 // detailVersions fills in what each of the newest versions changed, by
 // comparing it with the one before (lines are newest first).
-func (wb *Web) detailVersions(ctx context.Context, lines []versionLine) error {
+func (wb *Pages) detailVersions(ctx context.Context, lines []versionLine) error {
 	n := min(len(lines), detailedVersions+1)
 	contents := make([]*quality.Philosophy, n)
 	for i := range n {
@@ -107,7 +107,7 @@ func (wb *Web) detailVersions(ctx context.Context, lines []versionLine) error {
 	return nil
 }
 
-func (wb *Web) philosophyVersion(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) philosophyVersion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -137,8 +137,8 @@ func (wb *Web) philosophyVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "philosophy_version", &versionPage{
-		Page: wb.basePage(r, "Philosophy version "+strconv.FormatInt(id, 10)), Version: lines[0],
+	wb.Render(w, r, http.StatusOK, "philosophy_version", &versionPage{
+		Page: wb.BasePage(r, "Philosophy version "+strconv.FormatInt(id, 10)), Version: lines[0],
 		Changes: quality.Changes(before, &v.Philosophy), Body: newBody(&v.Philosophy, false)})
 	return nil
 }

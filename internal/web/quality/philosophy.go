@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"io"
@@ -72,7 +72,7 @@ func newBody(p *quality.Philosophy, live bool) philosophyBody {
 	return b
 }
 
-func (wb *Web) philosophyPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) philosophyPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.Quality.Philosophy(r.Context())
 	if err != nil {
 		return err
@@ -82,14 +82,14 @@ func (wb *Web) philosophyPage(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.addValueExamples(r, &body); err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "philosophy", &philosophyPage{
-		Page: wb.basePage(r, "Our philosophy"), Lead: me.IsLead(), Body: body})
+	wb.Render(w, r, http.StatusOK, "philosophy", &philosophyPage{
+		Page: wb.BasePage(r, "Our philosophy"), Lead: me.IsLead(), Body: body})
 	return nil
 }
 
 // philosophyMarkdown is GET /philosophy.md: the philosophy as a Markdown
 // file to download, for a wiki or for sharing beyond the support team.
-func (wb *Web) philosophyMarkdown(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) philosophyMarkdown(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.Quality.Philosophy(r.Context())
 	if err != nil {
 		return err

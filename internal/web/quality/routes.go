@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 )
 
 // qualityRoutes is the quality surface's route table.
-func (wb *Web) qualityRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /badges/{file}", Level: kit.Public, Raw: http.HandlerFunc(wb.badgeImage)},
 		{Pattern: "GET /philosophy", Level: kit.Agent, Handler: wb.philosophyPage},
@@ -35,24 +35,24 @@ func (wb *Web) qualityRoutes() []kit.Route {
 		{Pattern: "POST /recognition/nominations/{id}/decline", Level: kit.Agent, Handler: wb.declineNomination},
 		{Pattern: "POST /recognition/proposals/{id}/confirm", Level: kit.Agent, Handler: wb.confirmProposal},
 		{Pattern: "POST /recognition/proposals/{id}/dismiss", Level: kit.Agent, Handler: wb.dismissProposal},
-		{Pattern: "GET /reviews", Level: kit.Agent, Handler: wb.reviewsHome},
-		{Pattern: "POST /reviews", Level: kit.Agent, Handler: wb.startReview},
-		{Pattern: "GET /reviews/{id}", Level: kit.Agent, Handler: wb.reviewPage},
-		{Pattern: "POST /reviews/{id}", Level: kit.Agent, Handler: wb.saveReview},
-		{Pattern: "POST /reviews/{id}/acknowledge", Level: kit.Agent, Handler: wb.acknowledgeReview},
-		{Pattern: "POST /reviews/{id}/dispute", Level: kit.Agent, Handler: wb.disputeReview},
-		{Pattern: "POST /reviews/{id}/resolve", Level: kit.Agent, Handler: wb.resolveDispute},
-		{Pattern: "GET /reviews/disputes", Level: kit.Agent, Handler: wb.disputesPage},
-		{Pattern: "GET /reviews/periods", Level: kit.Lead, Handler: wb.periodsPage},
-		{Pattern: "POST /reviews/periods", Level: kit.Lead, Handler: wb.createPeriod},
-		{Pattern: "GET /reviews/periods/{id}", Level: kit.Lead, Handler: wb.periodPage},
-		{Pattern: "POST /reviews/periods/{id}/draw", Level: kit.Lead, Handler: wb.drawPeriod},
-		{Pattern: "GET /reviews/scorecards", Level: kit.Lead, Handler: wb.scorecardsPage},
-		{Pattern: "POST /reviews/scorecards", Level: kit.Lead, Handler: wb.createScorecard},
-		{Pattern: "GET /reviews/calibrations", Level: kit.Agent, Handler: wb.calibrationsPage},
-		{Pattern: "POST /reviews/calibrations", Level: kit.Lead, Handler: wb.createCalibration},
-		{Pattern: "GET /reviews/calibrations/{id}", Level: kit.Agent, Handler: wb.calibrationPage},
-		{Pattern: "POST /reviews/calibrations/{id}/close", Level: kit.Lead, Handler: wb.closeCalibration},
-		{Pattern: "GET /reviews/agreement", Level: kit.Lead, Handler: wb.agreementPage},
+		{Pattern: "GET /reviews", Level: kit.Agent, Handler: wb.reviews.reviewsHome},
+		{Pattern: "POST /reviews", Level: kit.Agent, Handler: wb.reviews.startReview},
+		{Pattern: "GET /reviews/{id}", Level: kit.Agent, Handler: wb.reviews.reviewPage},
+		{Pattern: "POST /reviews/{id}", Level: kit.Agent, Handler: wb.reviews.saveReview},
+		{Pattern: "POST /reviews/{id}/acknowledge", Level: kit.Agent, Handler: wb.reviews.acknowledgeReview},
+		{Pattern: "POST /reviews/{id}/dispute", Level: kit.Agent, Handler: wb.reviews.disputeReview},
+		{Pattern: "POST /reviews/{id}/resolve", Level: kit.Agent, Handler: wb.reviews.resolveDispute},
+		{Pattern: "GET /reviews/disputes", Level: kit.Agent, Handler: wb.reviews.disputesPage},
+		{Pattern: "GET /reviews/periods", Level: kit.Lead, Handler: wb.reviews.periodsPage},
+		{Pattern: "POST /reviews/periods", Level: kit.Lead, Handler: wb.reviews.createPeriod},
+		{Pattern: "GET /reviews/periods/{id}", Level: kit.Lead, Handler: wb.reviews.periodPage},
+		{Pattern: "POST /reviews/periods/{id}/draw", Level: kit.Lead, Handler: wb.reviews.drawPeriod},
+		{Pattern: "GET /reviews/scorecards", Level: kit.Lead, Handler: wb.reviews.scorecardsPage},
+		{Pattern: "POST /reviews/scorecards", Level: kit.Lead, Handler: wb.reviews.createScorecard},
+		{Pattern: "GET /reviews/calibrations", Level: kit.Agent, Handler: wb.reviews.calibrationsPage},
+		{Pattern: "POST /reviews/calibrations", Level: kit.Lead, Handler: wb.reviews.createCalibration},
+		{Pattern: "GET /reviews/calibrations/{id}", Level: kit.Agent, Handler: wb.reviews.calibrationPage},
+		{Pattern: "POST /reviews/calibrations/{id}/close", Level: kit.Lead, Handler: wb.reviews.closeCalibration},
+		{Pattern: "GET /reviews/agreement", Level: kit.Lead, Handler: wb.reviews.agreementPage},
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package quality
 
 import (
 	"math"
@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -39,16 +40,16 @@ type calibrationLine struct {
 	Ticket ticketBrief
 }
 
-func (wb *Web) calibrationsPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) calibrationsPage(w http.ResponseWriter, r *http.Request) error {
 	p := &calibrationsPage{TicketID: r.URL.Query().Get("ticket_id")}
 	return wb.renderCalibrations(w, r, http.StatusOK, p, nil, nil)
 }
 
-func (wb *Web) renderCalibrations(w http.ResponseWriter, r *http.Request, status int, p *calibrationsPage,
+func (wb *reviewPages) renderCalibrations(w http.ResponseWriter, r *http.Request, status int, p *calibrationsPage,
 	chosen []int64, problem error) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
-	p.Page, p.Lead = wb.basePage(r, "Calibration"), me.IsLead()
+	p.Page, p.Lead = wb.BasePage(r, "Calibration"), me.IsLead()
 	sessions, err := wb.Quality.Calibrations(ctx, me)
 	if err != nil {
 		return err
@@ -78,12 +79,12 @@ func (wb *Web) renderCalibrations(w http.ResponseWriter, r *http.Request, status
 			return err
 		}
 	}
-	wb.render(w, r, status, "reviews_calibrations", p)
+	wb.Render(w, r, status, "reviews_calibrations", p)
 	return nil
 }
 
 // createCalibration answers POST /reviews/calibrations; leads only.
-func (wb *Web) createCalibration(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) createCalibration(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("ticket_id", "cannot read the form")
@@ -105,7 +106,7 @@ func (wb *Web) createCalibration(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderCalibrations(w, r, 0, p, reviewers, err)
 	}
-	wb.flash(r, "The calibration session is open: each reviewer scores the ticket without seeing the others.")
+	wb.Flash(r, "The calibration session is open: each reviewer scores the ticket without seeing the others.")
 	http.Redirect(w, r, "/reviews/calibrations/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 	return nil
 }
@@ -145,7 +146,7 @@ type comparisonCell struct {
 	Apart bool // far from the session's mean
 }
 
-func (wb *Web) calibrationPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) calibrationPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := user.FromContext(ctx)
 	id, err := httpx.PathID(r, "id")
@@ -156,11 +157,11 @@ func (wb *Web) calibrationPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
-	p := &calibrationPage{Page: wb.basePage(r, "Calibration session "+strconv.FormatInt(c.ID, 10)), Session: c,
+	p := &calibrationPage{Page: wb.BasePage(r, "Calibration session "+strconv.FormatInt(c.ID, 10)), Session: c,
 		Lead: me.IsLead()}
 	if p.Ticket, err = wb.ticketBrief(ctx, c.TicketID); err != nil {
 		return err
@@ -169,7 +170,7 @@ func (wb *Web) calibrationPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, pt := range c.Participants {
-		l := participantLine{Name: ppl.userName(&pt.ReviewerID), Submitted: pt.Submitted}
+		l := participantLine{Name: ppl.UserName(&pt.ReviewerID), Submitted: pt.Submitted}
 		if pt.Agreement != nil {
 			l.Agreement = strconv.FormatFloat(*pt.Agreement, 'f', 1, 64)
 		}
@@ -184,18 +185,18 @@ func (wb *Web) calibrationPage(w http.ResponseWriter, r *http.Request) error {
 	if c.Status == quality.SessionClosed {
 		p.compare(c, ppl)
 	}
-	wb.render(w, r, http.StatusOK, "reviews_calibration", p)
+	wb.Render(w, r, http.StatusOK, "reviews_calibration", p)
 	return nil
 }
 
 // compare fills the comparison table of a closed session from its
 // submitted reviews, marking what is far from the mean.
-func (p *calibrationPage) compare(c *quality.Calibration, ppl *people) {
+func (p *calibrationPage) compare(c *quality.Calibration, ppl *conversation.People) {
 	var submitted []*quality.Review
 	for _, rv := range c.Reviews {
 		if rv.Status == quality.StatusSubmitted {
 			submitted = append(submitted, rv)
-			p.Columns = append(p.Columns, ppl.userName(&rv.ReviewerID))
+			p.Columns = append(p.Columns, ppl.UserName(&rv.ReviewerID))
 			p.Scores = append(p.Scores, reviewScore(rv.Score))
 		}
 	}
@@ -223,7 +224,7 @@ func (p *calibrationPage) compare(c *quality.Calibration, ppl *people) {
 }
 
 // closeCalibration answers POST /reviews/calibrations/{id}/close.
-func (wb *Web) closeCalibration(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) closeCalibration(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -232,7 +233,7 @@ func (wb *Web) closeCalibration(w http.ResponseWriter, r *http.Request) error {
 	if _, err := wb.Quality.CloseCalibration(r.Context(), me, id); err != nil {
 		return err
 	}
-	wb.flash(r, "The session is closed: every reviewer now sees the comparison.")
+	wb.Flash(r, "The session is closed: every reviewer now sees the comparison.")
 	http.Redirect(w, r, "/reviews/calibrations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
@@ -251,22 +252,22 @@ type agreementLine struct {
 	Low       bool
 }
 
-func (wb *Web) agreementPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *reviewPages) agreementPage(w http.ResponseWriter, r *http.Request) error {
 	me := user.FromContext(r.Context())
 	ctx := r.Context()
 	as, err := wb.Quality.Agreements(ctx, me)
 	if err != nil {
 		return err
 	}
-	ppl, err := wb.loadPeople(ctx)
+	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
 		return err
 	}
-	p := &agreementPage{Page: wb.basePage(r, "Reviewer agreement")}
+	p := &agreementPage{Page: wb.BasePage(r, "Reviewer agreement")}
 	for _, a := range as {
-		p.Reviewers = append(p.Reviewers, agreementLine{Name: ppl.userName(&a.ReviewerID), Sessions: a.Sessions,
+		p.Reviewers = append(p.Reviewers, agreementLine{Name: ppl.UserName(&a.ReviewerID), Sessions: a.Sessions,
 			Agreement: strconv.FormatFloat(a.Agreement, 'f', 1, 64), Low: a.Agreement < 100-apartBy})
 	}
-	wb.render(w, r, http.StatusOK, "reviews_agreement", p)
+	wb.Render(w, r, http.StatusOK, "reviews_agreement", p)
 	return nil
 }
