@@ -3,7 +3,6 @@
 package web
 
 import (
-	"embed"
 	"log/slog"
 	"net/http"
 
@@ -39,6 +38,7 @@ import (
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
 // Deps are the services the pages call.
@@ -76,96 +76,98 @@ type Deps struct {
 	Standing *standing.Service
 }
 
-// Web serves the pages.
+// Web serves the pages: the kit and every surface's route table.
 type Web struct {
-	Deps
-	kit *kit.Kit
-	// Conversations reads a ticket's messages for the ticket page.
-	Conversations *conversation.Loader
-	views         *kit.Views
-	tables        []kit.Table // the surfaces moved to their own packages
+	kit    *kit.Kit
+	tables []kit.Table
+	notify *notify.Service
+	log    *slog.Logger
 }
 
-//go:embed templates
-var templates embed.FS
-
-// New parses the templates and indexes the static files, failing at start
-// rather than on the first request if any is broken.
+// New parses every surface's templates and indexes the static files,
+// failing at start rather than on the first request if any is broken.
 func New(deps Deps) (*Web, error) {
-	wb := &Web{Deps: deps, Conversations: &conversation.Loader{DB: deps.DB, Users: deps.Users, Teams: deps.Teams,
-		Customers: deps.Customers, Tickets: deps.Tickets}}
+	wb := &Web{notify: deps.Notify, log: deps.Log}
 	k, err := kit.New(kit.Deps{Log: deps.Log, Users: deps.Users, Settings: deps.Settings,
 		Sessions: deps.Sessions, Unread: wb.unreadNotifications})
 	if err != nil {
 		return nil, err
 	}
 	wb.kit = k
-	if wb.views, err = k.Views(templates); err != nil {
-		return nil, err
-	}
 	if err := wb.surfaces(deps); err != nil {
 		return nil, err
 	}
 	return wb, nil
 }
 
-// Register puts every surface's route table on mux.
+// Register puts every surface's route table on mux, and the kit's own
+// routes: the static files and the "not found" page.
 func (wb *Web) Register(mux *http.ServeMux) {
 	k := wb.kit
 	k.Register(mux, kit.Table{Surface: "kit", Routes: []kit.Route{
 		{Pattern: "GET /static/", Level: kit.Public, Raw: k.Static()},
 		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
 	}})
-	k.Register(mux, kit.Table{Surface: "workspace", Routes: wb.workspaceRoutes()})
 	for _, t := range wb.tables {
 		k.Register(mux, t)
 	}
 }
 
-// surfaces builds the surfaces that have their own package.
+// Routes lists every route registered, with its surface and access level.
+func (wb *Web) Routes() []kit.Recorded { return wb.kit.Routes() }
+
+// surfaces builds every surface, each with only the services it calls.
 func (wb *Web) surfaces(d Deps) error {
 	k := wb.kit
-	t, err := portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings, Sessions: d.Sessions,
-		Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
-	if err != nil {
-		return err
+	conv := &conversation.Loader{DB: d.DB, Users: d.Users, Teams: d.Teams, Customers: d.Customers, Tickets: d.Tickets}
+	builds := []func() (kit.Table, error){
+		func() (kit.Table, error) {
+			return account.New(k, account.Deps{Users: d.Users, Settings: d.Settings, Sessions: d.Sessions})
+		},
+		func() (kit.Table, error) {
+			return workspace.New(k, workspace.Deps{Users: d.Users, Tickets: d.Tickets, Customers: d.Customers,
+				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
+				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
+				Quality: d.Quality, Conversations: conv})
+		},
+		func() (kit.Table, error) {
+			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
+				Standing: d.Standing})
+		},
+		func() (kit.Table, error) {
+			return qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets,
+				Quality: d.Quality, Recognition: d.Recognition, Conversations: conv})
+		},
+		func() (kit.Table, error) {
+			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
+				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
+		},
+		func() (kit.Table, error) {
+			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
+				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+		},
 	}
-	wb.tables = append(wb.tables, t)
-	t, err = adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
-		Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
-	if err != nil {
-		return err
+	for _, build := range builds {
+		t, err := build()
+		if err != nil {
+			return err
+		}
+		wb.tables = append(wb.tables, t)
 	}
-	wb.tables = append(wb.tables, t)
-	t, err = account.New(k, account.Deps{Users: d.Users, Settings: d.Settings, Sessions: d.Sessions})
-	if err != nil {
-		return err
-	}
-	wb.tables = append(wb.tables, t)
-	t, err = peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching, Standing: d.Standing})
-	if err != nil {
-		return err
-	}
-	wb.tables = append(wb.tables, t)
-	t, err = qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets, Quality: d.Quality, Recognition: d.Recognition, Conversations: wb.Conversations})
-	if err != nil {
-		return err
-	}
-	wb.tables = append(wb.tables, t)
 	return nil
 }
 
-// Page is what every page's data starts with.
-type Page = kit.Page
-
-func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	wb.views.Render(w, r, status, name, data)
+// unreadNotifications is the count the header's bell shows; 0 when signed
+// out (or when a failure is better ignored than failing the page).
+func (wb *Web) unreadNotifications(r *http.Request) int {
+	u := user.FromContext(r.Context())
+	if u == nil || wb.notify == nil {
+		return 0
+	}
+	n, err := wb.notify.Unread(r.Context(), u.ID)
+	if err != nil {
+		wb.log.Warn("count unread notifications", "err", err)
+		return 0
+	}
+	return n
 }
-
-func (wb *Web) renderFragment(w http.ResponseWriter, status int, page, name string, data any) {
-	wb.views.Fragment(w, status, page, name, data)
-}
-
-func (wb *Web) basePage(r *http.Request, title string) Page { return wb.kit.BasePage(r, title) }
-
-func (wb *Web) flash(r *http.Request, msg string) { wb.kit.Flash(r, msg) }

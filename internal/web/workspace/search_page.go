@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"html/template"
@@ -34,12 +34,12 @@ const (
 	searchCustomers = 10
 )
 
-func (wb *Web) searchPage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) searchPage(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := &searchPage{Page: wb.basePage(r, "Search")}
+	p := &searchPage{Page: wb.BasePage(r, "Search")}
 	p.Query = q
 	if q == "" {
-		wb.render(w, r, http.StatusOK, "search", p)
+		wb.Render(w, r, http.StatusOK, "search", p)
 		return nil
 	}
 	p.Title = "Search: " + q
@@ -51,7 +51,7 @@ func (wb *Web) searchPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Error = detail.Message
-		wb.render(w, r, status, "search", p)
+		wb.Render(w, r, status, "search", p)
 		return nil
 	}
 	for _, h := range res.Items {
@@ -68,6 +68,6 @@ func (wb *Web) searchPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	wb.render(w, r, http.StatusOK, "search", p)
+	wb.Render(w, r, http.StatusOK, "search", p)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // inboxBulk applies one change to every selected ticket, each through the
 // ticket service in its own transaction (so each appends its events), and
 // reports in a flash what changed and what could not.
-func (wb *Web) inboxBulk(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 	back := "/inbox?view=" + url.QueryEscape(r.PostFormValue("view"))
 	if c := r.PostFormValue("cursor"); c != "" {
 		back += "&cursor=" + url.QueryEscape(c)
@@ -38,7 +38,7 @@ func (wb *Web) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.flash(r, report)
+	wb.Flash(r, report)
 	http.Redirect(w, r, httpx.LocalPath(back, "/inbox"), http.StatusSeeOther)
 	return nil
 }
@@ -65,7 +65,7 @@ func selectedTickets(r *http.Request) ([]int64, error) {
 }
 
 // bulkPatch builds one patch from the form and applies it to each ticket.
-func (wb *Web) bulkPatch(r *http.Request, ids []int64) (string, error) {
+func (wb *Pages) bulkPatch(r *http.Request, ids []int64) (string, error) {
 	p, err := bulkPatchOf(r)
 	if err != nil {
 		return "", err
@@ -138,7 +138,7 @@ func bulkPatchOf(r *http.Request) (*ticket.Patch, error) {
 // bulkMerge merges every selected ticket into the one numbered into, or
 // into the oldest selected when into is blank. The target must be among
 // the selected tickets, so an agent merges only what they see ticked.
-func (wb *Web) bulkMerge(ctx context.Context, ids []int64, into string) (string, error) {
+func (wb *Pages) bulkMerge(ctx context.Context, ids []int64, into string) (string, error) {
 	if len(ids) < 2 {
 		return "Select at least two tickets to merge.", nil
 	}

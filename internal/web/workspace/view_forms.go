@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"net/http"
@@ -31,12 +31,12 @@ type viewFormPage struct {
 	MyTeams                                []*team.Team // those the agent may share with
 }
 
-func (wb *Web) newViewForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) newViewForm(w http.ResponseWriter, r *http.Request) error {
 	n := view.NewView{Filters: view.Filters{Statuses: []string{"new", "open", "pending", "on_hold"}}}
 	return wb.renderViewForm(w, r, http.StatusOK, "", n, nil)
 }
 
-func (wb *Web) editViewForm(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) editViewForm(w http.ResponseWriter, r *http.Request) error {
 	v, err := wb.ownView(r)
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func (wb *Web) editViewForm(w http.ResponseWriter, r *http.Request) error {
 
 // ownView loads the view in the path for its owner; to anyone else it is
 // not found or forbidden, as the service says.
-func (wb *Web) ownView(r *http.Request) (*view.View, error) {
+func (wb *Pages) ownView(r *http.Request) (*view.View, error) {
 	u := user.FromContext(r.Context())
 	v, err := wb.Views.Get(r.Context(), u, r.PathValue("id"))
 	if err != nil {
@@ -59,7 +59,7 @@ func (wb *Web) ownView(r *http.Request) (*view.View, error) {
 	return v, nil
 }
 
-func (wb *Web) renderViewForm(w http.ResponseWriter, r *http.Request, status int, id string, n view.NewView, problem error) error {
+func (wb *Pages) renderViewForm(w http.ResponseWriter, r *http.Request, status int, id string, n view.NewView, problem error) error {
 	ctx := r.Context()
 	agents, err := wb.Users.List(ctx)
 	if err != nil {
@@ -75,7 +75,7 @@ func (wb *Web) renderViewForm(w http.ResponseWriter, r *http.Request, status int
 		title = "Edit view"
 	}
 	p := &viewFormPage{
-		Page: wb.basePage(r, title), ID: id, Form: n,
+		Page: wb.BasePage(r, title), ID: id, Form: n,
 		Agents: kit.ActiveAgents(agents), Teams: teams,
 		MyTeams: slices.DeleteFunc(slices.Clone(teams), func(t *team.Team) bool { return !slices.Contains(t.MemberIDs, me) }),
 		Options: options{
@@ -110,7 +110,7 @@ func (wb *Web) renderViewForm(w http.ResponseWriter, r *http.Request, status int
 		}
 		p.Error, p.ErrorField = detail.Message, detail.Field
 	}
-	wb.render(w, r, status, "view_form", p)
+	wb.Render(w, r, status, "view_form", p)
 	return nil
 }
 
@@ -161,7 +161,7 @@ func formOptionalID(f url.Values, name string) (*int64, error) {
 	return &id, nil
 }
 
-func (wb *Web) createView(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) createView(w http.ResponseWriter, r *http.Request) error {
 	n, err := viewFromForm(r)
 	if err != nil {
 		return wb.renderViewForm(w, r, 0, "", n, err)
@@ -170,12 +170,12 @@ func (wb *Web) createView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.renderViewForm(w, r, 0, "", n, err)
 	}
-	wb.flash(r, "View “"+v.Name+"” saved.")
+	wb.Flash(r, "View “"+v.Name+"” saved.")
 	http.Redirect(w, r, "/inbox?view="+url.QueryEscape(v.ID), http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) updateView(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) updateView(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	n, err := viewFromForm(r)
 	if err != nil {
@@ -190,12 +190,12 @@ func (wb *Web) updateView(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.renderViewForm(w, r, 0, id, n, err)
 	}
-	wb.flash(r, "View “"+v.Name+"” saved.")
+	wb.Flash(r, "View “"+v.Name+"” saved.")
 	http.Redirect(w, r, "/inbox?view="+url.QueryEscape(v.ID), http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) deleteView(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) deleteView(w http.ResponseWriter, r *http.Request) error {
 	u := user.FromContext(r.Context())
 	v, err := wb.Views.Get(r.Context(), u, r.PathValue("id"))
 	if err != nil {
@@ -204,7 +204,7 @@ func (wb *Web) deleteView(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Views.Delete(r.Context(), u, v.ID); err != nil {
 		return err
 	}
-	wb.flash(r, "View “"+v.Name+"” deleted.")
+	wb.Flash(r, "View “"+v.Name+"” deleted.")
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 // historyOf returns the ticket's events (what GET /api/v1/tickets/{id}/events
 // lists), newest first, described for people.
-func (wb *Web) historyOf(ctx context.Context, ticketID int64, ppl *conversation.People) ([]eventView, error) {
+func (wb *Pages) historyOf(ctx context.Context, ticketID int64, ppl *conversation.People) ([]eventView, error) {
 	evs, err := wb.Tickets.Events(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (wb *Web) historyOf(ctx context.Context, ticketID int64, ppl *conversation.
 	return out, nil
 }
 
-func (wb *Web) actorName(ctx context.Context, e events.Event, ppl *conversation.People) string {
+func (wb *Pages) actorName(ctx context.Context, e events.Event, ppl *conversation.People) string {
 	switch e.ActorType {
 	case events.ActorAgent:
 		return ppl.UserName(e.ActorID)

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -45,7 +45,7 @@ type eventView struct {
 }
 
 // people resolves the names of agents and customers a page mentions.
-func (wb *Web) ticketByPath(r *http.Request) (*ticket.Ticket, error) {
+func (wb *Pages) ticketByPath(r *http.Request) (*ticket.Ticket, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (wb *Web) ticketByPath(r *http.Request) (*ticket.Ticket, error) {
 	return wb.Tickets.Get(r.Context(), id)
 }
 
-func (wb *Web) ticketView(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) ticketView(w http.ResponseWriter, r *http.Request) error {
 	t, err := wb.ticketByPath(r)
 	if err != nil {
 		return err
@@ -66,13 +66,13 @@ func (wb *Web) ticketView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "ticket", p)
+	wb.Render(w, r, http.StatusOK, "ticket", p)
 	return nil
 }
 
 // ticketPageFor gathers everything the ticket page shows. props and comp,
 // when given, carry a form being corrected.
-func (wb *Web) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView, comp *composerView) (*ticketPage, error) {
+func (wb *Pages) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView, comp *composerView) (*ticketPage, error) {
 	ctx := r.Context()
 	ppl, err := wb.Conversations.People(ctx)
 	if err != nil {
@@ -82,7 +82,7 @@ func (wb *Web) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsView
 	if err != nil {
 		return nil, err
 	}
-	p := &ticketPage{Page: wb.basePage(r, fmt.Sprintf("#%d %s", t.Number, t.Subject)), Ticket: t,
+	p := &ticketPage{Page: wb.BasePage(r, fmt.Sprintf("#%d %s", t.Number, t.Subject)), Ticket: t,
 		StatusLabel: statusLabel(t), Messages: msgs}
 	if n := len(msgs); n > 0 {
 		p.LastMessage = msgs[n-1].ID
@@ -122,7 +122,7 @@ func statusLabel(t *ticket.Ticket) string {
 
 // conversationAfter answers GET /tickets/{id}/conversation?after={id}: the
 // <article>s of the messages after that one, for live updates.
-func (wb *Web) conversationAfter(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) conversationAfter(w http.ResponseWriter, r *http.Request) error {
 	t, err := wb.ticketByPath(r)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (wb *Web) conversationAfter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.renderFragment(w, http.StatusOK, "ticket", "ticket-messages", msgs)
+	wb.Fragment(w, http.StatusOK, "ticket", "ticket-messages", msgs)
 	return nil
 }
 
@@ -149,7 +149,7 @@ func (wb *Web) conversationAfter(w http.ResponseWriter, r *http.Request) error {
 // signed-in agent's browser. The attachment service applies the API's rule
 // (any attached file, since agents see every ticket; unattached uploads
 // only to their uploader) and serves it so that no browser runs it.
-func (wb *Web) attachmentFile(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func (wb *Web) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 
 // canReviewTicket tells the ticket page whether to offer "Review this
 // ticket": to leads, and to reviewers with the ticket in their queue.
-func (wb *Web) canReviewTicket(ctx context.Context, ticketID int64) bool {
+func (wb *Pages) canReviewTicket(ctx context.Context, ticketID int64) bool {
 	me := user.FromContext(ctx)
 	if me.IsLead() {
 		return true

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -46,7 +46,7 @@ type fieldInput struct {
 }
 
 // propsFor builds the panel showing t as it is.
-func (wb *Web) propsFor(ctx context.Context, t *ticket.Ticket, ppl *conversation.People) (*propsView, error) {
+func (wb *Pages) propsFor(ctx context.Context, t *ticket.Ticket, ppl *conversation.People) (*propsView, error) {
 	v := &propsView{TicketID: t.ID, Closed: t.Status == "closed", Tags: strings.Join(t.Tags, ", ")}
 	current := t.Status
 	if t.CustomStatus != nil {
@@ -116,7 +116,7 @@ func fieldInputFor(f *field.Field, val any) fieldInput {
 }
 
 // saveProperties answers POST /tickets/{id}/properties.
-func (wb *Web) saveProperties(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) saveProperties(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	t, err := wb.ticketByPath(r)
 	if err != nil {
@@ -133,7 +133,7 @@ func (wb *Web) saveProperties(w http.ResponseWriter, r *http.Request) error {
 		return wb.propertiesProblem(w, r, t, err)
 	}
 	if !hxRequest(r) {
-		wb.flash(r, "Ticket updated.")
+		wb.Flash(r, "Ticket updated.")
 		http.Redirect(w, r, ticketURL(t.ID), http.StatusSeeOther)
 		return nil
 	}
@@ -146,14 +146,14 @@ func (wb *Web) saveProperties(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	props.Saved = true
-	wb.renderFragment(w, http.StatusOK, "ticket", "ticket-properties", props)
+	wb.Fragment(w, http.StatusOK, "ticket", "ticket-properties", props)
 	return nil
 }
 
 // propertiesProblem shows the panel again with the submitted values and
 // the problem next to its field: the panel alone for htmx (with status
 // 200, so htmx swaps it in), the whole page otherwise.
-func (wb *Web) propertiesProblem(w http.ResponseWriter, r *http.Request, t *ticket.Ticket, problem error) error {
+func (wb *Pages) propertiesProblem(w http.ResponseWriter, r *http.Request, t *ticket.Ticket, problem error) error {
 	ctx := r.Context()
 	status, detail := httpx.Describe(ctx, problem)
 	if status >= 500 || status == http.StatusNotFound {
@@ -170,14 +170,14 @@ func (wb *Web) propertiesProblem(w http.ResponseWriter, r *http.Request, t *tick
 	keepSubmitted(props, r)
 	props.Errors = map[string]string{formFieldOf(detail.Field): detail.Message}
 	if hxRequest(r) {
-		wb.renderFragment(w, http.StatusOK, "ticket", "ticket-properties", props)
+		wb.Fragment(w, http.StatusOK, "ticket", "ticket-properties", props)
 		return nil
 	}
 	p, err := wb.ticketPageFor(r, t, props, nil)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, status, "ticket", p)
+	wb.Render(w, r, status, "ticket", p)
 	return nil
 }
 
@@ -211,7 +211,7 @@ func keepSubmitted(v *propsView, r *http.Request) {
 
 // patchFromForm reads the properties form into a ticket patch. Fields the
 // form does not carry stay as they are.
-func (wb *Web) patchFromForm(ctx context.Context, r *http.Request) (ticket.Patch, error) {
+func (wb *Pages) patchFromForm(ctx context.Context, r *http.Request) (ticket.Patch, error) {
 	var p ticket.Patch
 	if r.PostForm.Has("status") {
 		s := r.PostFormValue("status")

@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ type composerView struct {
 
 // composerFromQuery starts the composer from ?macro=ID (and the draft's
 // body and kind, which the htmx macro picker sends along), or returns nil.
-func (wb *Web) composerFromQuery(r *http.Request, t *ticket.Ticket) (*composerView, error) {
+func (wb *Pages) composerFromQuery(r *http.Request, t *ticket.Ticket) (*composerView, error) {
 	q := r.URL.Query()
 	c := &composerView{Kind: q.Get("kind"), Body: q.Get("body"), ApplyActions: true}
 	if c.Kind != ticket.KindNote {
@@ -85,7 +85,7 @@ func (wb *Web) composerFromQuery(r *http.Request, t *ticket.Ticket) (*composerVi
 
 // fillComposer adds what every composer shows: the macros to pick from and
 // the statuses to send and set.
-func (wb *Web) fillComposer(ctx context.Context, t *ticket.Ticket, c *composerView) error {
+func (wb *Pages) fillComposer(ctx context.Context, t *ticket.Ticket, c *composerView) error {
 	c.TicketID, c.Closed = t.ID, t.Status == "closed"
 	if c.Closed {
 		c.Kind = ticket.KindNote
@@ -127,7 +127,7 @@ func describeActions(a macro.Actions) []string {
 
 // composerFragment answers GET /tickets/{id}/composer?macro=: the composer
 // alone, for the htmx macro picker.
-func (wb *Web) composerFragment(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) composerFragment(w http.ResponseWriter, r *http.Request) error {
 	t, err := wb.ticketByPath(r)
 	if err != nil {
 		return err
@@ -142,12 +142,12 @@ func (wb *Web) composerFragment(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.fillComposer(r.Context(), t, c); err != nil {
 		return err
 	}
-	wb.renderFragment(w, http.StatusOK, "ticket", "ticket-composer", c)
+	wb.Fragment(w, http.StatusOK, "ticket", "ticket-composer", c)
 	return nil
 }
 
 // postMessage answers POST /tickets/{id}/messages.
-func (wb *Web) postMessage(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) postMessage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	t, err := wb.ticketByPath(r)
 	if err != nil {
@@ -163,9 +163,9 @@ func (wb *Web) postMessage(w http.ResponseWriter, r *http.Request) error {
 		return wb.composerProblem(w, r, t, draft, uploaded, err)
 	}
 	if m.Kind == ticket.KindNote {
-		wb.flash(r, "Note added.")
+		wb.Flash(r, "Note added.")
 	} else {
-		wb.flash(r, "Reply sent.")
+		wb.Flash(r, "Reply sent.")
 	}
 	http.Redirect(w, r, ticketURL(t.ID)+"#message-"+idText(m.ID), http.StatusSeeOther)
 	return nil
@@ -174,7 +174,7 @@ func (wb *Web) postMessage(w http.ResponseWriter, r *http.Request) error {
 // sendMessage posts the message with its macro's actions and the status
 // chosen with "Send and set status", through the one reply operation the
 // API uses too: all of it commits, or none (and no email is queued).
-func (wb *Web) sendMessage(ctx context.Context, t *ticket.Ticket, form url.Values, uploaded []int64, draft *composerView) (*ticket.Message, error) {
+func (wb *Pages) sendMessage(ctx context.Context, t *ticket.Ticket, form url.Values, uploaded []int64, draft *composerView) (*ticket.Message, error) {
 	d := reply.Draft{ThenStatus: form.Get("then_status"), SkipMacroActions: !draft.ApplyActions}
 	if id := form.Get("macro_id"); id != "" {
 		macroID, err := strconv.ParseInt(id, 10, 64)
@@ -214,7 +214,7 @@ func markdownHTML(src string) (string, error) {
 
 // composerProblem shows the ticket page again with the draft kept and the
 // problem next to its field.
-func (wb *Web) composerProblem(w http.ResponseWriter, r *http.Request, t *ticket.Ticket, draft *composerView, uploaded []int64, problem error) error {
+func (wb *Pages) composerProblem(w http.ResponseWriter, r *http.Request, t *ticket.Ticket, draft *composerView, uploaded []int64, problem error) error {
 	status, detail := httpx.Describe(r.Context(), problem)
 	if status >= 500 {
 		return problem
@@ -232,7 +232,7 @@ func (wb *Web) composerProblem(w http.ResponseWriter, r *http.Request, t *ticket
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, status, "ticket", p)
+	wb.Render(w, r, status, "ticket", p)
 	return nil
 }
 
@@ -240,7 +240,7 @@ func (wb *Web) composerProblem(w http.ResponseWriter, r *http.Request, t *ticket
 // through the attachment service as they stream in, returning the
 // uploads' ids (with those a failed attempt uploaded, sent back as
 // "attachments"). A plain urlencoded post works too.
-func (wb *Web) readComposerForm(w http.ResponseWriter, r *http.Request) (url.Values, []int64, error) {
+func (wb *Pages) readComposerForm(w http.ResponseWriter, r *http.Request) (url.Values, []int64, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		if err := r.ParseForm(); err != nil {

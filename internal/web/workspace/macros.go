@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"net/http"
@@ -47,13 +47,13 @@ func formOf(m *macro.Macro) macroForm {
 	return f
 }
 
-func (wb *Web) macrosPageFor(r *http.Request, form macroForm, editing int64) (*macrosPage, error) {
+func (wb *Pages) macrosPageFor(r *http.Request, form macroForm, editing int64) (*macrosPage, error) {
 	ctx := r.Context()
 	ms, err := wb.Macros.List(ctx, macro.ViewerOf(user.FromContext(ctx)))
 	if err != nil {
 		return nil, err
 	}
-	p := &macrosPage{Page: wb.basePage(r, "Macros"), Macros: ms, Form: form, Editing: editing,
+	p := &macrosPage{Page: wb.BasePage(r, "Macros"), Macros: ms, Form: form, Editing: editing,
 		Placeholders: macro.Placeholders}
 	p.Statuses = []selectChoice{{"", "Leave as it is", form.Status == ""}}
 	for _, s := range ticket.Statuses {
@@ -85,16 +85,16 @@ func (wb *Web) macrosPageFor(r *http.Request, form macroForm, editing int64) (*m
 	return p, nil
 }
 
-func (wb *Web) macrosList(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) macrosList(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.macrosPageFor(r, macroForm{}, 0)
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "admin_macros", p)
+	wb.Render(w, r, http.StatusOK, "admin_macros", p)
 	return nil
 }
 
-func (wb *Web) macroEdit(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) macroEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (wb *Web) macroEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wb.render(w, r, http.StatusOK, "admin_macros", p)
+	wb.Render(w, r, http.StatusOK, "admin_macros", p)
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (f macroForm) actions() (macro.Actions, error) {
 	return a, nil
 }
 
-func (wb *Web) macroCreate(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) macroCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := readMacroForm(r)
 	a, err := f.actions()
@@ -146,12 +146,12 @@ func (wb *Web) macroCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.macroProblem(w, r, f, 0, err)
 	}
-	wb.flash(r, "Macro “"+strings.TrimSpace(f.Name)+"” created.")
+	wb.Flash(r, "Macro “"+strings.TrimSpace(f.Name)+"” created.")
 	http.Redirect(w, r, "/admin/macros", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) macroUpdate(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) macroUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -166,12 +166,12 @@ func (wb *Web) macroUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.macroProblem(w, r, f, id, err)
 	}
-	wb.flash(r, "Macro saved.")
+	wb.Flash(r, "Macro saved.")
 	http.Redirect(w, r, "/admin/macros", http.StatusSeeOther)
 	return nil
 }
 
-func (wb *Web) macroDelete(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) macroDelete(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -180,13 +180,13 @@ func (wb *Web) macroDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Macros.Delete(ctx, macro.ViewerOf(user.FromContext(ctx)), id); err != nil {
 		return err
 	}
-	wb.flash(r, "Macro deleted.")
+	wb.Flash(r, "Macro deleted.")
 	http.Redirect(w, r, "/admin/macros", http.StatusSeeOther)
 	return nil
 }
 
 // macroProblem shows the page again with the form as sent and the problem.
-func (wb *Web) macroProblem(w http.ResponseWriter, r *http.Request, f macroForm, editing int64, problem error) error {
+func (wb *Pages) macroProblem(w http.ResponseWriter, r *http.Request, f macroForm, editing int64, problem error) error {
 	status, detail := httpx.Describe(r.Context(), problem)
 	if status >= 500 || status == http.StatusNotFound {
 		return problem
@@ -196,6 +196,6 @@ func (wb *Web) macroProblem(w http.ResponseWriter, r *http.Request, f macroForm,
 		return err
 	}
 	p.Error, p.ErrorField = detail.Message, detail.Field
-	wb.render(w, r, status, "admin_macros", p)
+	wb.Render(w, r, status, "admin_macros", p)
 	return nil
 }

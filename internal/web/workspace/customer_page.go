@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -52,7 +52,7 @@ type storyTicket struct {
 
 // storyOf gathers a customer's story with up to limit tickets; current is
 // the ticket on screen.
-func (wb *Web) storyOf(ctx context.Context, customerID, current int64, limit int) (*customerStory, error) {
+func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit int) (*customerStory, error) {
 	c, err := wb.Customers.Get(ctx, customerID)
 	if apperr.Is(err, apperr.KindNotFound) {
 		return &customerStory{CurrentID: current}, nil
@@ -80,7 +80,7 @@ type customerPage struct {
 
 // customerView answers GET /customers/{id}. Every agent may see every
 // customer, as in the API (GET /api/v1/customers/{id} is for any user).
-func (wb *Web) customerView(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) customerView(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -97,6 +97,6 @@ func (wb *Web) customerView(w http.ResponseWriter, r *http.Request) error {
 	if title == "" {
 		title = "Customer " + idText(c.ID)
 	}
-	wb.render(w, r, http.StatusOK, "customer", &customerPage{Page: wb.basePage(r, title), Story: s})
+	wb.Render(w, r, http.StatusOK, "customer", &customerPage{Page: wb.BasePage(r, title), Story: s})
 	return nil
 }

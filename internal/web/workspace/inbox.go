@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 const inboxPageSize = 50
 
 // homeRedirect sends a signed-in agent to their inbox.
-func (wb *Web) homeRedirect(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) homeRedirect(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 	return nil
 }
@@ -72,7 +72,7 @@ type inboxPage struct {
 	Options options
 }
 
-func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) inbox(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	views, err := wb.Views.List(ctx, u)
@@ -95,7 +95,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &inboxPage{
-		Page:    wb.basePage(r, table.View.Name),
+		Page:    wb.BasePage(r, table.View.Name),
 		Nav:     viewNav{Views: views, Current: table.View.ID},
 		Table:   *table,
 		CanEdit: !table.View.BuiltIn && *table.View.OwnerID == u.ID,
@@ -103,12 +103,12 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		Teams:   teams,
 		Options: newOptions(),
 	}
-	wb.render(w, r, http.StatusOK, "inbox", p)
+	wb.Render(w, r, http.StatusOK, "inbox", p)
 	return nil
 }
 
 // inboxTable loads the page of the view the request names.
-func (wb *Web) inboxTable(ctx context.Context, r *http.Request) (*inboxTable, error) {
+func (wb *Pages) inboxTable(ctx context.Context, r *http.Request) (*inboxTable, error) {
 	u := user.FromContext(ctx)
 	q := r.URL.Query()
 	id := q.Get("view")
@@ -143,7 +143,7 @@ func tableColumns(v *view.View) []string {
 // fillRows fills in the requester, assignee and team names of the table's
 // rows (one query for the requesters; the agents and teams are already
 // loaded), then their cells.
-func (wb *Web) fillRows(ctx context.Context, t *inboxTable, agents []*user.User, teams []*team.Team) error {
+func (wb *Pages) fillRows(ctx context.Context, t *inboxTable, agents []*user.User, teams []*team.Team) error {
 	rows := t.Rows
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
@@ -179,7 +179,7 @@ func (wb *Web) fillRows(ctx context.Context, t *inboxTable, agents []*user.User,
 
 // inboxRowsFragment answers GET /inbox/rows: the <tr> elements of the view,
 // for htmx and live updates to swap into #inbox-rows.
-func (wb *Web) inboxRowsFragment(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) inboxRowsFragment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	table, err := wb.inboxTable(ctx, r)
 	if err != nil {
@@ -196,14 +196,14 @@ func (wb *Web) inboxRowsFragment(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.fillRows(ctx, table, agents, teams); err != nil {
 		return err
 	}
-	wb.renderFragment(w, http.StatusOK, "inbox", "inbox-rows", table)
+	wb.Fragment(w, http.StatusOK, "inbox", "inbox-rows", table)
 	return nil
 }
 
 // inboxCountsFragment answers GET /inbox/counts: the <nav id="views"> with
 // every view's count, which the inbox loads after the page itself so the
 // counts never slow the page down.
-func (wb *Web) inboxCountsFragment(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) inboxCountsFragment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	views, err := wb.Views.List(ctx, u)
@@ -215,7 +215,7 @@ func (wb *Web) inboxCountsFragment(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	nav := viewNav{Views: views, Current: currentView(r), Counts: counts}
-	wb.renderFragment(w, http.StatusOK, "inbox", "view-nav", nav)
+	wb.Fragment(w, http.StatusOK, "inbox", "view-nav", nav)
 	return nil
 }
 

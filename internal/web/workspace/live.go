@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ const (
 // keeps no history per client. A client that comes back with a
 // Last-Event-ID (it was connected before, and may have missed something)
 // gets a "resync" message first, and reloads what it shows instead.
-func (wb *Web) liveStream(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) liveStream(w http.ResponseWriter, r *http.Request) error {
 	u := user.FromContext(r.Context())
 	if wb.Live == nil {
 		return errors.New("web: live updates are not wired")
@@ -76,7 +76,7 @@ func (wb *Web) liveStream(w http.ResponseWriter, r *http.Request) error {
 
 // sendUnread starts a stream with the agent's unread count, so the bell is
 // right even on a page cached before a notification came.
-func (wb *Web) sendUnread(r *http.Request, s *sseWriter, userID int64) error {
+func (wb *Pages) sendUnread(r *http.Request, s *sseWriter, userID int64) error {
 	if wb.Notify == nil {
 		return nil
 	}
@@ -133,7 +133,7 @@ type presenceAnswer struct {
 // setPresence serves POST /tickets/{id}/presence: a page's heartbeat with
 // state viewing, replying or left, as a form (navigator.sendBeacon sends
 // one) or JSON. It answers with who else is on the ticket.
-func (wb *Web) setPresence(w http.ResponseWriter, r *http.Request) error {
+func (wb *Pages) setPresence(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := user.FromContext(ctx)
 	id, err := httpx.PathID(r, "id")

@@ -1,9 +1,9 @@
-package web
+package workspace
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
 // workspaceRoutes is the workspace surface's route table.
-func (wb *Web) workspaceRoutes() []kit.Route {
+func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /inbox", Level: kit.Agent, Handler: wb.inbox},
 		{Pattern: "GET /inbox/rows", Level: kit.Agent, Handler: wb.inboxRowsFragment},

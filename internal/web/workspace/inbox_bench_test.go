@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"fmt"
@@ -10,15 +10,21 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // BenchmarkInboxRows works out and renders a page of 50 inbox rows with
 // eight columns: the part of an inbox page that grows with the page.
 func BenchmarkInboxRows(b *testing.B) {
-	wb, err := New(Deps{Log: slog.New(slog.DiscardHandler)})
+	k, err := kit.New(kit.Deps{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
+	s, err := k.Surface(templates)
+	if err != nil {
+		b.Fatal(err)
+	}
+	wb := &Pages{Surface: s}
 	t := &inboxTable{View: &view.View{Name: "All open"},
 		Columns: []string{"number", "subject", "requester", "status", "priority", "assignee", "tags", "updated"}}
 	now := time.Now()
@@ -33,7 +39,7 @@ func BenchmarkInboxRows(b *testing.B) {
 			t.Rows[i].fillCells(t.Columns)
 		}
 		w := httptest.NewRecorder()
-		wb.renderFragment(w, http.StatusOK, "inbox", "inbox-rows", t)
+		wb.Fragment(w, http.StatusOK, "inbox", "inbox-rows", t)
 		if w.Code != http.StatusOK {
 			b.Fatalf("render: %d %s", w.Code, w.Body)
 		}
