@@ -80,4 +80,3 @@ func TestOnlyTheKitGuards(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
