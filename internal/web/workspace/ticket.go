@@ -32,7 +32,7 @@ type ticketPage struct {
 	Props       *propsView
 	Composer    *composerView
 	Story       *customerStory
-	CanReview   bool // offer "Review this ticket" (reviews.go)
+	CanReview   bool // offer "Review this ticket" (web/quality)
 	Lead        bool // offer a calibration session on it
 }
 
