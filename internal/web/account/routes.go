@@ -2,7 +2,8 @@ package account
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
-// accountRoutes is the account surface's route table.
+// routes is the account surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /signin", Level: kit.Public, Handler: wb.signInForm},

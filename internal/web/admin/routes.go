@@ -2,7 +2,8 @@ package admin
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
-// adminRoutes is the admin surface's route table.
+// routes is the admin surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /admin/teams", Level: kit.Admin, Handler: wb.adminTeams},

@@ -2,7 +2,10 @@ package people
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
-// peopleRoutes is the people surface's route table.
+// routes is the people surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
+// Who may read whose standing, coaching or concern is decided by the
+// domain services; what someone may not read is "not found".
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /me", Level: kit.Agent, Handler: wb.myPage},

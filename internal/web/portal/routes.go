@@ -2,7 +2,10 @@ package portal
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
-// portalRoutes is the portal surface's route table.
+// routes is the portal surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
+// Each customer route that takes a ticket id checks the signed-in customer
+// is its requester (404 if not).
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /portal/brand.css", Level: kit.Public, Raw: wb.portalBrandCSSHandler()},

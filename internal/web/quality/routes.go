@@ -6,7 +6,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
-// qualityRoutes is the quality surface's route table.
+// routes is the quality surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /badges/{file}", Level: kit.Public, Raw: http.HandlerFunc(wb.badgeImage)},

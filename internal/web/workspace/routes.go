@@ -2,7 +2,10 @@ package workspace
 
 import "github.com/centerdesk/centerdesk/internal/web/kit"
 
-// workspaceRoutes is the workspace surface's route table.
+// routes is the workspace surface's route table: every route with who may open
+// it, checked by the kit before the handler runs.
+// Every agent may open every ticket, as in the API; the macro service
+// decides who may change which macro (so /admin/macros is for agents).
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
 		{Pattern: "GET /inbox", Level: kit.Agent, Handler: wb.inbox},
