@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 
@@ -39,6 +40,9 @@ type Route struct {
 	Level   Level
 	Handler httpx.HandlerFunc // served through the table's adapter
 	Raw     http.Handler      // or served as is (files, images); Public only
+	// Refusal is what a Lead or Admin route tells whom it refuses; empty
+	// says "only leads and admins (or: only admins) may open this page".
+	Refusal string
 }
 
 // Table is a surface's route table.
@@ -103,9 +107,9 @@ func (k *Kit) guarded(t Table, rt Route) (httpx.HandlerFunc, error) {
 	case Agent:
 		return k.signedIn(false, h), nil
 	case Lead:
-		return k.role((*user.User).IsLead, "only leads and admins may open this page", h), nil
+		return k.role((*user.User).IsLead, cmp.Or(rt.Refusal, "only leads and admins may open this page"), h), nil
 	case Admin:
-		return k.role((*user.User).IsAdmin, "only admins may open this page", h), nil
+		return k.role((*user.User).IsAdmin, cmp.Or(rt.Refusal, "only admins may open this page"), h), nil
 	}
 	return nil, fmt.Errorf("unknown access level %d", int(rt.Level))
 }

@@ -25,6 +25,12 @@ func TestRoutes(t *testing.T) {
 	e.Register(table)
 	e.CheckRefusals(table)
 	c := e.SignIn("agent")
+	// The philosophy's editor says why it refuses an agent, as it did when
+	// its handlers checked the role themselves.
+	if rec := e.Do(http.MethodGet, "/philosophy/edit", c); rec.Code != http.StatusForbidden ||
+		!strings.Contains(rec.Body.String(), "only leads and admins may change the philosophy") {
+		t.Fatalf("GET /philosophy/edit as an agent: %d\n%s", rec.Code, rec.Body)
+	}
 	rec := e.Do(http.MethodGet, "/surveys", c)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Survey") {
 		t.Fatalf("GET /surveys: %d\n%s", rec.Code, rec.Body)

@@ -6,6 +6,9 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
+// changePhilosophy is what the philosophy's editor tells an agent.
+const changePhilosophy = "only leads and admins may change the philosophy"
+
 // routes is the quality surface's route table: every route with who may open
 // it, checked by the kit before the handler runs.
 func (wb *Pages) routes() []kit.Route {
@@ -13,12 +16,12 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /badges/{file}", Level: kit.Public, Raw: http.HandlerFunc(wb.badgeImage)},
 		{Pattern: "GET /philosophy", Level: kit.Agent, Handler: wb.philosophyPage},
 		{Pattern: "GET /philosophy.md", Level: kit.Agent, Handler: wb.philosophyMarkdown},
-		{Pattern: "GET /philosophy/edit", Level: kit.Lead, Handler: wb.philosophyEditor},
-		{Pattern: "POST /philosophy/vision", Level: kit.Lead, Handler: wb.saveVision},
-		{Pattern: "POST /philosophy/values", Level: kit.Lead, Handler: wb.createValue},
-		{Pattern: "GET /philosophy/values/{id}", Level: kit.Lead, Handler: wb.valueEditor},
-		{Pattern: "POST /philosophy/values/{id}", Level: kit.Lead, Handler: wb.saveValue},
-		{Pattern: "POST /philosophy/values/{id}/delete", Level: kit.Lead, Handler: wb.deleteValue},
+		{Pattern: "GET /philosophy/edit", Level: kit.Lead, Handler: wb.philosophyEditor, Refusal: changePhilosophy},
+		{Pattern: "POST /philosophy/vision", Level: kit.Lead, Handler: wb.saveVision, Refusal: changePhilosophy},
+		{Pattern: "POST /philosophy/values", Level: kit.Lead, Handler: wb.createValue, Refusal: changePhilosophy},
+		{Pattern: "GET /philosophy/values/{id}", Level: kit.Lead, Handler: wb.valueEditor, Refusal: changePhilosophy},
+		{Pattern: "POST /philosophy/values/{id}", Level: kit.Lead, Handler: wb.saveValue, Refusal: changePhilosophy},
+		{Pattern: "POST /philosophy/values/{id}/delete", Level: kit.Lead, Handler: wb.deleteValue, Refusal: changePhilosophy},
 		{Pattern: "GET /philosophy/versions", Level: kit.Agent, Handler: wb.philosophyVersions},
 		{Pattern: "GET /philosophy/versions/{id}", Level: kit.Agent, Handler: wb.philosophyVersion},
 		{Pattern: "GET /surveys", Level: kit.Agent, Handler: wb.surveysPage},
