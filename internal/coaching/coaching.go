@@ -11,7 +11,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -50,7 +49,7 @@ func requireLead(u *user.User) error {
 	if err := requireUser(u); err != nil {
 		return err
 	}
-	if !quality.IsLead(u) {
+	if !u.IsLead() {
 		return apperr.Forbidden("only leads and admins may do this")
 	}
 	return nil

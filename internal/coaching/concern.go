@@ -11,7 +11,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -140,7 +139,7 @@ func (s *Service) Concern(ctx context.Context, who *user.User, id int64) (*Conce
 // author for anyone but leads.
 func shown(who *user.User, c *Concern) (*Concern, error) {
 	c.Mine = c.RaisedBy != nil && *c.RaisedBy == who.ID
-	if quality.IsLead(who) {
+	if who.IsLead() {
 		return c, nil
 	}
 	if !c.Mine {
@@ -159,7 +158,7 @@ func (s *Service) Concerns(ctx context.Context, who *user.User, status ConcernSt
 	if status != "" && !status.valid() {
 		return nil, apperr.Invalid("status", "must be open, investigating, resolved or dismissed")
 	}
-	list, err := listConcerns(ctx, s.db.Reader(ctx), status, quality.IsLead(who), who.ID)
+	list, err := listConcerns(ctx, s.db.Reader(ctx), status, who.IsLead(), who.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@
 //
 // # Coaching sessions
 //
-// A lead (quality.IsLead) opens a session with an agent, links it to any
+// A lead ((*user.User).IsLead) opens a session with an agent, links it to any
 // reviews of the agent's work, tickets and values it is about, writes
 // notes, and agrees actions, each ticked off when done. A session may set
 // a follow-up time: when it comes, the reminder loop (RemindDue, run by the

@@ -9,7 +9,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -106,7 +105,7 @@ func canRead(ctx context.Context, q db.Queryer, who *user.User, agentID int64) (
 	switch {
 	case who == nil:
 		return false, nil
-	case who.ID == agentID || quality.IsLead(who):
+	case who.ID == agentID || who.IsLead():
 		return true, nil
 	}
 	return visibleToAgents(ctx, q)
@@ -318,7 +317,7 @@ func (s *Service) SetActionDone(ctx context.Context, who *user.User, sessionID, 
 		} else if !ok {
 			return apperr.NotFound("coaching session")
 		}
-		if who.ID != ss.AgentID && !quality.IsLead(who) {
+		if who.ID != ss.AgentID && !who.IsLead() {
 			return apperr.Forbidden("only the coached agent and leads tick actions")
 		}
 		var doneAt *time.Time

@@ -37,7 +37,7 @@ func canRead(ctx context.Context, q db.Queryer, who *user.User, r *Review) (bool
 			return false, nil
 		}
 		return calibrationClosedFor(ctx, q, *r.CalibrationID, who)
-	case IsLead(who):
+	case who.IsLead():
 		return true, nil
 	case r.Status == StatusDraft:
 		return false, nil
@@ -77,7 +77,7 @@ func calibrationClosedFor(ctx context.Context, q db.Queryer, sessionID int64, wh
 	if err != nil {
 		return false, fmt.Errorf("quality: calibration access: %w", err)
 	}
-	return closed && (participant || IsLead(who)), nil
+	return closed && (participant || who.IsLead()), nil
 }
 
 func reviewsVisibleToAgents(ctx context.Context, q db.Queryer) (bool, error) {

@@ -167,7 +167,7 @@ func (s *Service) Calibration(ctx context.Context, who *user.User, id int64) (*C
 	if err != nil {
 		return nil, err
 	}
-	if !IsLead(who) && !c.hasParticipant(who.ID) {
+	if !who.IsLead() && !c.hasParticipant(who.ID) {
 		return nil, apperr.NotFound("calibration session")
 	}
 	reviews, err := sessionReviews(ctx, q, id)

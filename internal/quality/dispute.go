@@ -205,7 +205,7 @@ func (s *Service) Disputes(ctx context.Context, who *user.User, status DisputeSt
 		return nil, apperr.Invalid("status", "must be open, accepted, partly_accepted or rejected")
 	}
 	mine := who.ID
-	if IsLead(who) {
+	if who.IsLead() {
 		mine = 0
 	}
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT `+disputeColumns+` FROM review_disputes

@@ -59,7 +59,7 @@ func (s *Service) Calibrations(ctx context.Context, who *user.User) ([]Calibrati
 		return nil, err
 	}
 	all := int64(0)
-	if IsLead(who) {
+	if who.IsLead() {
 		all = 1
 	}
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT s.id, s.ticket_id, s.scorecard_id, s.status, s.created_at,
@@ -103,7 +103,7 @@ func (s *Service) ReviewDispute(ctx context.Context, who *user.User, reviewID in
 	if err != nil {
 		return nil, fmt.Errorf("quality: dispute of review %d: %w", reviewID, err)
 	}
-	if d.AgentID != who.ID && !IsLead(who) {
+	if d.AgentID != who.ID && !who.IsLead() {
 		return nil, nil
 	}
 	return d, nil
@@ -143,7 +143,7 @@ func (s *Service) AssignmentOf(ctx context.Context, who *user.User, ticketID int
 			return q[i].ID, nil
 		}
 	}
-	if IsLead(who) {
+	if who.IsLead() {
 		return 0, nil
 	}
 	return 0, errNoReviewOf

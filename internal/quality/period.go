@@ -204,7 +204,7 @@ func (s *Service) PeriodScores(ctx context.Context, who *user.User, periodID int
 		if err := rows.Scan(&agent, &sc.Score, &status, &sc.Calibration); err != nil {
 			return nil, fmt.Errorf("quality: scan period review: %w", err)
 		}
-		if !IsLead(who) && agent != who.ID {
+		if !who.IsLead() && agent != who.ID {
 			continue
 		}
 		sc.Status = ReviewStatus(status)

@@ -17,7 +17,7 @@ func TestSetVisionKeepsTheValues(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		lead, agent := e.user("lead"), e.user("agent")
-		if !quality.IsLead(lead) || quality.IsLead(agent) {
+		if !lead.IsLead() || agent.IsLead() {
 			t.Fatal("IsLead does not follow the lead role")
 		}
 		if _, err := e.q.CreateValue(e.ctx(lead), lead, quality.ValueInput{Name: "Nimble", Code: "N", Colour: "#0f7b6c"}); err != nil {

@@ -11,18 +11,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
-// IsLead reports whether u may run the quality programme: write the
-// philosophy, build scorecards, draw queues, resolve disputes and read every
-// review. Leads do, and so do admins, who answer for the whole desk.
-func IsLead(u *user.User) bool {
-	return u != nil && (u.IsAdmin() || u.Role == user.RoleLead)
-}
-
 func requireLead(u *user.User) error {
 	if u == nil {
 		return apperr.Unauthorized("sign in first")
 	}
-	if !IsLead(u) {
+	if !u.IsLead() {
 		return apperr.Forbidden("only leads and admins may do this")
 	}
 	return nil

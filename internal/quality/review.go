@@ -140,7 +140,7 @@ func (s *Service) reviewTarget(ctx context.Context, tx *sql.Tx, who *user.User, 
 		r.TicketID, r.AgentID, r.ScorecardID, r.CalibrationID = c.TicketID, agent, c.ScorecardID, &c.ID
 		return r, nil
 	}
-	if !IsLead(who) {
+	if !who.IsLead() {
 		return nil, apperr.Forbidden("review tickets from your queue (assignment_id) or a calibration session")
 	}
 	if in.TicketID == 0 {

@@ -51,7 +51,7 @@ func (s *Service) Reviews(ctx context.Context, who *user.User, f ReviewFilter) (
 	// The query narrows; canRead decides. Without the wider setting a user
 	// can only read reviews they are named in, so fetch only those.
 	mine := int64(0)
-	if !IsLead(who) {
+	if !who.IsLead() {
 		wide, err := reviewsVisibleToAgents(ctx, q)
 		if err != nil {
 			return nil, err

@@ -11,7 +11,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/notify"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -87,7 +86,7 @@ func (s *Service) CreateAward(ctx context.Context, who *user.User, in NewAward) 
 		if err != nil {
 			return err
 		}
-		if !quality.IsLead(who) {
+		if !who.IsLead() {
 			ok, err := reviewedBy(ctx, tx, a.TicketID, a.AgentID, who.ID)
 			if err != nil {
 				return err

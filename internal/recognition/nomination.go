@@ -11,7 +11,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -101,7 +100,7 @@ func (s *Service) Nominations(ctx context.Context, who *user.User, status string
 	}
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT `+nominationColumns+nominationFrom+`
 		WHERE (n.status = $1 OR $1 = '') AND ($2 OR n.nominated_by = $3 OR n.agent_id = $3)
-		ORDER BY n.id DESC LIMIT 200`, status, quality.IsLead(who), who.ID)
+		ORDER BY n.id DESC LIMIT 200`, status, who.IsLead(), who.ID)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: list nominations: %w", err)
 	}
@@ -147,7 +146,7 @@ func getNomination(ctx context.Context, q db.Queryer, id int64) (*Nomination, er
 // openNomination locks and returns an open nomination for a lead to
 // decide.
 func openNomination(ctx context.Context, tx *sql.Tx, who *user.User, id int64) (*Nomination, error) {
-	if !quality.IsLead(who) {
+	if !who.IsLead() {
 		return nil, apperr.Forbidden("only leads approve or decline nominations")
 	}
 	if err := lockRow(ctx, tx, "badge_nominations", id); err != nil {

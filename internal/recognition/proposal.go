@@ -132,7 +132,7 @@ func (s *Service) Proposals(ctx context.Context, who *user.User, f ProposalFilte
 	default:
 		return nil, apperr.Invalid("status", "must be open, confirmed, dismissed or all")
 	}
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, query, f.ReviewID, status, quality.IsLead(who), who.ID)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, query, f.ReviewID, status, who.IsLead(), who.ID)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: list proposals: %w", err)
 	}
@@ -175,7 +175,7 @@ func decidable(ctx context.Context, tx *sql.Tx, who *user.User, id int64) (*Prop
 	if err != nil {
 		return nil, fmt.Errorf("recognition: proposal %d: %w", id, err)
 	}
-	if p.ReviewerID != who.ID && !quality.IsLead(who) {
+	if p.ReviewerID != who.ID && !who.IsLead() {
 		return nil, apperr.NotFound("proposal")
 	}
 	if p.Status != ProposalOpen {

@@ -8,7 +8,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/events"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -27,7 +26,7 @@ func (s *Service) WithdrawAward(ctx context.Context, who *user.User, id int64, r
 	if err := requireUser(who); err != nil {
 		return err
 	}
-	if !quality.IsLead(who) {
+	if !who.IsLead() {
 		return apperr.Forbidden("only leads and admins may withdraw an award")
 	}
 	reason, err := apperr.CheckText("reason", reason, MaxWithdrawReason, true)

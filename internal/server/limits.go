@@ -29,7 +29,8 @@ func limitPublicForms(log *slog.Logger, limit *ratelimit.Policy, next http.Handl
 }
 
 // publicForm reports whether r posts one of the forms that need no
-// sign-in (see internal/web/routes.go and portal_routes.go).
+// sign-in (the public routes in internal/web/account/routes.go and
+// internal/web/portal/routes.go).
 func publicForm(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false

@@ -53,13 +53,13 @@ func (s *Service) Leaderboard(ctx context.Context, who *user.User, periodID int6
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, Everyone: quality.IsLead(who) || cfg.VisibleTo == VisibleToEveryone,
+	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, Everyone: who.IsLead() || cfg.VisibleTo == VisibleToEveryone,
 		Rows: []Standing{}}
 	for _, st := range all {
 		if st.AgentID != who.ID && !b.Everyone {
 			continue
 		}
-		if st.AgentID != who.ID && !quality.IsLead(who) {
+		if st.AgentID != who.ID && !who.IsLead() {
 			st.Move = nil
 		}
 		b.Rows = append(b.Rows, st)

@@ -16,7 +16,7 @@ import (
 // mayReadReviews mirrors package quality's rule for reading an agent's
 // submitted reviews: the agent, leads, or anyone when reviews are open.
 func mayReadReviews(ctx context.Context, q db.Queryer, who *user.User, agentID int64) (bool, error) {
-	if who.ID == agentID || quality.IsLead(who) {
+	if who.ID == agentID || who.IsLead() {
 		return true, nil
 	}
 	var v string

@@ -5,7 +5,6 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -34,7 +33,7 @@ func requireLead(u *user.User) error {
 	if err := requireUser(u); err != nil {
 		return err
 	}
-	if !quality.IsLead(u) {
+	if !u.IsLead() {
 		return apperr.Forbidden("only leads and admins may do this")
 	}
 	return nil
@@ -42,5 +41,5 @@ func requireLead(u *user.User) error {
 
 // mayView reports whether who may see agentID's standing and page.
 func mayView(who *user.User, agentID int64, c Config) bool {
-	return who != nil && (who.ID == agentID || quality.IsLead(who) || c.VisibleTo == VisibleToEveryone)
+	return who != nil && (who.ID == agentID || who.IsLead() || c.VisibleTo == VisibleToEveryone)
 }

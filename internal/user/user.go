@@ -20,7 +20,7 @@ type Role string
 // The roles. A lead is an agent who also runs the team's quality
 // programme (its philosophy, reviews and coaching) but does not administer
 // the desk; what a lead may do beyond an agent is decided by package
-// quality (quality.IsLead), never by "not an admin".
+// IsLead, never by "not an admin".
 const (
 	RoleAdmin Role = "admin"
 	RoleLead  Role = "lead"
@@ -61,10 +61,11 @@ type User struct {
 // IsAdmin reports whether u administers the instance.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
-// IsLead reports whether u runs the team's quality programme: leads do,
-// and so do admins, who answer for the whole desk (the rule of
-// quality.IsLead).
-func (u *User) IsLead() bool { return u.Role == RoleLead || u.Role == RoleAdmin }
+// IsLead reports whether u may run the quality programme: write the
+// philosophy, build scorecards, draw queues, resolve disputes and read every
+// review. Leads do, and so do admins, who answer for the whole desk. A nil
+// user does not.
+func (u *User) IsLead() bool { return u != nil && (u.Role == RoleAdmin || u.Role == RoleLead) }
 
 // Active reports whether u may sign in.
 func (u *User) Active() bool { return u.DisabledAt == nil }

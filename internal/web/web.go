@@ -5,18 +5,15 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
-	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
@@ -34,6 +31,14 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/account"
+	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
+	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
+	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
+	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
 // Deps are the services the pages call.
@@ -71,69 +76,98 @@ type Deps struct {
 	Standing *standing.Service
 }
 
-// Web serves the pages.
+// Web serves the pages: the kit and every surface's route table.
 type Web struct {
-	Deps
-	views  *views
-	static *staticFiles
+	kit    *kit.Kit
+	tables []kit.Table
+	notify *notify.Service
+	log    *slog.Logger
 }
 
-// New parses the templates and indexes the static files, failing at start
-// rather than on the first request if any is broken.
+// New parses every surface's templates and indexes the static files,
+// failing at start rather than on the first request if any is broken.
 func New(deps Deps) (*Web, error) {
-	st, err := newStaticFiles()
+	wb := &Web{notify: deps.Notify, log: deps.Log}
+	k, err := kit.New(kit.Deps{Log: deps.Log, Users: deps.Users, Settings: deps.Settings,
+		Sessions: deps.Sessions, Unread: wb.unreadNotifications})
 	if err != nil {
 		return nil, err
 	}
-	v, err := parseViews(st)
-	if err != nil {
+	wb.kit = k
+	if err := wb.surfaces(deps); err != nil {
 		return nil, err
 	}
-	return &Web{Deps: deps, views: v, static: st}, nil
+	return wb, nil
 }
 
-// page adapts a handler: it loads the session, sets the security headers,
-// refuses query and form text no column can hold (httpx.CheckRequestText),
-// and answers errors with a page (or a redirect to sign in).
-func (wb *Web) page(h httpx.HandlerFunc) http.Handler {
-	return wb.Sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setPageHeaders(w)
-		err := httpx.CheckRequestText(r)
-		if err == nil {
-			err = h(w, r)
-		}
+// Register puts every surface's route table on mux, and the kit's own
+// routes: the static files and the "not found" page.
+func (wb *Web) Register(mux *http.ServeMux) {
+	k := wb.kit
+	k.Register(mux, kit.Table{Surface: "kit", Routes: []kit.Route{
+		{Pattern: "GET /static/", Level: kit.Public, Raw: k.Static()},
+		{Pattern: "/", Level: kit.Public, Handler: k.NotFound},
+	}})
+	for _, t := range wb.tables {
+		k.Register(mux, t)
+	}
+}
+
+// Routes lists every route registered, with its surface and access level.
+func (wb *Web) Routes() []kit.Recorded { return wb.kit.Routes() }
+
+// surfaces builds every surface, each with only the services it calls.
+func (wb *Web) surfaces(d Deps) error {
+	k := wb.kit
+	conv := &conversation.Loader{DB: d.DB, Users: d.Users, Teams: d.Teams, Customers: d.Customers, Tickets: d.Tickets}
+	builds := []func() (kit.Table, error){
+		func() (kit.Table, error) {
+			return account.New(k, account.Deps{Users: d.Users, Settings: d.Settings, Sessions: d.Sessions})
+		},
+		func() (kit.Table, error) {
+			return workspace.New(k, workspace.Deps{Users: d.Users, Tickets: d.Tickets, Customers: d.Customers,
+				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
+				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
+				Quality: d.Quality, Conversations: conv})
+		},
+		func() (kit.Table, error) {
+			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
+				Standing: d.Standing})
+		},
+		func() (kit.Table, error) {
+			return qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets,
+				Quality: d.Quality, Recognition: d.Recognition, Conversations: conv})
+		},
+		func() (kit.Table, error) {
+			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
+				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
+		},
+		func() (kit.Table, error) {
+			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
+				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+		},
+	}
+	for _, build := range builds {
+		t, err := build()
 		if err != nil {
-			wb.fail(w, r, err)
+			return err
 		}
-	}))
-}
-
-// setPageHeaders forbids inline script, framing and content sniffing.
-func setPageHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
-		"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-}
-
-func (wb *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if apperr.Is(err, apperr.KindUnauthorized) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(httpx.LocalPath(r.URL.RequestURI(), "/")), http.StatusSeeOther)
-		return
+		wb.tables = append(wb.tables, t)
 	}
-	httpx.LogError(r, wb.Log, err)
-	status, detail := httpx.Describe(r.Context(), err)
-	if status == 499 {
-		return
-	}
-	wb.render(w, r, status, "error", &errorPage{Page: wb.basePage(r, "Error"), Detail: detail, Status: status})
+	return nil
 }
 
-type errorPage struct {
-	Page
-	Status int
-	Detail httpx.ErrorDetail
+// unreadNotifications is the count the header's bell shows; 0 when signed
+// out (or when a failure is better ignored than failing the page).
+func (wb *Web) unreadNotifications(r *http.Request) int {
+	u := user.FromContext(r.Context())
+	if u == nil || wb.notify == nil {
+		return 0
+	}
+	n, err := wb.notify.Unread(r.Context(), u.ID)
+	if err != nil {
+		wb.log.Warn("count unread notifications", "err", err)
+		return 0
+	}
+	return n
 }

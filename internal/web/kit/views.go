@@ -1,0 +1,173 @@
+package kit
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+// Views holds one parsed template set per page of a surface, each joined
+// with the layout and the partials.
+type Views struct {
+	k     *Kit
+	pages map[string]*template.Template
+}
+
+// Views parses a surface's templates: fsys holds templates/*.html (its
+// pages) and may hold templates/partials/*.html (partials of its own). Every
+// page is joined with the layout and the kit's shared partials.
+func (k *Kit) Views(fsys fs.FS) (*Views, error) {
+	funcs := template.FuncMap{
+		"static": k.static.URL,
+		"when":   When,
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	// Partials are shared by every page and can be rendered alone as htmx
+	// fragments (see Fragment): the kit's, then the surface's own.
+	srcs := []fs.FS{assets}
+	if fsys != fs.FS(assets) {
+		srcs = append(srcs, fsys)
+	}
+	for _, src := range srcs {
+		if partials, _ := fs.Glob(src, "templates/partials/*.html"); len(partials) > 0 {
+			if layout, err = layout.ParseFS(src, partials...); err != nil {
+				return nil, fmt.Errorf("web: parse partials: %w", err)
+			}
+		}
+	}
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &Views{k: k, pages: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// Page is what every page's data starts with.
+type Page struct {
+	Title  string
+	User   *user.User
+	Flash  string
+	Path   string // the request's path, for marking the current nav link
+	Query  string // what the header's search box shows
+	Unread int    // unread notifications, for the header's bell
+}
+
+// Current reports whether the page is at or under prefix, for aria-current.
+func (p Page) Current(prefix string) bool {
+	return p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/")
+}
+
+// BasePage fills the shared part of a page's data.
+func (k *Kit) BasePage(r *http.Request, title string) Page {
+	p := Page{
+		Title: title,
+		User:  user.FromContext(r.Context()),
+		Flash: k.Sessions.PopString(r.Context(), "flash"),
+		Path:  r.URL.Path,
+	}
+	if k.Unread != nil {
+		p.Unread = k.Unread(r)
+	}
+	return p
+}
+
+// When is a time as pages show it; a nil *time.Time is "never".
+func When(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	case *time.Time:
+		if v == nil {
+			return "never"
+		}
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return fmt.Sprint(t)
+}
+
+// Render executes a page within the agents' layout.
+func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	v.Fragment(w, status, name, "layout", data)
+}
+
+// Fragment executes one named template of a page: its layout (see
+// Render), or one part of it or a shared partial (found through any page),
+// the answer to an htmx request or a live update. It renders into a buffer
+// first, so a template failure becomes a clean error instead of half a page.
+func (v *Views) Fragment(w http.ResponseWriter, status int, page, name string, data any) {
+	t, ok := v.pages[page]
+	if !ok {
+		v.k.Log.Error("no such page template", "name", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		v.k.Log.Error("render fragment", "page", page, "name", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// Flash keeps a one-line message for the next page.
+func (k *Kit) Flash(r *http.Request, msg string) {
+	k.Sessions.Put(r.Context(), "flash", msg)
+}
+
+// Surface is what a surface's pages embed: the kit's page helpers, with the
+// surface's own templates.
+type Surface struct {
+	kit   *Kit
+	views *Views
+}
+
+// Surface parses a surface's templates (see Views) for its pages to embed.
+func (k *Kit) Surface(fsys fs.FS) (Surface, error) {
+	v, err := k.Views(fsys)
+	if err != nil {
+		return Surface{}, err
+	}
+	return Surface{kit: k, views: v}, nil
+}
+
+// Render executes a page of the surface within the agents' layout.
+func (s Surface) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.views.Render(w, r, status, name, data)
+}
+
+// Fragment executes one named template of a page of the surface (see
+// Views.Fragment).
+func (s Surface) Fragment(w http.ResponseWriter, status int, page, name string, data any) {
+	s.views.Fragment(w, status, page, name, data)
+}
+
+// BasePage fills the shared part of a page's data.
+func (s Surface) BasePage(r *http.Request, title string) Page { return s.kit.BasePage(r, title) }
+
+// Flash keeps a one-line message for the next page.
+func (s Surface) Flash(r *http.Request, msg string) { s.kit.Flash(r, msg) }

@@ -1,0 +1,50 @@
+// Package portal serves the customer portal (/portal): customers sign in
+// by an emailed link, open tickets, read and answer them.
+package portal
+
+import (
+	"embed"
+	"log/slog"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/portal"
+	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+)
+
+// Deps are the services the surface's pages call.
+type Deps struct {
+	Log         *slog.Logger
+	Users       *user.Service
+	Settings    *settings.Store
+	Sessions    *scs.SessionManager
+	Customers   *customer.Service
+	Attachments *attachment.Service
+	Portal      *portal.Service // the customer portal (/portal)
+}
+
+// Pages serves the surface's pages.
+type Pages struct {
+	kit.Surface
+	Deps
+}
+
+// Page is what every page's data starts with.
+type Page = kit.Page
+
+//go:embed templates
+var templates embed.FS
+
+// New parses the surface's templates and returns its route table.
+func New(k *kit.Kit, deps Deps) (kit.Table, error) {
+	s, err := k.Surface(templates)
+	if err != nil {
+		return kit.Table{}, err
+	}
+	wb := &Pages{Surface: s, Deps: deps}
+	return kit.Table{Surface: "portal", Routes: wb.routes(), Adapt: wb.portalPage, Customer: wb.signedInCustomer}, nil
+}

@@ -1,0 +1,102 @@
+package workspace
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/ticket"
+)
+
+// The customer's whole story, beside every ticket (the ticket page's aside)
+// and on its own page (GET /customers/{id}): who they are, their
+// identities, their organization, and every ticket of theirs on every
+// channel, most recently updated first.
+
+// The tickets a story lists, most recently updated first: a few beside a
+// ticket (the customer page has the rest), more on the customer page. Both
+// say when there are more.
+const (
+	sidebarTickets = 20
+	pageTickets    = ticket.MaxLimit
+)
+
+type customerStory struct {
+	Customer *customer.Customer // nil when the requester is gone
+	// Organization is the customer's organization, when they belong to one
+	// (customer.Customer.Organization).
+	Organization *customer.OrgRef
+	Tickets      []storyTicket
+	More         bool
+	// CurrentID is the ticket on screen, marked in the list; 0 on the
+	// customer page.
+	CurrentID int64
+	// Feedback is the slot for the customer's ratings (CSAT) and effort
+	// score, which later issues fill; nil until then.
+	Feedback any
+}
+
+type storyTicket struct {
+	ID, Number int64
+	Subject    string
+	Status     string // the label shown
+	Category   string // the built-in status, for the badge's colour
+	Channel    string
+	UpdatedAt  time.Time
+	Current    bool
+}
+
+// storyOf gathers a customer's story with up to limit tickets; current is
+// the ticket on screen.
+func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit int) (*customerStory, error) {
+	c, err := wb.Customers.Get(ctx, customerID)
+	if apperr.Is(err, apperr.KindNotFound) {
+		return &customerStory{CurrentID: current}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &customerStory{Customer: c, Organization: c.Organization, CurrentID: current}
+	page, err := wb.Tickets.List(ctx, ticket.Filter{RequesterID: c.ID, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	s.More = page.NextCursor != ""
+	for _, t := range page.Tickets {
+		s.Tickets = append(s.Tickets, storyTicket{ID: t.ID, Number: t.Number, Subject: t.Subject,
+			Status: statusLabel(t), Category: t.Status, Channel: t.Channel, UpdatedAt: t.UpdatedAt, Current: t.ID == current})
+	}
+	return s, nil
+}
+
+type customerPage struct {
+	Page
+	Story *customerStory
+}
+
+// customerView answers GET /customers/{id}. Every agent may see every
+// customer, as in the API (GET /api/v1/customers/{id} is for any user).
+func (wb *Pages) customerView(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := wb.Customers.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s, err := wb.storyOf(r.Context(), c.ID, 0, pageTickets)
+	if err != nil {
+		return err
+	}
+	title := strings.TrimSpace(c.Name)
+	if title == "" {
+		title = "Customer " + idText(c.ID)
+	}
+	wb.Render(w, r, http.StatusOK, "customer", &customerPage{Page: wb.BasePage(r, title), Story: s})
+	return nil
+}

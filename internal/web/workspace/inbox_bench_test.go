@@ -1,0 +1,47 @@
+package workspace
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+)
+
+// BenchmarkInboxRows works out and renders a page of 50 inbox rows with
+// eight columns: the part of an inbox page that grows with the page.
+func BenchmarkInboxRows(b *testing.B) {
+	k, err := kit.New(kit.Deps{Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := k.Surface(templates)
+	if err != nil {
+		b.Fatal(err)
+	}
+	wb := &Pages{Surface: s}
+	t := &inboxTable{View: &view.View{Name: "All open"},
+		Columns: []string{"number", "subject", "requester", "status", "priority", "assignee", "tags", "updated"}}
+	now := time.Now()
+	for i := range 50 {
+		tk := &ticket.Ticket{ID: int64(i + 1), Number: int64(1000 + i), Subject: fmt.Sprintf("Refund for order %d", i),
+			Status: "open", Priority: "normal", Channel: "email", Tags: []string{"billing", "vip"}, UpdatedAt: now}
+		t.Rows = append(t.Rows, inboxRow{Ticket: tk, Requester: "Cleo Customer", Assignee: "Ana Lima"})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range t.Rows {
+			t.Rows[i].fillCells(t.Columns)
+		}
+		w := httptest.NewRecorder()
+		wb.Fragment(w, http.StatusOK, "inbox", "inbox-rows", t)
+		if w.Code != http.StatusOK {
+			b.Fatalf("render: %d %s", w.Code, w.Body)
+		}
+	}
+}
