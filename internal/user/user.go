@@ -19,8 +19,8 @@ type Role string
 
 // The roles. A lead is an agent who also runs the team's quality
 // programme (its philosophy, reviews and coaching) but does not administer
-// the desk; what a lead may do beyond an agent is decided by package
-// IsLead, never by "not an admin".
+// the desk; what a lead may do beyond an agent is decided by
+// (*User).IsLead, never by "not an admin".
 const (
 	RoleAdmin Role = "admin"
 	RoleLead  Role = "lead"
