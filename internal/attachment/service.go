@@ -79,7 +79,7 @@ func (s *Service) Upload(ctx context.Context, up Upload) (*Attachment, error) {
 	if id := audit.ActorFrom(ctx).UserID; id != 0 {
 		a.UploadedBy = &id
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := claimBlob(ctx, tx, st.sum, st.size, a.CreatedAt); err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func unusedBlobs(ctx context.Context, q db.Queryer, limit int) ([]string, error)
 func (s *Service) removeBlob(ctx context.Context, sum string) (bool, error) {
 	var trashed string
 	removed := false
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if trashed != "" { // an earlier attempt rolled back
 			if err := s.blobs.restore(sum, trashed); err != nil {
 				return fmt.Errorf("attachment: restore %s: %w", sum, err)

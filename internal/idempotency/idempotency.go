@@ -119,7 +119,7 @@ func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.Hand
 		rec  *recorder
 		prev *stored
 	)
-	err := s.db.InTx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		rec, prev = nil, nil // a contended transaction runs again from the start
 		won, err := s.claim(ctx, tx, userID, key, hash.hash)
 		if err != nil {

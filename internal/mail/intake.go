@@ -155,7 +155,7 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 		return nil, err
 	}
 	var res *Result
-	err = in.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = in.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Two deliveries of one mail at once (an SMTP retry while the first
 		// is still storing, an IMAP poll on another node) wait for each
 		// other here, so the second finds the first's row instead of

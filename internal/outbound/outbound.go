@@ -209,7 +209,7 @@ func (s *Service) sendReply(ctx context.Context, j *jobs.Job) error {
 	}
 	// Recorded even if the job's context ended meanwhile: the mail is gone.
 	rctx := context.WithoutCancel(ctx)
-	return s.db.Tx(rctx, func(tx *sql.Tx) error {
+	return s.db.Tx(rctx, func(rctx context.Context, tx *sql.Tx) error {
 		if err := setDelivery(rctx, tx, rec.MessageID, mail.StateSent, "", s.now()); err != nil {
 			return err
 		}

@@ -174,7 +174,7 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, key := range keys {
 			after, ok := changes[key]
 			if !ok {

@@ -90,7 +90,7 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		clear(t.CustomFields) // a retried transaction starts again
 		_, writes, err := applyFields(ctx, tx, t, n.CustomFields)
 		if err != nil {

@@ -106,7 +106,7 @@ func (s *Service) CreateStatus(ctx context.Context, n NewStatus) (*CustomStatus,
 	}
 	now := s.now()
 	c := &CustomStatus{Key: n.Key, Label: label, Category: n.Category, CreatedAt: now, UpdatedAt: now}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO custom_statuses (key, label, category, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $4) RETURNING id`, c.Key, c.Label, c.Category, db.Time(now)).Scan(&c.ID)
 		if db.IsUniqueViolation(err) {
@@ -127,7 +127,7 @@ func (s *Service) CreateStatus(ctx context.Context, n NewStatus) (*CustomStatus,
 // UpdateStatus relabels or archives a custom status.
 func (s *Service) UpdateStatus(ctx context.Context, id int64, p StatusPatch) (*CustomStatus, error) {
 	var out *CustomStatus
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := getStatus(ctx, tx, id)
 		if err != nil {
 			return err

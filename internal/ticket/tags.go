@@ -107,7 +107,7 @@ func (s *Service) auditRetag(ctx context.Context, from, to string, tickets int) 
 	if to == "" {
 		action, details = "tag.deleted", map[string]any{"tag": from, "tickets": tickets}
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return audit.Record(ctx, tx, action, "tag", from, details)
 	})
 }
@@ -144,7 +144,7 @@ func (s *Service) ticketsTagged(ctx context.Context, tag string) ([]int64, error
 
 // retag swaps one tag of one ticket, with its event, in one transaction.
 func (s *Service) retag(ctx context.Context, id int64, from, to string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}

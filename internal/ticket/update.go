@@ -68,7 +68,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Ticket, error
 
 // update is Update that also reports whether anything changed.
 func (s *Service) update(ctx context.Context, id int64, p Patch) (out *Ticket, changed bool, err error) {
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}

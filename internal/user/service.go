@@ -77,7 +77,7 @@ func (s *Service) Create(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := insertUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ type Patch struct {
 // instance without an active admin.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*User, error) {
 	var out *User
-	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -237,7 +237,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, re Reauth, next 
 	if err := s.reauthenticateID(ctx, id, re); err != nil {
 		return err
 	}
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -262,7 +262,7 @@ func (s *Service) ChangeEmail(ctx context.Context, id int64, re Reauth, email st
 		return nil, err
 	}
 	var out *User
-	err = s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err = s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err

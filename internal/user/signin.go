@@ -94,7 +94,7 @@ func plural(n int) string {
 // failSignIn counts the failure and records it in the audit log, then
 // returns the error the person sees.
 func (s *Service) failSignIn(ctx context.Context, email, ip string, u *User, reason string) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := recordFailure(ctx, tx, throttleKeys(email, ip), s.now()); err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Service) failSignIn(ctx context.Context, email, ip string, u *User, rea
 // SignedIn completes a sign-in: it clears the throttle and records the
 // sign-in, with the factors used, in the audit log.
 func (s *Service) SignedIn(ctx context.Context, u *User, ip, method string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := clearFailures(ctx, tx, u.Email, ip); err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*
 	}
 	secret := tokenPrefix + strings.ToLower(rand.Text()) // 26 base32 characters: 130 bits
 	t := &Token{UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -179,7 +179,7 @@ func (s *Service) AllTokens(ctx context.Context) ([]*OwnedToken, error) {
 // RevokeToken ends a token. by may revoke their own tokens; admins may revoke
 // anyone's.
 func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) error {
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var owner int64
 		var revoked *time.Time
 		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = $1`, tokenID).
@@ -281,7 +281,7 @@ func (s *Service) lookUpToken(ctx context.Context, hash, ip string, now time.Tim
 // the one answer every bad token gets.
 func (s *Service) failToken(ctx context.Context, keys []throttleKey, ip string, now time.Time) error {
 	var locked time.Time
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		locked, err = recordFailure(ctx, tx, keys, now)
 		return err
@@ -298,7 +298,7 @@ func (s *Service) failToken(ctx context.Context, keys []throttleKey, ip string, 
 // writeUsers runs fn in a transaction that changes users or tokens, and
 // then empties the token cache, so the change holds for API requests at
 // once.
-func (s *Service) writeUsers(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Service) writeUsers(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	defer s.tokens.forget()
 	return s.db.Tx(ctx, fn)
 }

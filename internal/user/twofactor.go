@@ -118,7 +118,7 @@ func (s *Service) CancelTwoFactor(ctx context.Context, userID int64) error {
 // app produces codes, and returns the recovery codes, shown this once.
 func (s *Service) ConfirmTwoFactor(ctx context.Context, userID int64, code string) ([]string, error) {
 	var codes []string
-	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Service) matchTOTP(u *User, code string) (int64, error) {
 // VerifySecondFactor checks a TOTP code or an unused recovery code during
 // sign-in. A recovery code works once.
 func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code string) (method string, err error) {
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -238,7 +238,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, by *User, userID int64) er
 // turnOffTwoFactor forgets the user's second factor and recovery codes, and
 // ends their sign-ins.
 func (s *Service) turnOffTwoFactor(ctx context.Context, userID int64) error {
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
