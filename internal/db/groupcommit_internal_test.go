@@ -50,7 +50,9 @@ func queue(t *testing.T, d *DB, n int, fn func(i int, tx *sql.Tx) error) []chan 
 	out := make([]chan error, n)
 	for i := range n {
 		out[i] = make(chan error, 1)
-		go func() { out[i] <- d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return fn(i, tx) }) }()
+		go func() {
+			out[i] <- d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return fn(i, tx) })
+		}()
 		for len(d.group.jobs) < i+1 {
 			time.Sleep(100 * time.Microsecond)
 		}

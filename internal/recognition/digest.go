@@ -55,7 +55,9 @@ func (s *Service) ScheduleDigest(ctx context.Context) error {
 // QueueDigest queues the digest of the week starting at weekStart to run
 // at runAt (now when zero), for an admin who wants it sent now.
 func (s *Service) QueueDigest(ctx context.Context, weekStart, runAt time.Time) error {
-	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.queueDigest(ctx, tx, WeekStart(weekStart), runAt) })
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return s.queueDigest(ctx, tx, WeekStart(weekStart), runAt)
+	})
 }
 
 func (s *Service) queueDigest(ctx context.Context, tx *sql.Tx, start, runAt time.Time) error {
