@@ -189,6 +189,16 @@ func (d *DB) Read() *sql.DB { return d.read }
 // while ctx carries a transaction would wait for it forever.
 func (d *DB) Write() *sql.DB { return d.write }
 
+// Conn takes a connection of its own from the pool, for a session that
+// stays open, such as PostgreSQL LISTEN; the caller closes it. On SQLite it
+// would hold the one writer connection, so it refuses.
+func (d *DB) Conn(ctx context.Context) (*sql.Conn, error) {
+	if d.dialect != Postgres {
+		return nil, fmt.Errorf("db: a dedicated connection is for PostgreSQL only, not %s", d.dialect)
+	}
+	return d.write.Conn(ctx)
+}
+
 // Pools lists the distinct connection pools, for metrics.
 func (d *DB) Pools() map[string]*sql.DB {
 	if d.read == d.write {

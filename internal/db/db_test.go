@@ -151,3 +151,27 @@ func TestInList(t *testing.T) {
 		t.Errorf("InList(1, nil) = %q, %v", marks, args)
 	}
 }
+
+// TestConnIsForPostgresOnly: a dedicated connection on SQLite would hold
+// the one writer connection and stall every transaction.
+func TestConnIsForPostgresOnly(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		conn, err := d.Conn(ctx)
+		if d.Dialect() == db.SQLite {
+			if err == nil {
+				conn.Close()
+				t.Fatal("Conn on SQLite: want an error")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var one int
+		if err := conn.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil || one != 1 {
+			t.Fatalf("SELECT 1 = %d, %v", one, err)
+		}
+	})
+}

@@ -107,7 +107,7 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 
 func checkEmpty(ctx context.Context, d *db.DB, force bool) error {
 	var n int
-	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n); err != nil {
+	if err := d.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n); err != nil {
 		return fmt.Errorf("demo: count tickets: %w", err)
 	}
 	if n > 0 && !force {

@@ -133,11 +133,11 @@ func (s *Service) apply(f *Field, p Patch) error {
 
 // Get returns a field by id.
 func (s *Service) Get(ctx context.Context, id int64) (*Field, error) {
-	return Get(ctx, s.db.Read(), id)
+	return Get(ctx, s.db.Reader(ctx), id)
 }
 
 // List returns the fields in creation order: all of them when archived is
 // nil, else only the archived (true) or the active (false) ones.
 func (s *Service) List(ctx context.Context, archived *bool) ([]*Field, error) {
-	return list(ctx, s.db.Read(), archived)
+	return list(ctx, s.db.Reader(ctx), archived)
 }

@@ -363,7 +363,7 @@ func (q *Queue) backoff(attempt int) time.Duration {
 // Prune deletes done jobs older than Options.KeepDone; dead ones stay for
 // people to look at.
 func (q *Queue) Prune(ctx context.Context) error {
-	n, err := prune(ctx, q.db.Write(), q.now().Add(-q.opts.KeepDone))
+	n, err := prune(ctx, q.db.Writer(ctx), q.now().Add(-q.opts.KeepDone))
 	if err == nil && n > 0 {
 		q.log.Info("jobs: pruned done jobs", "count", n)
 	}

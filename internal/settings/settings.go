@@ -137,7 +137,7 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 // Get returns the current settings.
 func (s *Store) Get(ctx context.Context) (Settings, error) {
 	out := defaults()
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return out, fmt.Errorf("settings: read: %w", err)
 	}

@@ -54,12 +54,12 @@ func (s *Service) Create(ctx context.Context, n NewTeam) (*Team, error) {
 
 // Get returns a team with its members.
 func (s *Service) Get(ctx context.Context, id int64) (*Team, error) {
-	return getTeam(ctx, s.db.Read(), id)
+	return getTeam(ctx, s.db.Reader(ctx), id)
 }
 
 // List returns every team by name, with members.
 func (s *Service) List(ctx context.Context) ([]*Team, error) {
-	return listTeams(ctx, s.db.Read())
+	return listTeams(ctx, s.db.Reader(ctx))
 }
 
 // Update applies p to a team, auditing what changed.

@@ -270,7 +270,7 @@ func linkOf(ctx context.Context, q db.Queryer, id, linkID int64) (linkRow, error
 
 // Links lists ticket id's links, oldest first.
 func (s *Service) Links(ctx context.Context, id int64) ([]*Link, error) {
-	q := s.db.Read()
+	q := s.db.Reader(ctx)
 	if _, err := getTicket(ctx, q, id); err != nil {
 		return nil, err
 	}

@@ -151,6 +151,7 @@ func (s *Service) apply(ctx context.Context, q *sql.Tx, t *Ticket, p Patch) ([]c
 	return changes, writes, nil
 }
 
+// applySubject sets t's subject from p; (nil, nil) when p leaves it alone.
 func (s *Service) applySubject(t *Ticket, p Patch) (*change, error) {
 	if p.Subject == nil {
 		return nil, nil
@@ -231,6 +232,8 @@ func (s *Service) stampStatus(t *Ticket) {
 	}
 }
 
+// applyPriority sets t's priority from p; (nil, nil) when p leaves it
+// alone.
 func (s *Service) applyPriority(t *Ticket, p Patch) (*change, error) {
 	if p.Priority == nil {
 		return nil, nil

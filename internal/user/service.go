@@ -115,7 +115,7 @@ func (s *Service) validateNew(n NewUser) (*User, error) {
 
 // Get returns a user by id.
 func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
-	return getByID(ctx, s.db.Read(), id)
+	return getByID(ctx, s.db.Reader(ctx), id)
 }
 
 // GetByEmail returns a user by email address, in any case.
@@ -124,18 +124,18 @@ func (s *Service) GetByEmail(ctx context.Context, email string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return getByEmail(ctx, s.db.Read(), norm)
+	return getByEmail(ctx, s.db.Reader(ctx), norm)
 }
 
 // List returns every user, by name.
 func (s *Service) List(ctx context.Context) ([]*User, error) {
-	return listUsers(ctx, s.db.Read())
+	return listUsers(ctx, s.db.Reader(ctx))
 }
 
 // Count returns how many users exist, to tell a first start.
 func (s *Service) Count(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
@@ -289,7 +289,7 @@ func (s *Service) ChangeEmail(ctx context.Context, id int64, re Reauth, email st
 
 // reauthenticateID reads the user and checks re against them.
 func (s *Service) reauthenticateID(ctx context.Context, id int64, re Reauth) error {
-	u, err := getByID(ctx, s.db.Read(), id)
+	u, err := getByID(ctx, s.db.Reader(ctx), id)
 	if err != nil {
 		return err
 	}
