@@ -92,7 +92,7 @@ func (e *env) message() int64 {
 
 func (e *env) attach(ctx context.Context, messageID, uploader int64, ids ...int64) ([]attachment.Attachment, error) {
 	var out []attachment.Attachment
-	err := e.d.Tx(ctx, func(tx *sql.Tx) error {
+	err := e.d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = attachment.Attach(ctx, tx, messageID, uploader, ids)
 		return err
@@ -299,7 +299,7 @@ func TestCollectOrphans(t *testing.T) {
 		}
 
 		// Erasing a message's attachments frees their file for the collector.
-		err = d.Tx(ctx, func(tx *sql.Tx) error {
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			n, err := attachment.DeleteForMessages(ctx, tx, []int64{msg})
 			if err == nil && n != 1 {
 				err = fmt.Errorf("deleted %d", n)

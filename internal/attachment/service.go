@@ -79,7 +79,7 @@ func (s *Service) Upload(ctx context.Context, up Upload) (*Attachment, error) {
 	if id := audit.ActorFrom(ctx).UserID; id != 0 {
 		a.UploadedBy = &id
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := claimBlob(ctx, tx, st.sum, st.size, a.CreatedAt); err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func uploadError(ctx context.Context, err error, limit int64) error {
 // Get returns an attachment the user in ctx may see: any attached one
 // (agents see every ticket), and the unattached ones they uploaded.
 func (s *Service) Get(ctx context.Context, id int64) (*Attachment, error) {
-	a, err := get(ctx, s.db.Read(), id)
+	a, err := get(ctx, s.db.Reader(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ type Collected struct {
 func (s *Service) CollectOrphans(ctx context.Context) (Collected, error) {
 	var c Collected
 	cutoff := s.now().Add(-OrphanAge)
-	res, err := s.db.Write().ExecContext(ctx,
+	res, err := s.db.Writer(ctx).ExecContext(ctx,
 		`DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1`, db.Time(cutoff))
 	if err != nil {
 		return c, fmt.Errorf("attachment: delete orphans: %w", err)
@@ -175,7 +175,7 @@ func (s *Service) sweepBlobs(ctx context.Context) (int, error) {
 	const batch = 100
 	removed := 0
 	for {
-		sums, err := unusedBlobs(ctx, s.db.Read(), batch)
+		sums, err := unusedBlobs(ctx, s.db.Reader(ctx), batch)
 		if err != nil {
 			return removed, err
 		}
@@ -221,7 +221,7 @@ func unusedBlobs(ctx context.Context, q db.Queryer, limit int) ([]string, error)
 func (s *Service) removeBlob(ctx context.Context, sum string) (bool, error) {
 	var trashed string
 	removed := false
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if trashed != "" { // an earlier attempt rolled back
 			if err := s.blobs.restore(sum, trashed); err != nil {
 				return fmt.Errorf("attachment: restore %s: %w", sum, err)

@@ -78,7 +78,7 @@ func (s *Service) SetVisibleToAgents(ctx context.Context, who *user.User, on boo
 	if err := requireLead(who); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			SettingVisibleToAgents, strconv.FormatBool(on), db.Time(s.now()))

@@ -84,7 +84,7 @@ func (s *Service) RaiseConcern(ctx context.Context, who *user.User, in NewConcer
 		return nil, err
 	}
 	var id int64
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := checkRef(ctx, tx, "ticket_id", "tickets", in.TicketID); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Service) UpdateConcern(ctx context.Context, who *user.User, id int64, i
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := getConcern(ctx, tx, id)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (s *Service) dueSessions(ctx context.Context) ([]dueSession, error) {
 // when another node (or an edit of the follow-up) got there first.
 func (s *Service) remind(ctx context.Context, d dueSession) (bool, error) {
 	sent := false
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE coaching_sessions SET reminded_at = $1
 			WHERE id = $2 AND reminded_at IS NULL AND follow_up_at = $3`,
 			db.Time(s.now()), d.id, db.Time(d.followUp))

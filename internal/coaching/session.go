@@ -120,7 +120,7 @@ func (s *Service) CreateSession(ctx context.Context, who *user.User, in NewSessi
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := user.CheckActive(ctx, tx, "agent_id", in.AgentID); err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (s *Service) UpdateSession(ctx context.Context, who *user.User, id int64, p
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ss, err := getSession(ctx, tx, id)
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (s *Service) SetActionDone(ctx context.Context, who *user.User, sessionID, 
 	if err := requireUser(who); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ss, err := getSession(ctx, tx, sessionID)
 		if err != nil {
 			return err

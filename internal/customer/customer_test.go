@@ -18,7 +18,7 @@ func resolve(ctx context.Context, d *db.DB, email, name string) (*customer.Custo
 		c       *customer.Customer
 		created bool
 	)
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, created, err = customer.ResolveEmail(ctx, tx, email, name)
 		return err

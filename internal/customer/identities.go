@@ -25,7 +25,7 @@ func (s *Service) AddIdentity(ctx context.Context, id int64, n NewIdentity) (*Cu
 		return nil, err
 	}
 	var out *Customer
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := lockedLive(ctx, tx, id)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func addIdentity(ctx context.Context, tx *sql.Tx, c *Customer, n NewIdentity, fi
 // customer.
 func (s *Service) RemoveIdentity(ctx context.Context, id, identityID int64) (*Customer, error) {
 	var out *Customer
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := lockedLive(ctx, tx, id)
 		if err != nil {
 			return err

@@ -109,7 +109,7 @@ func (s *Service) CreateOrganization(ctx context.Context, n NewOrganization) (*O
 	if o.Notes, err = checkNotes(n.Notes); err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		o.CreatedAt = db.Now()
 		o.UpdatedAt = o.CreatedAt
 		if err := checkOrgNameFree(ctx, tx, o.Name, 0); err != nil {
@@ -139,7 +139,7 @@ func (s *Service) CreateOrganization(ctx context.Context, n NewOrganization) (*O
 // UpdateOrganization applies p.
 func (s *Service) UpdateOrganization(ctx context.Context, id int64, p OrganizationPatch) (*Organization, error) {
 	var out *Organization
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET id = id WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("customer: lock organization %d: %w", id, err)
 		}

@@ -36,7 +36,7 @@ func TestOrganizationsJoinByDomain(t *testing.T) {
 			t.Fatalf("new customer: %+v, %v", c, err)
 		}
 		var resolved *customer.Customer
-		err = d.Tx(ctx, func(tx *sql.Tx) error {
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			resolved, _, err = customer.ResolveEmail(ctx, tx, "road@acme-corp.example", "")
 			return err
 		})

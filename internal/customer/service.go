@@ -123,7 +123,7 @@ func (s *Service) Create(ctx context.Context, n NewCustomer) (*Customer, error) 
 		return nil, err
 	}
 	var out *Customer
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := s.createIn(ctx, tx, n)
 		if err != nil {
 			return err
@@ -238,7 +238,7 @@ type Patch struct {
 // Update applies p.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Customer, error) {
 	var out *Customer
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockCustomer(ctx, tx, id); err != nil {
 			return err
 		}

@@ -179,11 +179,25 @@ func (d *DB) Dialect() Dialect { return d.dialect }
 // Target describes where the database is, without secrets.
 func (d *DB) Target() string { return d.target }
 
-// Read is for queries that only read; on SQLite it never waits for writers.
+// Read is the read pool itself, for tools and tests. Services read through
+// Reader(ctx), which sees the transaction ctx carries; a test in this
+// package fails if non-test code outside the allowed packages calls Read.
 func (d *DB) Read() *sql.DB { return d.read }
 
-// Write is for single statements that write outside a transaction.
+// Write is the write pool itself, for tools and tests. Services write
+// through Tx or Writer(ctx): on SQLite a statement sent to the write pool
+// while ctx carries a transaction would wait for it forever.
 func (d *DB) Write() *sql.DB { return d.write }
+
+// Conn takes a connection of its own from the pool, for a session that
+// stays open, such as PostgreSQL LISTEN; the caller closes it. On SQLite it
+// would hold the one writer connection, so it refuses.
+func (d *DB) Conn(ctx context.Context) (*sql.Conn, error) {
+	if d.dialect != Postgres {
+		return nil, fmt.Errorf("db: a dedicated connection is for PostgreSQL only, not %s", d.dialect)
+	}
+	return d.write.Conn(ctx)
+}
 
 // Pools lists the distinct connection pools, for metrics.
 func (d *DB) Pools() map[string]*sql.DB {
@@ -217,21 +231,32 @@ func (d *DB) Close() error {
 	return err
 }
 
-// Tx runs fn in a write transaction and commits if fn returns nil. A
-// transaction that fails because of contention (SQLite busy, PostgreSQL
-// serialization failure or deadlock) is run again a few times, so fn must
-// have no effects outside the transaction. Under a context that carries a
-// transaction of d (see InTx), fn joins that transaction instead. On
-// SQLite, transactions that queue for the one writer commit together (see
+// Tx runs fn in a write transaction and commits if fn returns nil. fn gets
+// a context that carries the transaction: services fn calls with that
+// context join it (through Tx, Reader and Writer), so all their changes
+// commit or roll back together; fn must use that context, not its caller's.
+// If ctx already carries a transaction of d, fn joins it instead (see
+// txctx.go). A transaction that fails because of contention (SQLite busy,
+// PostgreSQL serialization failure or deadlock) is run again a few times,
+// so fn must have no effects outside the transaction. On SQLite,
+// transactions that queue for the one writer commit together (see
 // groupcommit.go); each still succeeds or fails alone.
-func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	if st := d.txFrom(ctx); st != nil {
-		return st.join(fn)
+		return st.join(func(tx *sql.Tx) error { return fn(ctx, tx) })
+	}
+	carry := func(tx *sql.Tx) error {
+		st := &txState{db: d, tx: tx}
+		defer st.end()
+		if err := fn(context.WithValue(ctx, txKey{}, st), tx); err != nil {
+			return err
+		}
+		return st.failure()
 	}
 	const attempts = 5
 	var err error
 	for i := range attempts {
-		err = d.tryTx(ctx, fn)
+		err = d.tryTx(ctx, carry)
 		if err == nil || !isContention(err) || ctx.Err() != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ func TestTxRollsBackOnError(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		boom := errors.New("boom")
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', $1)`, db.Time(db.Now())); err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ func TestConcurrentTransactionsAllCommit(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range each {
-					errs <- d.Tx(ctx, func(tx *sql.Tx) error {
+					errs <- d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 						_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', $2)`,
 							strings.Repeat("k", 1)+string(rune('a'+w))+string(rune('A'+i)), db.Time(db.Now()))
 						return err
@@ -150,4 +150,28 @@ func TestInList(t *testing.T) {
 	if marks, args := db.InList(1, nil); marks != "" || len(args) != 0 {
 		t.Errorf("InList(1, nil) = %q, %v", marks, args)
 	}
+}
+
+// TestConnIsForPostgresOnly: a dedicated connection on SQLite would hold
+// the one writer connection and stall every transaction.
+func TestConnIsForPostgresOnly(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		conn, err := d.Conn(ctx)
+		if d.Dialect() == db.SQLite {
+			if err == nil {
+				conn.Close()
+				t.Fatal("Conn on SQLite: want an error")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var one int
+		if err := conn.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil || one != 1 {
+			t.Fatalf("SELECT 1 = %d, %v", one, err)
+		}
+	})
 }

@@ -32,7 +32,7 @@ func holdWriter(t *testing.T, d *DB) (release chan struct{}, done chan error) {
 	t.Helper()
 	release, done, holding := make(chan struct{}), make(chan error, 1), make(chan struct{})
 	go func() {
-		done <- d.Tx(context.Background(), func(tx *sql.Tx) error {
+		done <- d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 			close(holding)
 			<-release
 			_, err := tx.Exec(`INSERT INTO t (k) VALUES ('holder')`)
@@ -50,7 +50,9 @@ func queue(t *testing.T, d *DB, n int, fn func(i int, tx *sql.Tx) error) []chan 
 	out := make([]chan error, n)
 	for i := range n {
 		out[i] = make(chan error, 1)
-		go func() { out[i] <- d.Tx(context.Background(), func(tx *sql.Tx) error { return fn(i, tx) }) }()
+		go func() {
+			out[i] <- d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error { return fn(i, tx) })
+		}()
 		for len(d.group.jobs) < i+1 {
 			time.Sleep(100 * time.Microsecond)
 		}
@@ -174,7 +176,7 @@ func TestCloseDrainsTheQueue(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Tx(context.Background(), func(*sql.Tx) error { return nil }); !errors.Is(err, errClosed) {
+	if err := d.Tx(context.Background(), func(context.Context, *sql.Tx) error { return nil }); !errors.Is(err, errClosed) {
 		t.Fatalf("a transaction after Close: %v", err)
 	}
 }

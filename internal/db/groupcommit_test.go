@@ -94,7 +94,7 @@ func runOne(ctx context.Context, d *db.DB, key string, mode int, errFail error) 
 			err = fmt.Errorf("panicked: %v", p)
 		}
 	}()
-	return d.Tx(ctx, func(tx *sql.Tx) error {
+	return d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', $2)`,
 			key, db.Time(db.Now())); err != nil {
 			return err

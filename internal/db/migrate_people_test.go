@@ -31,7 +31,7 @@ func TestPeopleMigrationRoundTrip(t *testing.T) {
 		}
 		remind := func() {
 			t.Helper()
-			err := d.Tx(ctx, func(tx *sql.Tx) error {
+			err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 				_, err := notify.Remind(ctx, tx, notify.Reminder{RecipientID: agent, Source: "test:1", Link: "/x", Note: "Due"})
 				return err
 			})

@@ -79,7 +79,7 @@ func nestedQueries(t *testing.T, d *db.DB) {
 	t.Helper()
 	ctx := context.Background()
 	const one = `SELECT value FROM settings WHERE key = $1`
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key`)
 		if err != nil {
 			return err

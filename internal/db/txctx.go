@@ -8,9 +8,9 @@ import (
 )
 
 // A transaction can travel in a context, so that work made of several
-// service calls commits as one: InTx puts its transaction in the context it
-// hands to fn, and every Tx or InTx called under that context (on the same
-// DB) joins it instead of starting its own. Only the outermost call commits,
+// service calls commits as one: Tx puts its transaction in the context it
+// hands to fn, and every Tx called under that context (on the same DB)
+// joins it instead of starting its own. Only the outermost call commits,
 // retries on contention and runs the commit hooks.
 //
 // A joined call that fails dooms the whole transaction: it cannot roll back
@@ -33,24 +33,6 @@ type txState struct {
 	mu     sync.Mutex
 	failed error // the first error a joined call returned
 	ended  bool
-}
-
-// InTx runs fn in a write transaction like Tx, and gives fn a context that
-// carries the transaction: services fn calls with that context join it
-// (through Tx, InTx, Reader and Writer), so all their changes commit or roll
-// back together. If ctx already carries a transaction of d, fn joins it.
-func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	if st := d.txFrom(ctx); st != nil {
-		return st.join(func(tx *sql.Tx) error { return fn(ctx, tx) })
-	}
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		st := &txState{db: d, tx: tx}
-		defer st.end()
-		if err := fn(context.WithValue(ctx, txKey{}, st), tx); err != nil {
-			return err
-		}
-		return st.failure()
-	})
 }
 
 // Reader returns the transaction ctx carries, so a read sees the
@@ -126,10 +108,10 @@ func (st *txState) end() {
 	st.ended = true
 }
 
-// OnCommit registers fn to run after every transaction that Tx or InTx
-// commits (once, for the outermost call). fn runs on the committing
-// goroutine, so it must be quick and must not block: the event bus uses it
-// to wake its dispatcher with a non-blocking send.
+// OnCommit registers fn to run after every transaction that Tx commits
+// (once, for the outermost call). fn runs on the committing goroutine, so
+// it must be quick and must not block: the event bus uses it to wake its
+// dispatcher with a non-blocking send.
 func (d *DB) OnCommit(fn func()) {
 	d.hooks.mu.Lock()
 	defer d.hooks.mu.Unlock()

@@ -31,17 +31,17 @@ func TestNestedTransactionsJoinTheOuterOne(t *testing.T) {
 		ctx := context.Background()
 		var commits atomic.Int32
 		d.OnCommit(func() { commits.Add(1) })
-		err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if !d.InTransaction(ctx) {
 				t.Error("the context carries no transaction")
 			}
 			if err := insertSetting(ctx, tx, "outer"); err != nil {
 				return err
 			}
-			if err := d.Tx(ctx, func(tx *sql.Tx) error { return insertSetting(ctx, tx, "nested") }); err != nil {
+			if err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return insertSetting(ctx, tx, "nested") }); err != nil {
 				return err
 			}
-			err := d.InTx(ctx, func(ctx context.Context, _ *sql.Tx) error {
+			err := d.Tx(ctx, func(ctx context.Context, _ *sql.Tx) error {
 				// On SQLite the one writer connection is the outer
 				// transaction's: the write pool would wait for it forever.
 				return insertSetting(ctx, d.Writer(ctx), "writer")
@@ -81,11 +81,11 @@ func TestAFailedNestedTransactionDoomsTheOuterOne(t *testing.T) {
 		var commits atomic.Int32
 		d.OnCommit(func() { commits.Add(1) })
 		boom := errors.New("boom")
-		err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if err := insertSetting(ctx, tx, "outer"); err != nil {
 				return err
 			}
-			_ = d.Tx(ctx, func(tx *sql.Tx) error {
+			_ = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 				if err := insertSetting(ctx, tx, "half"); err != nil {
 					return err
 				}
@@ -97,8 +97,8 @@ func TestAFailedNestedTransactionDoomsTheOuterOne(t *testing.T) {
 			t.Fatalf("err = %v, want the nested failure", err)
 		}
 		// And an outer failure undoes a nested success.
-		err = d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if err := d.Tx(ctx, func(tx *sql.Tx) error { return insertSetting(ctx, tx, "nested") }); err != nil {
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			if err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return insertSetting(ctx, tx, "nested") }); err != nil {
 				return err
 			}
 			return boom
@@ -115,14 +115,14 @@ func TestAFailedNestedTransactionDoomsTheOuterOne(t *testing.T) {
 func TestAContextOutlivingItsTransactionIsRefused(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		var kept context.Context
-		err := d.InTx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 			kept = ctx
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = d.Tx(kept, func(tx *sql.Tx) error { return insertSetting(kept, tx, "late") })
+		err = d.Tx(kept, func(kept context.Context, tx *sql.Tx) error { return insertSetting(kept, tx, "late") })
 		if !errors.Is(err, db.ErrTxEnded) {
 			t.Fatalf("err = %v, want ErrTxEnded", err)
 		}
@@ -136,12 +136,12 @@ func TestContentionIsRetriedAtTheOutermostLevel(t *testing.T) {
 		}
 		ctx := context.Background()
 		var attempts int
-		err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			attempts++
 			if err := insertSetting(ctx, tx, "k"); err != nil {
 				return err
 			}
-			return d.Tx(ctx, func(tx *sql.Tx) error {
+			return d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 				if attempts > 1 {
 					return nil
 				}

@@ -78,7 +78,7 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 	bar := newProgress(o.Progress, o.Tickets)
 	for done := 0; done < o.Tickets; done += batch {
 		n := min(batch, o.Tickets-done)
-		if err := d.Tx(ctx, func(tx *sql.Tx) error { return g.ticketBatch(ctx, tx, n) }); err != nil {
+		if err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return g.ticketBatch(ctx, tx, n) }); err != nil {
 			return nil, err
 		}
 		bar.set(done + n)
@@ -107,7 +107,7 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 
 func checkEmpty(ctx context.Context, d *db.DB, force bool) error {
 	var n int
-	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n); err != nil {
+	if err := d.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n); err != nil {
 		return fmt.Errorf("demo: count tickets: %w", err)
 	}
 	if n > 0 && !force {
@@ -161,7 +161,7 @@ func (g *generator) people(ctx context.Context) error {
 		}
 		g.teams = append(g.teams, t.ID)
 	}
-	if err := g.d.Tx(ctx, func(tx *sql.Tx) error { return g.makeCustomers(ctx, tx) }); err != nil {
+	if err := g.d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return g.makeCustomers(ctx, tx) }); err != nil {
 		return err
 	}
 	return g.makeOrganizations(ctx)

@@ -58,7 +58,7 @@ var demoConcerns = []demoConcern{
 // coachingAndTiers writes the demo's coaching sessions, concerns and tier
 // cut-offs; it needs the reviews and values of the earlier demos.
 func (g *generator) coachingAndTiers(ctx context.Context) error {
-	return g.d.Tx(ctx, func(tx *sql.Tx) error {
+	return g.d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var lead int64
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = $1`, g.res.AdminEmail).Scan(&lead); err != nil {
 			return fmt.Errorf("demo: people: lead: %w", err)

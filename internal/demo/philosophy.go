@@ -51,12 +51,12 @@ func ptr[T any](v T) *T { return &v }
 
 // dateLastVersion moves the newest version of the philosophy to at.
 func (g *generator) dateLastVersion(ctx context.Context, at time.Time) error {
-	_, err := g.d.Write().ExecContext(ctx, `UPDATE philosophy_versions SET created_at = $1
+	_, err := g.d.Writer(ctx).ExecContext(ctx, `UPDATE philosophy_versions SET created_at = $1
 		WHERE id = (SELECT MAX(id) FROM philosophy_versions)`, db.Time(at))
 	if err != nil {
 		return fmt.Errorf("demo: date version: %w", err)
 	}
-	_, err = g.d.Write().ExecContext(ctx, `UPDATE philosophy SET updated_at = $1 WHERE id = 1`, db.Time(at))
+	_, err = g.d.Writer(ctx).ExecContext(ctx, `UPDATE philosophy SET updated_at = $1 WHERE id = 1`, db.Time(at))
 	if err != nil {
 		return fmt.Errorf("demo: date philosophy: %w", err)
 	}
@@ -86,7 +86,7 @@ func (g *generator) survey(ctx context.Context, q *quality.Service, lead *user.U
 			return fmt.Errorf("demo: survey answer: %w", err)
 		}
 	}
-	_, err = g.d.Write().ExecContext(ctx, `UPDATE surveys SET created_at = $1 WHERE id = $2`,
+	_, err = g.d.Writer(ctx).ExecContext(ctx, `UPDATE surveys SET created_at = $1 WHERE id = $2`,
 		db.Time(g.o.Now.AddDate(0, 0, -min(g.o.Days, 90)-7)), sv.ID)
 	return err
 }

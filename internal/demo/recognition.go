@@ -43,7 +43,7 @@ type demoAward struct {
 // recognition writes the demo's awards; it needs the values of the
 // philosophy demo and is richer after the reviews demo.
 func (g *generator) recognition(ctx context.Context) error {
-	return g.d.Tx(ctx, func(tx *sql.Tx) error {
+	return g.d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rd := &recognitionDemo{g: g, tx: tx, now: g.o.Now, given: map[[3]int64]bool{}}
 		if err := rd.load(ctx); err != nil || len(rd.values) == 0 {
 			return err

@@ -47,7 +47,7 @@ func (g *generator) reviews(ctx context.Context) error {
 		rd.skill[a] = 2.8 + g.rnd.Float64()*1.9
 	}
 	var from int64
-	if err := g.d.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&from); err != nil {
+	if err := g.d.Reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&from); err != nil {
 		return fmt.Errorf("demo: reviews: %w", err)
 	}
 	if err := rd.scorecard(ctx); err != nil {
@@ -72,7 +72,7 @@ func (g *generator) reviews(ctx context.Context) error {
 	if err := rd.calibration(ctx, thisWeek.AddDate(0, 0, -14)); err != nil {
 		return err
 	}
-	if _, err := g.d.Write().ExecContext(ctx, `DELETE FROM outbox WHERE event_id > $1`, from); err != nil {
+	if _, err := g.d.Writer(ctx).ExecContext(ctx, `DELETE FROM outbox WHERE event_id > $1`, from); err != nil {
 		return fmt.Errorf("demo: reviews: clear outbox: %w", err)
 	}
 	return nil
@@ -320,7 +320,7 @@ func raiseLowest(sc *quality.Scorecard, ratings []quality.Rating) []quality.Rati
 func (rd *reviewDemo) marks(ctx context.Context, ticketID int64, skill, spread float64) ([]quality.Rating, error) {
 	r := rd.g.rnd
 	var agentMsg int64
-	if err := rd.g.d.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM messages
+	if err := rd.g.d.Reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM messages
 		WHERE ticket_id = $1 AND author_type = 'agent'`, ticketID).Scan(&agentMsg); err != nil {
 		return nil, fmt.Errorf("demo: agent message: %w", err)
 	}
@@ -363,7 +363,7 @@ func (rd *reviewDemo) date(ctx context.Context, query string, args ...any) error
 			args[i] = db.Time(t)
 		}
 	}
-	if _, err := rd.g.d.Write().ExecContext(ctx, query, args...); err != nil {
+	if _, err := rd.g.d.Writer(ctx).ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("demo: date back: %w", err)
 	}
 	return nil
@@ -371,7 +371,7 @@ func (rd *reviewDemo) date(ctx context.Context, query string, args ...any) error
 
 // dateEvent dates back the event of typ just appended.
 func (rd *reviewDemo) dateEvent(ctx context.Context, typ string, at time.Time) error {
-	_, err := rd.g.d.Write().ExecContext(ctx, `UPDATE events SET at = $1
+	_, err := rd.g.d.Writer(ctx).ExecContext(ctx, `UPDATE events SET at = $1
 		WHERE id = (SELECT MAX(id) FROM events WHERE type = $2)`, db.Time(at), typ)
 	if err != nil {
 		return fmt.Errorf("demo: date event: %w", err)

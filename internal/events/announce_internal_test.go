@@ -78,7 +78,7 @@ func listenTo(t *testing.T, d *db.DB, b *Bus) <-chan struct{} {
 func appendOneEvent(t *testing.T, d *db.DB) {
 	t.Helper()
 	ctx := context.Background()
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := db.Time(db.Now())
 		var cid, tid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO customers (name, created_at, updated_at)

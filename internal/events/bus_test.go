@@ -99,7 +99,7 @@ func appendEvents(t testing.TB, d *db.DB, ticketID int64, n int) []int64 {
 	ctx := context.Background()
 	var ids []int64
 	for i := range n {
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			e := &events.Event{TicketID: ticketID, Type: fmt.Sprintf("test.%d", i)}
 			if err := events.Append(ctx, tx, e); err != nil {
 				return err
@@ -450,7 +450,7 @@ func appendInOneTx(t *testing.T, d *db.DB, ticketID int64, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	var ids []int64
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ids = nil
 		for i := range n {
 			e := &events.Event{TicketID: ticketID, Type: fmt.Sprintf("test.%d", i)}

@@ -56,7 +56,7 @@ func registerConsumer(ctx context.Context, d *db.DB, name string) error {
 	// PostgreSQL: the horizon is the xmin now; rows at or above it that are
 	// visible are marked delivered, and rows of transactions still running
 	// will be delivered when they commit.
-	return d.Tx(ctx, func(tx *sql.Tx) error {
+	return d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var horizon int64
 		err := tx.QueryRowContext(ctx, `
 			INSERT INTO event_consumers (name, horizon, updated_at)
@@ -87,7 +87,7 @@ func runBatch(ctx context.Context, d *db.DB, c *Consumer, size int, wait bool) (
 			out, err = batch{}, fmt.Errorf("events: consumer %s panicked: %v", c.Name, p)
 		}
 	}()
-	err = d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = batch{}
 		horizon, ok, err := lockConsumer(ctx, tx, d.Dialect(), c.Name, wait)
 		if err != nil || !ok {

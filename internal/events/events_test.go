@@ -18,7 +18,7 @@ func newTicket(t *testing.T, d *db.DB) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := db.Time(db.Now())
 		var cid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO customers (name, created_at, updated_at)
@@ -48,7 +48,7 @@ func TestAppendWritesEventAndOutboxTogether(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ticketID := newTicket(t, d)
 		ctx := audit.WithActor(context.Background(), audit.Actor{UserID: 0, Label: "system"})
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if err := events.Append(ctx, tx, &events.Event{TicketID: ticketID, Type: "a",
 				Data: events.Change("status", "new", "open")}); err != nil {
 				return err
@@ -59,7 +59,7 @@ func TestAppendWritesEventAndOutboxTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 		rollback := errors.New("roll back")
-		err = d.Tx(ctx, func(tx *sql.Tx) error {
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if err := events.Append(ctx, tx, &events.Event{TicketID: ticketID, Type: "c"}); err != nil {
 				return err
 			}

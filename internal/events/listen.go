@@ -23,7 +23,7 @@ func (b *Bus) channel(ctx context.Context) (string, error) {
 		return b.channelName, nil
 	}
 	var schema string
-	if err := b.db.Read().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+	if err := b.db.Reader(ctx).QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return "", fmt.Errorf("events: read current schema: %w", err)
 	}
 	h := fnv.New64a()
@@ -37,7 +37,7 @@ func (b *Bus) channel(ctx context.Context) (string, error) {
 func (b *Bus) announce(ctx context.Context) {
 	ch, err := b.channel(ctx)
 	if err == nil {
-		_, err = b.db.Write().ExecContext(ctx, `SELECT pg_notify($1, '')`, ch)
+		_, err = b.db.Writer(ctx).ExecContext(ctx, `SELECT pg_notify($1, '')`, ch)
 	}
 	if err != nil {
 		b.logErr(ctx, "events: notify other nodes", err)
@@ -71,7 +71,7 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	conn, err := b.db.Write().Conn(ctx)
+	conn, err := b.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("events: listen: %w", err)
 	}

@@ -109,7 +109,7 @@ type liveFeed struct {
 func (f *liveFeed) start(ctx context.Context, d *db.DB, maxSeen int) error {
 	f.seen = map[int64]int64{}
 	if d.Dialect() == db.SQLite {
-		if err := d.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&f.horizon); err != nil {
+		if err := d.Reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&f.horizon); err != nil {
 			return fmt.Errorf("events: start live feed: %w", err)
 		}
 		f.started = true
@@ -118,7 +118,7 @@ func (f *liveFeed) start(ctx context.Context, d *db.DB, maxSeen int) error {
 	// One statement, so one snapshot: rows of transactions that ended before
 	// its xmin are behind the horizon, and the visible rows at or above it
 	// are already in the past, so they count as read.
-	rows, err := d.Read().QueryContext(ctx, `
+	rows, err := d.Reader(ctx).QueryContext(ctx, `
 		WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
 		SELECT snap.xmin, o.id, o.txid FROM snap LEFT JOIN outbox o ON o.txid >= snap.xmin`)
 	if err != nil {
@@ -145,7 +145,7 @@ func (f *liveFeed) start(ctx context.Context, d *db.DB, maxSeen int) error {
 // whether it read them all.
 func (f *liveFeed) next(ctx context.Context, d *db.DB, size int) (rows []delivery, drained bool, err error) {
 	if d.Dialect() == db.SQLite {
-		rows, err = readSQLite(ctx, d.Read(), f.horizon, size)
+		rows, err = readSQLite(ctx, d.Reader(ctx), f.horizon, size)
 		if err != nil {
 			return nil, false, err
 		}
@@ -158,7 +158,7 @@ func (f *liveFeed) next(ctx context.Context, d *db.DB, size int) (rows []deliver
 	for id := range f.seen {
 		ids = append(ids, id)
 	}
-	xmin, rows, err := readPG(ctx, d.Read(), pgLiveBatch, f.horizon, ids, size)
+	xmin, rows, err := readPG(ctx, d.Reader(ctx), pgLiveBatch, f.horizon, ids, size)
 	if err != nil {
 		return nil, false, err
 	}

@@ -26,7 +26,7 @@ func Lags(ctx context.Context, d *db.DB) ([]Lag, error) {
 		pending = `o.txid >= c.horizon AND NOT EXISTS (
 			SELECT 1 FROM event_deliveries d WHERE d.consumer = c.name AND d.outbox_id = o.id)`
 	}
-	rows, err := d.Read().QueryContext(ctx, `
+	rows, err := d.Reader(ctx).QueryContext(ctx, `
 		SELECT c.name, COUNT(o.id), MIN(o.created_at)
 		FROM event_consumers c LEFT JOIN outbox o ON `+pending+`
 		GROUP BY c.name ORDER BY c.name`)

@@ -56,7 +56,7 @@ func (s *Service) Create(ctx context.Context, n NewField) (*Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := insert(ctx, tx, f); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ type Patch struct {
 // Update applies p to the field with id.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Field, error) {
 	var out *Field
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		f, err := Get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -133,11 +133,11 @@ func (s *Service) apply(f *Field, p Patch) error {
 
 // Get returns a field by id.
 func (s *Service) Get(ctx context.Context, id int64) (*Field, error) {
-	return Get(ctx, s.db.Read(), id)
+	return Get(ctx, s.db.Reader(ctx), id)
 }
 
 // List returns the fields in creation order: all of them when archived is
 // nil, else only the archived (true) or the active (false) ones.
 func (s *Service) List(ctx context.Context, archived *bool) ([]*Field, error) {
-	return list(ctx, s.db.Read(), archived)
+	return list(ctx, s.db.Reader(ctx), archived)
 }

@@ -99,11 +99,11 @@ func (s *Store) Wrap(next httpx.HandlerFunc) httpx.HandlerFunc {
 		}
 		// A retry of a finished request is answered without taking the write
 		// lock.
-		prev, err := s.load(r.Context(), s.db.Read(), u.ID, key)
+		prev, found, err := s.load(r.Context(), s.db.Reader(r.Context()), u.ID, key)
 		if err != nil {
 			return err
 		}
-		if prev != nil {
+		if found {
 			return prev.replay(w, hash)
 		}
 		return s.runFirst(w, r, next, u.ID, key, body, hash)
@@ -119,17 +119,18 @@ func (s *Store) runFirst(w http.ResponseWriter, r *http.Request, next httpx.Hand
 		rec  *recorder
 		prev *stored
 	)
-	err := s.db.InTx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		rec, prev = nil, nil // a contended transaction runs again from the start
 		won, err := s.claim(ctx, tx, userID, key, hash.hash)
 		if err != nil {
 			return err
 		}
 		if !won {
-			if prev, err = s.load(ctx, tx, userID, key); err != nil {
+			var found bool
+			if prev, found, err = s.load(ctx, tx, userID, key); err != nil {
 				return err
 			}
-			if prev == nil {
+			if !found {
 				return apperr.Conflict(Header, "a request with this key is being processed; retry")
 			}
 			return errReplay
@@ -255,26 +256,27 @@ type stored struct {
 	body    string
 }
 
-// load returns the unexpired, answered attempt with this key, or nil.
-func (s *Store) load(ctx context.Context, q db.Queryer, userID int64, key string) (*stored, error) {
+// load returns the unexpired, answered attempt with this key; found is
+// false when there is none.
+func (s *Store) load(ctx context.Context, q db.Queryer, userID int64, key string) (p *stored, found bool, err error) {
 	var (
-		p       stored
+		st      stored
 		headers string
 	)
-	err := q.QueryRowContext(ctx, `
+	err = q.QueryRowContext(ctx, `
 		SELECT request_hash, status, response_headers, response_body FROM idempotency_keys
 		WHERE user_id = $1 AND key = $2 AND status <> 0 AND created_at >= $3`,
-		userID, key, db.Time(s.now().Add(-s.ttl))).Scan(&p.hash, &p.status, &headers, &p.body)
+		userID, key, db.Time(s.now().Add(-s.ttl))).Scan(&st.hash, &st.status, &headers, &st.body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("idempotency: load: %w", err)
+		return nil, false, fmt.Errorf("idempotency: load: %w", err)
 	}
-	if err := json.Unmarshal([]byte(headers), &p.headers); err != nil {
-		return nil, fmt.Errorf("idempotency: decode stored headers: %w", err)
+	if err := json.Unmarshal([]byte(headers), &st.headers); err != nil {
+		return nil, false, fmt.Errorf("idempotency: decode stored headers: %w", err)
 	}
-	return &p, nil
+	return &st, true, nil
 }
 
 // replay sends the stored answer, if the retry is the same request.

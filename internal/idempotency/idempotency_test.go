@@ -58,7 +58,7 @@ func (f *fixture) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var id int64
-	err := f.d.Tx(r.Context(), func(tx *sql.Tx) error {
+	err := f.d.Tx(r.Context(), func(ctx context.Context, tx *sql.Tx) error {
 		return tx.QueryRowContext(r.Context(), `INSERT INTO things (name) VALUES ($1) RETURNING id`, in.Name).Scan(&id)
 	})
 	if err != nil {

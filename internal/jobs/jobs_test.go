@@ -43,7 +43,7 @@ func newQueue(t *testing.T, d *db.DB, c *clock, worker string) *jobs.Queue {
 func enqueue(t *testing.T, d *db.DB, q *jobs.Queue, kind string, payload any, opts jobs.EnqueueOptions) int64 {
 	t.Helper()
 	var id int64
-	err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+	err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		id, err = q.Enqueue(context.Background(), tx, kind, payload, opts)
 		return err
@@ -77,7 +77,7 @@ func TestEnqueueCommitsWithTheCallersTransaction(t *testing.T) {
 		ctx := context.Background()
 		q := newQueue(t, d, newClock(), "w1")
 		boom := errors.New("the caller's change failed")
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := q.Enqueue(ctx, tx, "mail", map[string]int{"n": 1}, jobs.EnqueueOptions{}); err != nil {
 				return err
 			}
@@ -182,7 +182,7 @@ func TestLeaseExpiryAfterACrashRunsTheJobAgain(t *testing.T) {
 		}
 		// The crashed worker coming back cannot complete what is no longer
 		// its job.
-		err = d.Tx(ctx, func(tx *sql.Tx) error { return crashed.Finish(ctx, tx, claimed[0]) })
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return crashed.Finish(ctx, tx, claimed[0]) })
 		if !errors.Is(err, jobs.ErrLeaseLost) {
 			t.Errorf("stale finish: %v", err)
 		}

@@ -242,7 +242,7 @@ func (q *Queue) claim(ctx context.Context, n int) ([]*Job, error) {
 	}
 	now := q.now()
 	var claimed []*Job
-	err := q.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := q.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		claimed, err = claim(ctx, tx, q.db.Dialect(), q.opts.WorkerID, kinds, n, now, now.Add(q.opts.Lease))
 		return err
@@ -279,21 +279,21 @@ func (q *Queue) run(ctx context.Context, j *Job) {
 	switch {
 	case err == nil:
 		if !j.finished {
-			err = q.db.Tx(rec, func(tx *sql.Tx) error { return markDone(rec, tx, j, q.now()) })
+			err = q.db.Tx(rec, func(rec context.Context, tx *sql.Tx) error { return markDone(rec, tx, j, q.now()) })
 		}
 	case errors.Is(err, ErrLeaseLost):
 		q.log.Warn("jobs: lease lost; another worker has the job", "kind", j.Kind, "job", j.ID)
 		return
 	case ctx.Err() != nil && !IsPermanent(err):
 		// The worker is stopping and cut the job short: give it back unrun.
-		err = q.db.Tx(rec, func(tx *sql.Tx) error { return markReleased(rec, tx, j, q.now()) })
+		err = q.db.Tx(rec, func(rec context.Context, tx *sql.Tx) error { return markReleased(rec, tx, j, q.now()) })
 	case IsPermanent(err) || j.LastAttempt():
 		q.bury(rec, j, reason(err))
 		return
 	default:
 		q.log.Warn("jobs: attempt failed; will retry", "kind", j.Kind, "job", j.ID,
 			"attempt", j.Attempts, "of", j.MaxAttempts, "err", err)
-		err = q.db.Tx(rec, func(tx *sql.Tx) error {
+		err = q.db.Tx(rec, func(rec context.Context, tx *sql.Tx) error {
 			return markRetry(rec, tx, j, reason(err), q.now().Add(q.backoff(j.Attempts)), q.now())
 		})
 	}
@@ -319,7 +319,7 @@ func call(ctx context.Context, h Handler, j *Job) (err error) {
 func (q *Queue) bury(ctx context.Context, j *Job, reason string) {
 	ctx = context.WithoutCancel(ctx)
 	k, _ := q.kind(j.Kind)
-	err := q.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := q.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := markDead(ctx, tx, j, reason, q.now()); err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func (q *Queue) backoff(attempt int) time.Duration {
 // Prune deletes done jobs older than Options.KeepDone; dead ones stay for
 // people to look at.
 func (q *Queue) Prune(ctx context.Context) error {
-	n, err := prune(ctx, q.db.Write(), q.now().Add(-q.opts.KeepDone))
+	n, err := prune(ctx, q.db.Writer(ctx), q.now().Add(-q.opts.KeepDone))
 	if err == nil && n > 0 {
 		q.log.Info("jobs: pruned done jobs", "count", n)
 	}

@@ -248,8 +248,9 @@ func (h *Hub) run(ctx context.Context, pres <-chan presence.Change, evs <-chan e
 	}
 }
 
-// message turns an event into what clients get, or nil for events pages
-// do not follow.
+// message turns an event into what clients get. It returns (nil, nil) by
+// design for events pages do not follow, and for a ticket deleted since
+// its event: there is nothing to send.
 func (h *Hub) message(ctx context.Context, e *events.Event) (*Message, error) {
 	switch {
 	case e.Type == "message.added":
@@ -265,7 +266,7 @@ func (h *Hub) message(ctx context.Context, e *events.Event) (*Message, error) {
 		return encode(e.ID, 0, awardMsg{Type: "award", ID: int64(id), TicketID: e.TicketID})
 	case strings.HasPrefix(e.Type, "ticket."):
 		m := ticketMsg{Type: "ticket", ID: e.TicketID, Event: e.Type}
-		err := h.db.Read().QueryRowContext(ctx, `SELECT number, status, assignee_id, team_id FROM tickets WHERE id = $1`,
+		err := h.db.Reader(ctx).QueryRowContext(ctx, `SELECT number, status, assignee_id, team_id FROM tickets WHERE id = $1`,
 			e.TicketID).Scan(&m.Number, &m.Status, &m.AssigneeID, &m.TeamID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil // deleted since

@@ -82,7 +82,7 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewMacro) (*Macro, e
 		owner := who.ID
 		m.OwnerID = &owner
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if m.Actions, err = s.checkActions(ctx, tx, n.Actions); err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewMacro) (*Macro, e
 // its owner.
 func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*Macro, error) {
 	var m *Macro
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if m, err = getMacro(ctx, tx, id); err != nil {
 			return err
@@ -165,7 +165,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, who Viewer, m *Macro, p
 
 // Delete removes a macro who may manage.
 func (s *Service) Delete(ctx context.Context, who Viewer, id int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		m, err := getMacro(ctx, tx, id)
 		if err != nil {
 			return err

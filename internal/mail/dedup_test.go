@@ -148,7 +148,7 @@ func TestThreadingOnAReusedID(t *testing.T) {
 		// its requester or a follower: her reply joins it too.
 		carol := e.deliver(newMail("carol@customer.example", "Carol's own", "Hello"))
 		carolID := e.ticket(carol.TicketID).RequesterID
-		err := d.InTx(context.Background(), func(ctx context.Context, _ *sql.Tx) error {
+		err := d.Tx(context.Background(), func(ctx context.Context, _ *sql.Tx) error {
 			_, err := e.tickets.AppendReceived(ctx, ann.TicketID, ticket.Received{CustomerID: carolID,
 				Body: "Carol adds a detail.", Channel: "email"}, false)
 			return err

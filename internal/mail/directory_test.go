@@ -57,7 +57,7 @@ func TestDBDirectoryFindsTheConfiguredMailboxes(t *testing.T) {
 		}
 		// Inside a transaction (as intake asks), the lookup reads through
 		// it and sees the transaction's own writes.
-		err = d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err = d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE mailboxes SET address = 'renamed@example.com' WHERE id = $1`, billing.ID); err != nil {
 				return err
 			}

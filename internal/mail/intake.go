@@ -139,7 +139,7 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 		rfcID = p.MessageID
 	}
 	hash := ContentHash(d.Raw)
-	if dup, err := in.duplicate(ctx, in.db.Read(), rfcID, hash); err != nil || dup != nil {
+	if dup, found, err := in.duplicate(ctx, in.db.Reader(ctx), rfcID, hash); err != nil || found {
 		return dup, err
 	}
 	if p != nil && d.NullSender && !p.Auto {
@@ -155,7 +155,7 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 		return nil, err
 	}
 	var res *Result
-	err = in.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = in.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Two deliveries of one mail at once (an SMTP retry while the first
 		// is still storing, an IMAP poll on another node) wait for each
 		// other here, so the second finds the first's row instead of
@@ -163,8 +163,8 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 		if err := in.lockMail(ctx, tx, rfcID, hash); err != nil {
 			return err
 		}
-		dup, err := in.duplicate(ctx, tx, rfcID, hash)
-		if err != nil || dup != nil {
+		dup, found, err := in.duplicate(ctx, tx, rfcID, hash)
+		if err != nil || found {
 			res = dup
 			return err
 		}
@@ -176,7 +176,7 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 		// The lock makes this rare (a database without it); the row that
 		// won is the same mail only if it is found as a duplicate now.
 		// Anything else is a conflict to retry, never a mail to drop.
-		if dup, ferr := in.duplicate(ctx, in.db.Read(), rfcID, hash); ferr == nil && dup != nil {
+		if dup, found, ferr := in.duplicate(ctx, in.db.Reader(ctx), rfcID, hash); ferr == nil && found {
 			return dup, nil
 		}
 	}
@@ -187,19 +187,19 @@ func (in *Intake) Deliver(ctx context.Context, d Delivery) (*Result, error) {
 }
 
 // duplicate returns the result of the mail already stored with this
-// Message-ID and content hash, or nil. Rows stored before content hashes
+// Message-ID and content hash; found is false when there is none. Rows stored before content hashes
 // were recorded are compared by hashing their original.eml.
-func (in *Intake) duplicate(ctx context.Context, q db.Queryer, rfcID, hash string) (*Result, error) {
+func (in *Intake) duplicate(ctx context.Context, q db.Queryer, rfcID, hash string) (res *Result, found bool, err error) {
 	rows, err := inboundByRFCID(ctx, q, rfcID, hash)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, r := range rows {
 		if r.hash == hash || (r.hash == "" && in.rawHashIs(ctx, r.rawID, hash)) {
-			return &Result{Outcome: OutcomeDuplicate, TicketID: r.ticketID, MessageID: r.messageID}, nil
+			return &Result{Outcome: OutcomeDuplicate, TicketID: r.ticketID, MessageID: r.messageID}, true, nil
 		}
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
 // rawHashIs reports whether the stored original.eml id hashes to hash. An
@@ -263,7 +263,7 @@ func (in *Intake) throttle(ctx context.Context, addr string) error {
 	if in.opts.PerMinute < 0 || addr == UnknownSender {
 		return nil
 	}
-	n, err := recentFrom(ctx, in.db.Read(), addr, in.now().Add(-time.Minute))
+	n, err := recentFrom(ctx, in.db.Reader(ctx), addr, in.now().Add(-time.Minute))
 	if err != nil {
 		return err
 	}

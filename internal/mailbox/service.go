@@ -63,7 +63,7 @@ func (s *Service) Create(ctx context.Context, n NewMailbox) (*Mailbox, error) {
 	}
 	m.CreatedAt = s.now()
 	m.UpdatedAt = m.CreatedAt
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := insert(ctx, tx, m); err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Service) DefaultIn(ctx context.Context, q db.Queryer) (*Mailbox, error)
 // Update applies p to a mailbox, auditing which fields changed.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Mailbox, error) {
 	var m *Mailbox
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ func apply(m *Mailbox, p Patch) []string {
 // Delete removes a mailbox. Its tickets and mail records stay, no longer
 // tied to a mailbox (their foreign keys are set to NULL).
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		m, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err

@@ -149,7 +149,7 @@ func (s *Service) Unread(ctx context.Context, recipient int64) (int, error) {
 // not found. Marking a read one again changes nothing.
 func (s *Service) MarkRead(ctx context.Context, recipient, id int64) error {
 	var found bool
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = COALESCE(read_at, $1)
 			WHERE id = $2 AND recipient_id = $3`, db.Time(db.Now()), id, recipient)
 		if err != nil {
@@ -167,7 +167,7 @@ func (s *Service) MarkRead(ctx context.Context, recipient, id int64) error {
 
 // MarkAllRead marks every unread notification of the recipient's read.
 func (s *Service) MarkAllRead(ctx context.Context, recipient int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $1
 			WHERE recipient_id = $2 AND read_at IS NULL`, db.Time(db.Now()), recipient)
 		if err != nil {

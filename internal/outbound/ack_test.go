@@ -22,7 +22,7 @@ func TestAcknowledgementsAreCapped(t *testing.T) {
 		box := &mail.Mailbox{ID: e.box.ID, Address: e.box.Address}
 		ack := func(tk *ticket.Ticket) {
 			t.Helper()
-			err := d.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 				return e.out.QueueAck(ctx, tx, box, tk, &ticket.Message{ID: tk.ID}, "x@customer.example")
 			})
 			if err != nil {

@@ -89,8 +89,8 @@ func (s *Service) OnMessage(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, m
 	if err != nil || to == "" {
 		return err
 	}
-	box, err := s.mailboxOf(ctx, tx, t.ID)
-	if err != nil || box == nil {
+	box, ok, err := s.mailboxOf(ctx, tx, t.ID)
+	if err != nil || !ok {
 		return err
 	}
 	thread, err := conversation(ctx, tx, t.ID, m.ID)
@@ -140,33 +140,32 @@ func threading(thread []earlier) (inReplyTo string, refs []string) {
 }
 
 // mailboxOf returns the mailbox a ticket's mail leaves from: the one it
-// came in by, else the only one configured; nil when there is none that
-// can send. It reads through tx: the hook runs while the reply's
+// came in by, else the only one configured; ok is false when there is
+// none that can send (the reply is then not emailed). It reads through tx: the hook runs while the reply's
 // transaction holds a connection, and taking a second one from the pool
 // deadlocks PostgreSQL once every connection is held by such a hook.
-func (s *Service) mailboxOf(ctx context.Context, tx *sql.Tx, ticketID int64) (*mailbox.Mailbox, error) {
+func (s *Service) mailboxOf(ctx context.Context, tx *sql.Tx, ticketID int64) (box *mailbox.Mailbox, ok bool, err error) {
 	id, err := ticketMailbox(ctx, tx, ticketID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var box *mailbox.Mailbox
 	if id != 0 {
 		box, err = s.mailboxes.GetIn(ctx, tx, id)
 	} else {
 		box, err = s.mailboxes.DefaultIn(ctx, tx)
 	}
 	if apperr.Is(err, apperr.KindNotFound) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !box.CanSend() {
 		s.log.Warn("outbound: the ticket's mailbox has no SMTP relay; the reply is not emailed",
 			"ticket", ticketID, "mailbox", box.Address)
-		return nil, nil
+		return nil, false, nil
 	}
-	return box, nil
+	return box, true, nil
 }
 
 // sendReply is the KindReply job: it sends the reply as its email record
@@ -176,7 +175,7 @@ func (s *Service) sendReply(ctx context.Context, j *jobs.Job) error {
 	if err := j.Decode(&p); err != nil {
 		return err
 	}
-	rec, err := mail.GetRecord(ctx, s.db.Read(), p.MessageID)
+	rec, err := mail.GetRecord(ctx, s.db.Reader(ctx), p.MessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return jobs.Permanent(fmt.Errorf("message %d has no email record (deleted?)", p.MessageID))
 	}
@@ -200,7 +199,7 @@ func (s *Service) sendReply(ctx context.Context, j *jobs.Job) error {
 	}
 	if err := s.send(ctx, r, rec.From, append(slices.Clone(rec.To), rec.Cc...), raw); err != nil {
 		if !jobs.IsPermanent(err) && !j.LastAttempt() {
-			if nerr := noteRetry(context.WithoutCancel(ctx), s.db.Write(), rec.MessageID,
+			if nerr := noteRetry(context.WithoutCancel(ctx), s.db.Writer(ctx), rec.MessageID,
 				"will retry: "+reason(err), s.now()); nerr != nil {
 				s.log.Error("outbound: note retry", "message", rec.MessageID, "err", nerr)
 			}
@@ -209,7 +208,7 @@ func (s *Service) sendReply(ctx context.Context, j *jobs.Job) error {
 	}
 	// Recorded even if the job's context ended meanwhile: the mail is gone.
 	rctx := context.WithoutCancel(ctx)
-	return s.db.Tx(rctx, func(tx *sql.Tx) error {
+	return s.db.Tx(rctx, func(rctx context.Context, tx *sql.Tx) error {
 		if err := setDelivery(rctx, tx, rec.MessageID, mail.StateSent, "", s.now()); err != nil {
 			return err
 		}
@@ -262,7 +261,7 @@ func domainOf(addr string) string {
 // replyEnvelope is the mail of an agent's reply: its record's headers, the
 // message's text, HTML and attachments.
 func (s *Service) replyEnvelope(ctx context.Context, rec *mail.Record, box *mailbox.Mailbox) (*envelope, error) {
-	ticketID, err := messageTicket(ctx, s.db.Read(), rec.MessageID)
+	ticketID, err := messageTicket(ctx, s.db.Reader(ctx), rec.MessageID)
 	if err != nil {
 		return nil, jobs.Permanent(fmt.Errorf("message %d: %w", rec.MessageID, err))
 	}

@@ -76,7 +76,7 @@ func TestAgentReplyArrivesReadyToThread(t *testing.T) {
 		tk := e.openTicket(t)
 		// A follower copied on the conversation gets the reply too.
 		var bob int64
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		err := d.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			c, _, err := customer.ResolveEmail(ctx, tx, "bob@customer.test", "Bob")
 			bob = c.ID
 			return err

@@ -78,7 +78,7 @@ func (s *Service) RequestLink(ctx context.Context, r LinkRequest) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.checkRate(ctx, tx, email, r.IP, now); err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func (s *Service) UseLink(ctx context.Context, token string) (*customer.Customer
 		c     *customer.Customer
 		email string
 	)
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		var (
 			id      int64

@@ -48,7 +48,7 @@ func (r *Relay) channelName(ctx context.Context) (string, error) {
 		return r.channel, nil
 	}
 	var schema string
-	if err := r.db.Read().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+	if err := r.db.Reader(ctx).QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return "", fmt.Errorf("presence: read current schema: %w", err)
 	}
 	h := fnv.New64a()
@@ -66,7 +66,7 @@ func (r *Relay) publish(ctx context.Context, u update) error {
 	if err != nil {
 		return fmt.Errorf("presence: encode: %w", err)
 	}
-	if _, err := r.db.Write().ExecContext(ctx, `SELECT pg_notify($1, $2)`, ch, string(payload)); err != nil {
+	if _, err := r.db.Writer(ctx).ExecContext(ctx, `SELECT pg_notify($1, $2)`, ch, string(payload)); err != nil {
 		return fmt.Errorf("presence: notify: %w", err)
 	}
 	return nil
@@ -96,7 +96,7 @@ func (r *Relay) listenOnce(ctx context.Context, apply func(update)) error {
 	if err != nil {
 		return err
 	}
-	conn, err := r.db.Write().Conn(ctx)
+	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("presence: listen: %w", err)
 	}

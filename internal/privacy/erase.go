@@ -38,7 +38,7 @@ type Erasure struct {
 // collector). Erasing a customer again is harmless.
 func (s *Service) Erase(ctx context.Context, id int64) (*Erasure, error) {
 	var out *Erasure
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		before, err := customer.Anonymise(ctx, tx, id)
 		if err != nil {
 			return err

@@ -55,7 +55,7 @@ type Merged struct {
 // finds a customer gone and is refused, so nothing is lost or done twice.
 func (s *Service) Merge(ctx context.Context, from, into int64) (*Merged, error) {
 	var out *Merged
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		src, dst, err := customer.LockForMerge(ctx, tx, from, into)
 		if err != nil {
 			return err

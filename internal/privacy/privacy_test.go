@@ -366,7 +366,7 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 
 func mustExec(t *testing.T, d *db.DB, query string, args ...any) {
 	t.Helper()
-	if err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+	if err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.Exec(query, args...)
 		return err
 	}); err != nil {

@@ -80,7 +80,7 @@ func (s *Service) CreateCalibration(ctx context.Context, who *user.User, in NewC
 		return nil, apperr.Invalid("reviewer_ids", "name between 2 and 20 reviewers")
 	}
 	c := &Calibration{TicketID: in.TicketID, Status: SessionOpen, CreatedBy: &who.ID, CreatedAt: s.now()}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		agent, err := ticket.AssigneeOf(ctx, tx, in.TicketID)
 		if err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Service) CloseCalibration(ctx context.Context, who *user.User, id int64
 	if err := requireLead(who); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockRow(ctx, tx, "calibration_sessions", id); err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ func (s *Service) DisputeReview(ctx context.Context, who *user.User, reviewID in
 		return nil, err
 	}
 	d := &Dispute{ReviewID: reviewID, AgentID: who.ID, Reason: reason, Status: DisputeOpen, CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockRow(ctx, tx, "reviews", reviewID); err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Service) ResolveDispute(ctx context.Context, who *user.User, id int64, 
 		return nil, apperr.Invalid("outcome", "must be accepted, partly_accepted or rejected")
 	}
 	var d *Dispute
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockRow(ctx, tx, "review_disputes", id); err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func (s *Service) Draw(ctx context.Context, who *user.User, periodID int64, revi
 		return nil, err
 	}
 	var res *DrawResult
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Draws of one period run one at a time, each seeing the last.
 		if err := lockRow(ctx, tx, "review_periods", periodID); err != nil {
 			return err

@@ -89,7 +89,8 @@ func (s *Service) Calibrations(ctx context.Context, who *user.User) ([]Calibrati
 }
 
 // ReviewDispute returns the dispute of a review, to the reviewed agent and
-// to leads; nil when the review has none or who may not see it.
+// to leads. It returns (nil, nil) by design when the review has none or who
+// may not see it: most reviews have no dispute, and pages show none.
 func (s *Service) ReviewDispute(ctx context.Context, who *user.User, reviewID int64) (*Dispute, error) {
 	if err := requireUser(who); err != nil {
 		return nil, err

@@ -60,7 +60,7 @@ func (s *Service) CreatePeriod(ctx context.Context, who *user.User, in NewPeriod
 		return nil, err
 	}
 	p.CreatedBy = &who.ID
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if p.ScorecardID, err = pickScorecard(ctx, tx, in.ScorecardID); err != nil {
 			return err
 		}

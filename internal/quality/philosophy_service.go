@@ -48,7 +48,7 @@ func (s *Service) PutPhilosophy(ctx context.Context, who *user.User, in Philosop
 		return nil, err
 	}
 	var p *Philosophy
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		if err := replaceValues(ctx, tx, values, now); err != nil {
 			return err
@@ -104,7 +104,7 @@ func (s *Service) CreateValue(ctx context.Context, who *user.User, in ValueInput
 		return nil, err
 	}
 	var p *Philosophy
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n, next, err := valueCount(ctx, tx)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func (s *Service) UpdateValue(ctx context.Context, who *user.User, id int64, pat
 		v Value
 		p *Philosophy
 	)
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := getValue(ctx, tx, id)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Service) DeleteValue(ctx context.Context, who *user.User, id int64) err
 	if err := requireLead(who); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := getValue(ctx, tx, id); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func (s *Service) SetVision(ctx context.Context, who *user.User, vision string) 
 		return nil, err
 	}
 	var p *Philosophy
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := setVision(ctx, tx, vision, who.ID, s.now()); err != nil {
 			return err
 		}

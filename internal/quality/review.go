@@ -80,7 +80,7 @@ func (s *Service) CreateReview(ctx context.Context, who *user.User, in NewReview
 		return nil, err
 	}
 	var out *Review
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r, err := s.reviewTarget(ctx, tx, who, in)
 		if err != nil {
 			return err
@@ -166,7 +166,7 @@ func (s *Service) UpdateReview(ctx context.Context, who *user.User, id int64, p 
 		return nil, err
 	}
 	var out *Review
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockRow(ctx, tx, "reviews", id); err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func (s *Service) SubmitReview(ctx context.Context, who *user.User, id int64) (*
 		return nil, err
 	}
 	var out *Review
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockRow(ctx, tx, "reviews", id); err != nil {
 			return err
 		}

@@ -125,7 +125,7 @@ func (s *Service) AcknowledgeReview(ctx context.Context, who *user.User, id int6
 		return nil, err
 	}
 	var out *Review
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		r, err := s.reviewedAgentsReview(ctx, tx, who, id)
 		if err != nil {
 			return err

@@ -66,7 +66,7 @@ func (s *Service) CreateScorecard(ctx context.Context, who *user.User, in NewSco
 		return nil, apperr.Invalid("categories", "at most %d categories", MaxCategories)
 	}
 	sc := &Scorecard{Name: name, CreatedBy: &who.ID, CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		values, err := listValues(ctx, tx)
 		if err != nil {
 			return err

@@ -59,7 +59,7 @@ func (s *Service) CreateSurvey(ctx context.Context, who *user.User, in NewSurvey
 		q = DefaultSurveyQuestion
 	}
 	sv := &Survey{Question: q, CreatedBy: &who.ID, CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO surveys (question, created_by, created_at) VALUES ($1, $2, $3)
 			RETURNING id`, sv.Question, who.ID, db.Time(sv.CreatedAt)).Scan(&sv.ID)
 		if err != nil {
@@ -126,7 +126,7 @@ func (s *Service) Answer(ctx context.Context, who *user.User, surveyID int64, bo
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := getSurvey(ctx, tx, who, surveyID); err != nil {
 			return err
 		}

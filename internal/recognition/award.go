@@ -81,7 +81,7 @@ func (s *Service) CreateAward(ctx context.Context, who *user.User, in NewAward) 
 		return nil, err
 	}
 	var out *Award
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := s.checkAward(ctx, tx, who, in)
 		if err != nil {
 			return err

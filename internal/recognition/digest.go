@@ -47,7 +47,7 @@ func WeekStart(t time.Time) time.Time {
 // every start is enough (and harmless: a week is queued once).
 func (s *Service) ScheduleDigest(ctx context.Context) error {
 	start := WeekStart(s.now())
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return s.queueDigest(ctx, tx, start, start.Add(week+digestHour*time.Hour))
 	})
 }
@@ -55,7 +55,9 @@ func (s *Service) ScheduleDigest(ctx context.Context) error {
 // QueueDigest queues the digest of the week starting at weekStart to run
 // at runAt (now when zero), for an admin who wants it sent now.
 func (s *Service) QueueDigest(ctx context.Context, weekStart, runAt time.Time) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error { return s.queueDigest(ctx, tx, WeekStart(weekStart), runAt) })
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return s.queueDigest(ctx, tx, WeekStart(weekStart), runAt)
+	})
 }
 
 func (s *Service) queueDigest(ctx context.Context, tx *sql.Tx, start, runAt time.Time) error {
@@ -77,7 +79,7 @@ func (s *Service) runDigest(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.queueDigest(ctx, tx, end, end.Add(week+digestHour*time.Hour)); err != nil {
 			return err
 		}

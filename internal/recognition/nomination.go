@@ -64,7 +64,7 @@ func (s *Service) Nominate(ctx context.Context, who *user.User, in NewAward) (*N
 		return nil, err
 	}
 	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := s.checkAward(ctx, tx, who, in)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Service) ApproveNomination(ctx context.Context, who *user.User, id int6
 		return nil, err
 	}
 	var out *Award
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n, err := openNomination(ctx, tx, who, id)
 		if err != nil {
 			return err
@@ -210,7 +210,7 @@ func (s *Service) DeclineNomination(ctx context.Context, who *user.User, id int6
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n, err := openNomination(ctx, tx, who, id)
 		if err != nil {
 			return err

@@ -198,7 +198,7 @@ func (s *Service) ConfirmProposal(ctx context.Context, who *user.User, id int64,
 		return nil, err
 	}
 	var out *Award
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		p, err := decidable(ctx, tx, who, id)
 		if err != nil {
 			return err
@@ -223,7 +223,7 @@ func (s *Service) DismissProposal(ctx context.Context, who *user.User, id int64)
 	if err := requireUser(who); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		p, err := decidable(ctx, tx, who, id)
 		if err != nil {
 			return err

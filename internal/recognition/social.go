@@ -71,7 +71,7 @@ func (s *Service) SetReaction(ctx context.Context, who *user.User, awardID int64
 	if _, err := reactionKind(key); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := getAward(ctx, tx, awardID); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Service) AddComment(ctx context.Context, who *user.User, awardID int64,
 		return nil, err
 	}
 	c := &Comment{AwardID: awardID, AuthorID: &who.ID, AuthorName: who.Name, Body: body, CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := getAward(ctx, tx, awardID); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func (s *Service) SetWebhook(ctx context.Context, who *user.User, in WebhookInpu
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		cur, err := s.webhook(ctx, tx)
 		if err != nil {
 			return err

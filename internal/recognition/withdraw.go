@@ -33,7 +33,7 @@ func (s *Service) WithdrawAward(ctx context.Context, who *user.User, id int64, r
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := getAward(ctx, tx, id)
 		if err != nil {
 			return err

@@ -69,7 +69,7 @@ func (s *Service) Send(ctx context.Context, id int64, d Draft) (*ticket.Message,
 		}
 	}
 	var out *ticket.Message
-	err := s.db.InTx(ctx, func(ctx context.Context, _ *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, _ *sql.Tx) error {
 		m, err := s.tickets.PostMessage(ctx, id, d.NewMessage)
 		if err != nil {
 			return err

@@ -27,7 +27,7 @@ func Optimize(ctx context.Context, d *db.DB) error {
 		`INSERT INTO tickets_fts (tickets_fts) VALUES ('optimize')`,
 		`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`,
 	} {
-		if _, err := d.Write().ExecContext(ctx, stmt); err != nil {
+		if _, err := d.Writer(ctx).ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("search: optimize the index: %w", err)
 		}
 	}

@@ -132,6 +132,8 @@ func (p position) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// decodeCursor reads a page cursor; the empty cursor (the first page)
+// gives (nil, nil).
 func decodeCursor(s string) (*position, error) {
 	if s == "" {
 		return nil, nil

@@ -186,7 +186,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	r := s.db.Read()
+	r := s.db.Reader(ctx)
 	var f filter
 	if f.cond, f.args, err = q.Filter.Condition(ctx, r); err != nil {
 		return nil, err

@@ -395,7 +395,7 @@ func TestPortalCustomersSeeOnlyTheirOwn(t *testing.T) {
 		}
 		// Erasing a customer ends their portal session.
 		bobID := customerID(t, d, "bob@example.com")
-		if err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+		if err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 			_, err := customer.Anonymise(context.Background(), tx, bobID)
 			return err
 		}); err != nil {

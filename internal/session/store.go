@@ -59,7 +59,7 @@ func key(token string) string {
 // FindCtx returns a live session's data.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.Read().QueryRowContext(ctx,
+	err := s.db.Reader(ctx).QueryRowContext(ctx,
 		`SELECT data FROM sessions WHERE token_hash = $1 AND expiry > $2`, key(token), db.Time(s.now())).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -78,7 +78,7 @@ func (s *Store) CommitCtx(ctx context.Context, token string, data []byte, expiry
 	if s.unchanged(k, w) {
 		return nil
 	}
-	_, err := s.db.Write().ExecContext(ctx, `
+	_, err := s.db.Writer(ctx).ExecContext(ctx, `
 		INSERT INTO sessions (token_hash, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		k, data, db.Time(expiry))
@@ -126,7 +126,7 @@ func (s *Store) forgetExpired(now time.Time) {
 func (s *Store) DeleteCtx(ctx context.Context, token string) error {
 	k := key(token)
 	s.forget(k)
-	if _, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, k); err != nil {
+	if _, err := s.db.Writer(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, k); err != nil {
 		return fmt.Errorf("session: delete: %w", err)
 	}
 	return nil
@@ -149,7 +149,7 @@ func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Backgrou
 func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 	now := s.now()
 	s.forgetExpired(now)
-	res, err := s.db.Write().ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.Time(now))
+	res, err := s.db.Writer(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.Time(now))
 	if err != nil {
 		return 0, fmt.Errorf("session: delete expired: %w", err)
 	}

@@ -137,7 +137,7 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 // Get returns the current settings.
 func (s *Store) Get(ctx context.Context) (Settings, error) {
 	out := defaults()
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return out, fmt.Errorf("settings: read: %w", err)
 	}
@@ -174,7 +174,7 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, key := range keys {
 			after, ok := changes[key]
 			if !ok {

@@ -144,7 +144,7 @@ func (s *Service) UpdateConfig(ctx context.Context, who *user.User, p ConfigPatc
 		return Config{}, err
 	}
 	var c Config
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = loadConfig(ctx, tx); err != nil {
 			return err

@@ -36,7 +36,7 @@ func (s *Service) Create(ctx context.Context, n NewTeam) (*Team, error) {
 	}
 	now := s.now()
 	t := &Team{Name: name, Description: desc, MemberIDs: members, CreatedAt: now, UpdatedAt: now}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := insertTeam(ctx, tx, t); err != nil {
 			return err
 		}
@@ -54,18 +54,18 @@ func (s *Service) Create(ctx context.Context, n NewTeam) (*Team, error) {
 
 // Get returns a team with its members.
 func (s *Service) Get(ctx context.Context, id int64) (*Team, error) {
-	return getTeam(ctx, s.db.Read(), id)
+	return getTeam(ctx, s.db.Reader(ctx), id)
 }
 
 // List returns every team by name, with members.
 func (s *Service) List(ctx context.Context) ([]*Team, error) {
-	return listTeams(ctx, s.db.Read())
+	return listTeams(ctx, s.db.Reader(ctx))
 }
 
 // Update applies p to a team, auditing what changed.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Team, error) {
 	var t *Team
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if t, err = getTeam(ctx, tx, id); err != nil {
 			return err
@@ -129,7 +129,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, t *Team, p Patch) (map[
 // tickets stays, so that their history keeps meaning something; rename it
 // instead.
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		t, err := getTeam(ctx, tx, id)
 		if err != nil {
 			return err

@@ -15,7 +15,7 @@ import (
 // is refused, and a solved one is left as it is.
 func (s *Service) SolveByCustomer(ctx context.Context, id, customerID int64) (*Ticket, error) {
 	var out *Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}

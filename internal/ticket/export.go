@@ -32,7 +32,7 @@ func (s *Service) Export(ctx context.Context, f Filter) iter.Seq2[[]ExportRow, e
 				yield(nil, err)
 				return
 			}
-			rows, err := exportRows(ctx, s.db.Read(), page.Tickets)
+			rows, err := exportRows(ctx, s.db.Reader(ctx), page.Tickets)
 			if err != nil {
 				yield(nil, err)
 				return

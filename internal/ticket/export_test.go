@@ -23,7 +23,7 @@ const bulkNumber = 600_000
 func bulkTickets(t *testing.T, d *db.DB, n int) (emails [2]string) {
 	t.Helper()
 	base := db.Now().Add(-time.Hour)
-	err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+	err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 		var requesters [2]int64
 		for i := range requesters {
 			emails[i] = fmt.Sprintf("bulk%d@example.com", i)

@@ -95,7 +95,7 @@ func (s *Service) OpenReceived(ctx context.Context, r Received) (*Ticket, *Messa
 	body, html := receivedBody(r.Body, r.BodyHTML)
 	var t *Ticket
 	var m *Message
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		t = &Ticket{Subject: receivedSubject(r.Subject), Status: "new", Priority: "normal",
 			Channel: r.Channel, RequesterID: r.CustomerID, TeamID: r.TeamID, Tags: []string{},
 			CustomFields: map[string]any{}, CreatedAt: now, UpdatedAt: now}
@@ -139,7 +139,7 @@ func (s *Service) AppendReceived(ctx context.Context, id int64, r Received, reop
 	now := s.now()
 	body, html := receivedBody(r.Body, r.BodyHTML)
 	var out Appended
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = Appended{}
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *Service) AddSystemNote(ctx context.Context, id int64, body string, atta
 		return nil, err
 	}
 	m := &Message{TicketID: id, Kind: KindNote, AuthorType: events.ActorSystem, Body: body, CreatedAt: s.now()}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := touch(ctx, tx, id, m.CreatedAt); err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (s *Service) AddSystemNote(ctx context.Context, id int64, body string, atta
 func (s *Service) LinkFollowUp(ctx context.Context, id, old int64) error {
 	now := s.now()
 	l := linkRow{ticketID: min(id, old), otherID: max(id, old), kind: kindRelated}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockLinks(ctx, tx); err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (s *Service) LinkFollowUp(ctx context.Context, id, old int64) error {
 // ids added.
 func (s *Service) AddFollowers(ctx context.Context, id int64, customerIDs []int64) ([]int64, error) {
 	var added []int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		added = added[:0]
 		var requester int64
 		err := tx.QueryRowContext(ctx, `SELECT requester_id FROM tickets WHERE id = $1`, id).Scan(&requester)

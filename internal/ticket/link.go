@@ -118,7 +118,7 @@ func (s *Service) AddLink(ctx context.Context, id int64, n NewLink) (*Link, erro
 		return nil, err
 	}
 	now := s.now()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockLinks(ctx, tx); err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func linkEvents(ctx context.Context, tx *sql.Tx, typ string, l linkRow, now time
 // and stay.
 func (s *Service) RemoveLink(ctx context.Context, id, linkID int64) error {
 	now := s.now()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockLinks(ctx, tx); err != nil {
 			return err
 		}
@@ -270,7 +270,7 @@ func linkOf(ctx context.Context, q db.Queryer, id, linkID int64) (linkRow, error
 
 // Links lists ticket id's links, oldest first.
 func (s *Service) Links(ctx context.Context, id int64) ([]*Link, error) {
-	q := s.db.Read()
+	q := s.db.Reader(ctx)
 	if _, err := getTicket(ctx, q, id); err != nil {
 		return nil, err
 	}

@@ -74,6 +74,8 @@ func (c cursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// decodeCursor reads a page cursor; the empty cursor (the first page)
+// gives (nil, nil).
 func decodeCursor(s string) (*cursor, error) {
 	if s == "" {
 		return nil, nil
@@ -157,7 +159,7 @@ func (s *Service) List(ctx context.Context, f Filter) (*Page, error) {
 		f.Limit = DefaultLimit
 	}
 	f.Limit = min(f.Limit, MaxLimit)
-	w, err := f.where(ctx, s.db.Read())
+	w, err := f.where(ctx, s.db.Reader(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +182,7 @@ func (s *Service) List(ctx context.Context, f Filter) (*Page, error) {
 // page runs the listing and reads one more row than asked, to know whether
 // another page follows.
 func (s *Service) page(ctx context.Context, w *where, limit int, o order) (*Page, error) {
-	q := s.db.Read()
+	q := s.db.Reader(ctx)
 	args := append(w.args, limit+1)
 	// The page's ids are found first and its rows read after: the ids'
 	// query can often be answered from an index alone, so a sort of many

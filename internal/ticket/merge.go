@@ -42,7 +42,7 @@ func (s *Service) Merge(ctx context.Context, id, into int64) (*Merged, error) {
 		return nil, apperr.Unprocessable("into", "a ticket cannot be merged into itself")
 	}
 	var out *Merged
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		if err := lockLinks(ctx, tx); err != nil {
 			return err

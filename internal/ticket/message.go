@@ -42,7 +42,7 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 	authorType, authorID := events.ActorFrom(ctx)
 	m := &Message{TicketID: id, Kind: in.Kind, AuthorType: authorType, AuthorID: authorID,
 		Body: text, BodyHTML: html, CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}

@@ -16,7 +16,7 @@ func TestReservedNumbersAreNeverHandedOutAgain(t *testing.T) {
 		s := ticket.NewService(d)
 		first := mustCreate(t, s, newTicket(1, "ada@example.com"))
 		var reserved []int64
-		err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+		err := d.Tx(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
 			var err error
 			reserved, err = s.ReserveNumbers(context.Background(), tx, 5)
 			return err

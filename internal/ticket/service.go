@@ -90,7 +90,7 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		clear(t.CustomFields) // a retried transaction starts again
 		_, writes, err := applyFields(ctx, tx, t, n.CustomFields)
 		if err != nil {
@@ -148,21 +148,21 @@ func appendCreated(ctx context.Context, tx *sql.Tx, t *Ticket) error {
 
 // Get returns a ticket by id.
 func (s *Service) Get(ctx context.Context, id int64) (*Ticket, error) {
-	return getTicket(ctx, s.db.Read(), id)
+	return getTicket(ctx, s.db.Reader(ctx), id)
 }
 
 // Messages returns a ticket's messages, oldest first.
 func (s *Service) Messages(ctx context.Context, id int64) ([]*Message, error) {
-	if _, err := getTicket(ctx, s.db.Read(), id); err != nil {
+	if _, err := getTicket(ctx, s.db.Reader(ctx), id); err != nil {
 		return nil, err
 	}
-	return listMessages(ctx, s.db.Read(), id)
+	return listMessages(ctx, s.db.Reader(ctx), id)
 }
 
 // Events returns a ticket's events, oldest first.
 func (s *Service) Events(ctx context.Context, id int64) ([]events.Event, error) {
-	if _, err := getTicket(ctx, s.db.Read(), id); err != nil {
+	if _, err := getTicket(ctx, s.db.Reader(ctx), id); err != nil {
 		return nil, err
 	}
-	return events.List(ctx, s.db.Read(), id)
+	return events.List(ctx, s.db.Reader(ctx), id)
 }

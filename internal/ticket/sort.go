@@ -165,12 +165,12 @@ func (o order) after(w *where, c *cursor) error {
 // Count returns how many tickets match f; its cursor, limit and order are
 // ignored. Each filter has an index, so a count is an index range scan.
 func (s *Service) Count(ctx context.Context, f Filter) (int64, error) {
-	w, err := f.where(ctx, s.db.Read())
+	w, err := f.where(ctx, s.db.Reader(ctx))
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	if err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t `+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t `+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("ticket: count: %w", err)
 	}
 	return n, nil

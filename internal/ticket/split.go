@@ -39,7 +39,7 @@ func (s *Service) Split(ctx context.Context, id int64, sp Split) (*Ticket, error
 		return nil, apperr.Invalid("message_id", "is required")
 	}
 	var out *Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		if err := lockLinks(ctx, tx); err != nil {
 			return err

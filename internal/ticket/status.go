@@ -106,7 +106,7 @@ func (s *Service) CreateStatus(ctx context.Context, n NewStatus) (*CustomStatus,
 	}
 	now := s.now()
 	c := &CustomStatus{Key: n.Key, Label: label, Category: n.Category, CreatedAt: now, UpdatedAt: now}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO custom_statuses (key, label, category, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $4) RETURNING id`, c.Key, c.Label, c.Category, db.Time(now)).Scan(&c.ID)
 		if db.IsUniqueViolation(err) {
@@ -127,7 +127,7 @@ func (s *Service) CreateStatus(ctx context.Context, n NewStatus) (*CustomStatus,
 // UpdateStatus relabels or archives a custom status.
 func (s *Service) UpdateStatus(ctx context.Context, id int64, p StatusPatch) (*CustomStatus, error) {
 	var out *CustomStatus
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := getStatus(ctx, tx, id)
 		if err != nil {
 			return err
@@ -159,13 +159,13 @@ func (s *Service) UpdateStatus(ctx context.Context, id int64, p StatusPatch) (*C
 
 // GetStatus returns a custom status by id.
 func (s *Service) GetStatus(ctx context.Context, id int64) (*CustomStatus, error) {
-	return getStatus(ctx, s.db.Read(), id)
+	return getStatus(ctx, s.db.Reader(ctx), id)
 }
 
 // Statuses lists the custom statuses, archived ones included, by category
 // in workflow order and then by creation.
 func (s *Service) Statuses(ctx context.Context) ([]*CustomStatus, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+statusColumns+` FROM custom_statuses ORDER BY id`)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT `+statusColumns+` FROM custom_statuses ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: list statuses: %w", err)
 	}
@@ -198,10 +198,12 @@ func getStatus(ctx context.Context, q db.Queryer, id int64) (*CustomStatus, erro
 	return c, nil
 }
 
+// statusByKey returns the custom status with this key, or an
+// apperr.NotFound error.
 func statusByKey(ctx context.Context, q db.Queryer, key string) (*CustomStatus, error) {
 	c, err := scanStatus(q.QueryRowContext(ctx, `SELECT `+statusColumns+` FROM custom_statuses WHERE key = $1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, apperr.NotFound("custom status")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ticket: get status %q: %w", key, err)
@@ -217,12 +219,12 @@ func resolveStatus(ctx context.Context, q db.Queryer, name string) (string, *Cus
 		return name, nil, nil
 	}
 	c, err := statusByKey(ctx, q, name)
-	if err != nil {
-		return "", nil, err
-	}
-	if c == nil {
+	if apperr.Is(err, apperr.KindNotFound) {
 		return "", nil, apperr.Invalid("status", "must be one of %s or a custom status key, not %q",
 			strings.Join(Statuses, ", "), name)
+	}
+	if err != nil {
+		return "", nil, err
 	}
 	return c.Category, c, nil
 }

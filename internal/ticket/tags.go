@@ -32,7 +32,7 @@ func (s *Service) Tags(ctx context.Context, prefix string, limit int) ([]TagCoun
 		limit = 100
 	}
 	prefix = strings.ToLower(strings.TrimSpace(prefix))
-	rows, err := s.db.Read().QueryContext(ctx, `
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `
 		SELECT tag, COUNT(*) FROM ticket_tags WHERE tag LIKE $1 ESCAPE '\'
 		GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT $2`, likePrefix(prefix), limit)
 	if err != nil {
@@ -107,14 +107,14 @@ func (s *Service) auditRetag(ctx context.Context, from, to string, tickets int) 
 	if to == "" {
 		action, details = "tag.deleted", map[string]any{"tag": from, "tickets": tickets}
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return audit.Record(ctx, tx, action, "tag", from, details)
 	})
 }
 
 func (s *Service) tagInUse(ctx context.Context, tag string) error {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag).Scan(&n)
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("ticket: find tag %q: %w", tag, err)
 	}
@@ -125,7 +125,7 @@ func (s *Service) tagInUse(ctx context.Context, tag string) error {
 }
 
 func (s *Service) ticketsTagged(ctx context.Context, tag string) ([]int64, error) {
-	rows, err := s.db.Read().QueryContext(ctx,
+	rows, err := s.db.Reader(ctx).QueryContext(ctx,
 		`SELECT ticket_id FROM ticket_tags WHERE tag = $1 ORDER BY ticket_id LIMIT $2`, tag, retagBatch)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: tickets tagged %q: %w", tag, err)
@@ -144,7 +144,7 @@ func (s *Service) ticketsTagged(ctx context.Context, tag string) ([]int64, error
 
 // retag swaps one tag of one ticket, with its event, in one transaction.
 func (s *Service) retag(ctx context.Context, id int64, from, to string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}

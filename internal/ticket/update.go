@@ -68,7 +68,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Ticket, error
 
 // update is Update that also reports whether anything changed.
 func (s *Service) update(ctx context.Context, id int64, p Patch) (out *Ticket, changed bool, err error) {
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
 		}
@@ -151,6 +151,7 @@ func (s *Service) apply(ctx context.Context, q *sql.Tx, t *Ticket, p Patch) ([]c
 	return changes, writes, nil
 }
 
+// applySubject sets t's subject from p; (nil, nil) when p leaves it alone.
 func (s *Service) applySubject(t *Ticket, p Patch) (*change, error) {
 	if p.Subject == nil {
 		return nil, nil
@@ -231,6 +232,8 @@ func (s *Service) stampStatus(t *Ticket) {
 	}
 }
 
+// applyPriority sets t's priority from p; (nil, nil) when p leaves it
+// alone.
 func (s *Service) applyPriority(t *Ticket, p Patch) (*change, error) {
 	if p.Priority == nil {
 		return nil, nil

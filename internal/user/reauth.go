@@ -59,7 +59,7 @@ func (s *Service) reauthenticate(ctx context.Context, u *User, re Reauth) error 
 // failReauth counts a failed re-authentication toward the sign-in
 // throttle, records it in the audit log, and returns shown.
 func (s *Service) failReauth(ctx context.Context, u *User, ip, reason string, shown error) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := recordFailure(ctx, tx, throttleKeys(u.Email, ip), s.now()); err != nil {
 			return err
 		}

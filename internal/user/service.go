@@ -77,7 +77,7 @@ func (s *Service) Create(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := insertUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Service) validateNew(n NewUser) (*User, error) {
 
 // Get returns a user by id.
 func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
-	return getByID(ctx, s.db.Read(), id)
+	return getByID(ctx, s.db.Reader(ctx), id)
 }
 
 // GetByEmail returns a user by email address, in any case.
@@ -124,18 +124,18 @@ func (s *Service) GetByEmail(ctx context.Context, email string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return getByEmail(ctx, s.db.Read(), norm)
+	return getByEmail(ctx, s.db.Reader(ctx), norm)
 }
 
 // List returns every user, by name.
 func (s *Service) List(ctx context.Context) ([]*User, error) {
-	return listUsers(ctx, s.db.Read())
+	return listUsers(ctx, s.db.Reader(ctx))
 }
 
 // Count returns how many users exist, to tell a first start.
 func (s *Service) Count(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
@@ -150,7 +150,7 @@ type Patch struct {
 // instance without an active admin.
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (*User, error) {
 	var out *User
-	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -237,7 +237,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, re Reauth, next 
 	if err := s.reauthenticateID(ctx, id, re); err != nil {
 		return err
 	}
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -262,7 +262,7 @@ func (s *Service) ChangeEmail(ctx context.Context, id int64, re Reauth, email st
 		return nil, err
 	}
 	var out *User
-	err = s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err = s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -289,7 +289,7 @@ func (s *Service) ChangeEmail(ctx context.Context, id int64, re Reauth, email st
 
 // reauthenticateID reads the user and checks re against them.
 func (s *Service) reauthenticateID(ctx context.Context, id int64, re Reauth) error {
-	u, err := getByID(ctx, s.db.Read(), id)
+	u, err := getByID(ctx, s.db.Reader(ctx), id)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *Service) CheckCredentials(ctx context.Context, email, password, ip stri
 	if err := s.refuseIfLocked(ctx, keys, now); err != nil {
 		return nil, err
 	}
-	u, err := getByEmail(ctx, s.db.Read(), email)
+	u, err := getByEmail(ctx, s.db.Reader(ctx), email)
 	if apperr.Is(err, apperr.KindNotFound) {
 		CheckPassword(s.dummyHash, password)
 		return nil, s.failSignIn(ctx, email, ip, nil, "unknown account")
@@ -49,7 +49,7 @@ func (s *Service) CheckCredentials(ctx context.Context, email, password, ip stri
 }
 
 func (s *Service) refuseIfLocked(ctx context.Context, keys []throttleKey, now time.Time) error {
-	until, err := lockedUntil(ctx, s.db.Read(), keys, now)
+	until, err := lockedUntil(ctx, s.db.Reader(ctx), keys, now)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func plural(n int) string {
 // failSignIn counts the failure and records it in the audit log, then
 // returns the error the person sees.
 func (s *Service) failSignIn(ctx context.Context, email, ip string, u *User, reason string) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := recordFailure(ctx, tx, throttleKeys(email, ip), s.now()); err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Service) failSignIn(ctx context.Context, email, ip string, u *User, rea
 // SignedIn completes a sign-in: it clears the throttle and records the
 // sign-in, with the factors used, in the audit log.
 func (s *Service) SignedIn(ctx context.Context, u *User, ip, method string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := clearFailures(ctx, tx, u.Email, ip); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (s *Service) RefuseIfLocked(ctx context.Context, u *User, ip string) error 
 // Current returns the user behind a session or token, checking that the
 // account is still active and, for sessions, that epoch still matches.
 func (s *Service) Current(ctx context.Context, id, epoch int64) (*User, error) {
-	u, err := getByID(ctx, s.db.Read(), id)
+	u, err := getByID(ctx, s.db.Reader(ctx), id)
 	if err != nil {
 		return nil, err
 	}

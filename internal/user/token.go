@@ -52,7 +52,7 @@ func (s *Service) CreateOwnToken(ctx context.Context, userID int64, name string,
 	if err != nil {
 		return nil, "", err
 	}
-	u, err := getByID(ctx, s.db.Read(), userID)
+	u, err := getByID(ctx, s.db.Reader(ctx), userID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -104,7 +104,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*
 	}
 	secret := tokenPrefix + strings.ToLower(rand.Text()) // 26 base32 characters: 130 bits
 	t := &Token{UserID: userID, Name: name, Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -127,7 +127,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (*
 
 // Tokens lists a user's tokens, newest first, revoked ones included.
 func (s *Service) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `
 		SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
@@ -156,7 +156,7 @@ type OwnedToken struct {
 // AllTokens lists every user's tokens, live ones first, then newest first,
 // for admins to see what can reach the API and revoke what should not.
 func (s *Service) AllTokens(ctx context.Context) ([]*OwnedToken, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `
 		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at, u.email, u.name
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		ORDER BY t.revoked_at IS NOT NULL, t.id DESC`)
@@ -179,7 +179,7 @@ func (s *Service) AllTokens(ctx context.Context) ([]*OwnedToken, error) {
 // RevokeToken ends a token. by may revoke their own tokens; admins may revoke
 // anyone's.
 func (s *Service) RevokeToken(ctx context.Context, by *User, tokenID int64) error {
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var owner int64
 		var revoked *time.Time
 		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = $1`, tokenID).
@@ -230,7 +230,7 @@ func (s *Service) Authenticate(ctx context.Context, secret, ip string) (*User, e
 		return nil, errTwoFactorRequired
 	}
 	if e.lastUsed == nil || now.Sub(*e.lastUsed) >= lastUsedGranularity {
-		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
+		if _, err := s.db.Writer(ctx).ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`,
 			db.Time(now), e.tokenID); err != nil {
 			return nil, fmt.Errorf("user: touch token: %w", err)
 		}
@@ -248,7 +248,7 @@ func (s *Service) lookUpToken(ctx context.Context, hash, ip string, now time.Tim
 	gen := s.tokens.generation()
 	var e tokenEntry
 	keys := tokenThrottleKeys(ip)
-	until, err := lockedUntil(ctx, s.db.Read(), keys, now)
+	until, err := lockedUntil(ctx, s.db.Reader(ctx), keys, now)
 	if err != nil {
 		return e, err
 	}
@@ -256,7 +256,7 @@ func (s *Service) lookUpToken(ctx context.Context, hash, ip string, now time.Tim
 		s.tokens.lockAddr(ip, until)
 		return e, lockout("too many failed API token authentications from your address", until, now)
 	}
-	u, err := scanUser(s.db.Read().QueryRowContext(ctx, `
+	u, err := scanUser(s.db.Reader(ctx).QueryRowContext(ctx, `
 		SELECT t.id, t.last_used_at, `+prefixed("u", userColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, hash),
@@ -281,7 +281,7 @@ func (s *Service) lookUpToken(ctx context.Context, hash, ip string, now time.Tim
 // the one answer every bad token gets.
 func (s *Service) failToken(ctx context.Context, keys []throttleKey, ip string, now time.Time) error {
 	var locked time.Time
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		locked, err = recordFailure(ctx, tx, keys, now)
 		return err
@@ -298,7 +298,7 @@ func (s *Service) failToken(ctx context.Context, keys []throttleKey, ip string, 
 // writeUsers runs fn in a transaction that changes users or tokens, and
 // then empties the token cache, so the change holds for API requests at
 // once.
-func (s *Service) writeUsers(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Service) writeUsers(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	defer s.tokens.forget()
 	return s.db.Tx(ctx, fn)
 }

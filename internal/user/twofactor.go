@@ -40,7 +40,7 @@ type Enrolment struct {
 // fetching the QR code again) does not invalidate what the app already
 // scanned.
 func (s *Service) BeginTwoFactor(ctx context.Context, userID int64) (*Enrolment, error) {
-	u, err := getByID(ctx, s.db.Read(), userID)
+	u, err := getByID(ctx, s.db.Reader(ctx), userID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) storePendingSecret(ctx context.Context, userID int64, secret s
 	if err != nil {
 		return false, err
 	}
-	res, err := s.db.Write().ExecContext(ctx, `
+	res, err := s.db.Writer(ctx).ExecContext(ctx, `
 		UPDATE users SET totp_secret = $1, updated_at = $2
 		WHERE id = $3 AND totp_enabled = FALSE AND totp_secret = ''`,
 		sealed, db.Time(s.now()), userID)
@@ -106,7 +106,7 @@ func (s *Service) storePendingSecret(ctx context.Context, userID int64, secret s
 // CancelTwoFactor drops a pending enrolment's secret, so the next one
 // starts with a new secret. Two-factor sign-in already on is left alone.
 func (s *Service) CancelTwoFactor(ctx context.Context, userID int64) error {
-	if _, err := s.db.Write().ExecContext(ctx, `
+	if _, err := s.db.Writer(ctx).ExecContext(ctx, `
 		UPDATE users SET totp_secret = '', updated_at = $1 WHERE id = $2 AND totp_enabled = FALSE`,
 		db.Time(s.now()), userID); err != nil {
 		return fmt.Errorf("user: cancel two-factor enrolment: %w", err)
@@ -118,7 +118,7 @@ func (s *Service) CancelTwoFactor(ctx context.Context, userID int64) error {
 // app produces codes, and returns the recovery codes, shown this once.
 func (s *Service) ConfirmTwoFactor(ctx context.Context, userID int64, code string) ([]string, error) {
 	var codes []string
-	err := s.writeUsers(ctx, func(tx *sql.Tx) error {
+	err := s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Service) matchTOTP(u *User, code string) (int64, error) {
 // VerifySecondFactor checks a TOTP code or an unused recovery code during
 // sign-in. A recovery code works once.
 func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code string) (method string, err error) {
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -202,7 +202,7 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code str
 // a stolen session alone cannot do it. It ends the user's sign-ins. When
 // the instance requires two-factor sign-in, only admins may.
 func (s *Service) DisableOwnTwoFactor(ctx context.Context, userID int64, re Reauth) error {
-	u, err := getByID(ctx, s.db.Read(), userID)
+	u, err := getByID(ctx, s.db.Reader(ctx), userID)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, by *User, userID int64) er
 // turnOffTwoFactor forgets the user's second factor and recovery codes, and
 // ends their sign-ins.
 func (s *Service) turnOffTwoFactor(ctx context.Context, userID int64) error {
-	return s.writeUsers(ctx, func(tx *sql.Tx) error {
+	return s.writeUsers(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := getByID(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -302,7 +302,7 @@ func useRecoveryCode(ctx context.Context, tx *sql.Tx, userID int64, code string,
 // RecoveryCodesLeft counts the user's unused recovery codes.
 func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx,
+	err := s.db.Reader(ctx).QueryRowContext(ctx,
 		`SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID).Scan(&n)
 	return n, err
 }

@@ -111,7 +111,7 @@ func ticketsGeneration(ctx context.Context, q db.Queryer) (string, error) {
 // is one COUNT over the index that matches the view's main filter, kept
 // until the tickets change.
 func (s *Service) Counts(ctx context.Context, u *user.User, views []*View) (map[string]int64, error) {
-	gen, err := ticketsGeneration(ctx, s.db.Read())
+	gen, err := ticketsGeneration(ctx, s.db.Reader(ctx))
 	if err != nil {
 		return nil, err
 	}

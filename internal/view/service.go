@@ -113,7 +113,7 @@ func (s *Service) Create(ctx context.Context, u *user.User, n NewView) (*View, e
 	}
 	v.CreatedAt = s.now()
 	v.UpdatedAt = v.CreatedAt
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.checkRefs(ctx, tx, u, v); err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *Service) Create(ctx context.Context, u *user.User, n NewView) (*View, e
 // Update applies p to a view u owns.
 func (s *Service) Update(ctx context.Context, u *user.User, id string, p Patch) (*View, error) {
 	var out *View
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		v, err := s.getOwned(ctx, tx, u, id)
 		if err != nil {
 			return err
@@ -230,7 +230,7 @@ func (s *Service) checkRefs(ctx context.Context, q db.Queryer, u *user.User, v *
 
 // Delete removes a view u owns.
 func (s *Service) Delete(ctx context.Context, u *user.User, id string) error {
-	return s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		v, err := s.getOwned(ctx, tx, u, id)
 		if err != nil {
 			return err
