@@ -170,7 +170,7 @@ func TestLargeExportStreamsEveryTicketOnce(t *testing.T) {
 func insertTickets(t *testing.T, d *db.DB, n int) {
 	t.Helper()
 	base := db.Now().Add(-time.Hour)
-	err := d.Tx(context.Background(), func(tx *sql.Tx) error {
+	err := d.Tx(context.Background(), func(_ context.Context, tx *sql.Tx) error {
 		var requester int64
 		if err := tx.QueryRow(`INSERT INTO customers (name, created_at, updated_at) VALUES ('Bulk', $1, $1)
 			RETURNING id`, db.Time(base)).Scan(&requester); err != nil {

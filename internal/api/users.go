@@ -150,7 +150,7 @@ func (h *accountHandlers) listAudit(w http.ResponseWriter, r *http.Request) erro
 	if f.Limit == 0 {
 		f.Limit = 100
 	}
-	entries, err := audit.List(r.Context(), h.db.Read(), f)
+	entries, err := audit.List(r.Context(), h.db.Reader(r.Context()), f)
 	if err != nil {
 		return err
 	}

@@ -17,10 +17,6 @@ import (
 var rawPoolUsers = []string{
 	"internal/db/",
 	"internal/testutil/",
-	// Not yet moved to Reader(ctx) (issue 14): being restructured at the
-	// time. Remove these two once their calls are changed.
-	"internal/web/",
-	"internal/api/",
 }
 
 // TestNoRawPoolsOutsideDB fails when non-test code calls .Read() or

@@ -110,7 +110,7 @@ func (wb *Pages) auditLog(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	const pageSize = 100
-	entries, err := audit.List(r.Context(), wb.DB.Read(), audit.Filter{Action: q.Get("action"), Before: before, Limit: pageSize})
+	entries, err := audit.List(r.Context(), wb.DB.Reader(r.Context()), audit.Filter{Action: q.Get("action"), Before: before, Limit: pageSize})
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func (l *Loader) Messages(ctx context.Context, ticketID, after int64, ppl *Peopl
 	if err != nil {
 		return nil, err
 	}
-	quotes, err := mail.QuoteStarts(ctx, l.DB.Read(), ticketID)
+	quotes, err := mail.QuoteStarts(ctx, l.DB.Reader(ctx), ticketID)
 	if err != nil {
 		return nil, err
 	}
