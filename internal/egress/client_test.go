@@ -214,6 +214,8 @@ func TestCheckURL(t *testing.T) {
 		"http://0.0.0.0/":                               "unspecified",
 		"http://2130706433/":                            "not an IP address written the usual way",
 		"http://0177.0.0.1/":                            "not an IP address written the usual way",
+		"http://0.0.0.0B0/":                             "does not end in a top-level domain",
+		"http://hooks.example.9com/":                    "does not end in a top-level domain",
 		"http://0x7f.0.0.1/":                            "not an IP address written the usual way",
 		"http://0x7f000001/":                            "not an IP address written the usual way",
 		"http://127.1/":                                 "not an IP address written the usual way",

@@ -17,7 +17,7 @@ import (
 func FuzzCheckURL(f *testing.F) {
 	for _, s := range []string{"http://127.0.0.1/", "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/",
 		"https://hooks.example.com/a", "http://[::ffff:127.0.0.1]/", "http://[64:ff9b::a00:1]/", "http://8.8.8.8:80/",
-		"http://10.0.0.1./", "http://a.0x0a/", "http://1.2.3.04/"} {
+		"http://10.0.0.1./", "http://a.0x0a/", "http://1.2.3.04/", "http://0.0.0.0B0/", "http://1.2.3.4_5/"} {
 		f.Add(s)
 	}
 	c := egress.New(egress.Options{Resolver: newResolver(nil)})
@@ -46,6 +46,7 @@ func FuzzCheckURL(f *testing.F) {
 
 // inetAton reads s the way the C library's inet_aton does: one to four
 // parts, decimal, octal or hexadecimal, the last filling the bytes left.
+// Go's own number syntax beyond that (0b, 0o, underscores) is not C's.
 func inetAton(s string) (netip.Addr, bool) {
 	parts := strings.Split(s, ".")
 	if len(parts) > 4 {
@@ -53,6 +54,9 @@ func inetAton(s string) (netip.Addr, bool) {
 	}
 	nums := make([]uint64, len(parts))
 	for i, p := range parts {
+		if lp := strings.ToLower(p); strings.ContainsRune(p, '_') || strings.HasPrefix(lp, "0b") || strings.HasPrefix(lp, "0o") {
+			return netip.Addr{}, false
+		}
 		n, err := strconv.ParseUint(p, 0, 32)
 		if err != nil || p == "" {
 			return netip.Addr{}, false

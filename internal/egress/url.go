@@ -99,8 +99,9 @@ func (c *Client) checkURL(raw string) (*url.URL, error) {
 
 // checkHostName refuses what is not a plain DNS name. Resolvers read
 // "2130706433", "0177.0.0.1", "0x7f.1" and "127.1" as 127.0.0.1 (inet_aton);
-// rather than guess which spelling a resolver accepts, any name whose last
-// label is a number is refused.
+// rather than guess which spelling a resolver accepts, a name must end in
+// a label that starts with a letter, as every top-level domain does (an
+// international one is written xn--...).
 func checkHostName(host string) error {
 	name := strings.ToLower(strings.TrimSuffix(host, "."))
 	if name == "" || len(name) > 253 {
@@ -122,6 +123,8 @@ func checkHostName(host string) error {
 	}
 	if last := labels[len(labels)-1]; isNumber(last) {
 		return fmt.Errorf("%q is not an IP address written the usual way (four decimal numbers, as 192.0.2.1)", host)
+	} else if last[0] < 'a' || last[0] > 'z' {
+		return fmt.Errorf("%q does not end in a top-level domain (such as .com)", host)
 	}
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return fmt.Errorf("%s is this machine (a loopback name)", host)
