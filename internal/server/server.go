@@ -185,7 +185,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 
 	// Instrument is next to the mux (the limit passes the request on as it
 	// is), so the mux's matched pattern labels the metrics.
-	h := m.Instrument(limitPublicForms(log, addressLimit, mux))
+	h := m.Instrument(limitPublicForms(log, addressLimit, pages.Routes(), mux))
 	h = crossOriginGuard(log, h)
 	h = httpx.AccessLog(log, h)
 	h = httpx.WithRequestID(h)
