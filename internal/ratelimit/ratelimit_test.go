@@ -210,3 +210,28 @@ func TestConcurrentRequestsShareOneQuota(t *testing.T) {
 		t.Fatalf("%d of 400 allowed, want the quota of 100", n)
 	}
 }
+
+// BenchmarkAllow is the limiter's cost on every API request: one token's
+// key, and many clients' keys spread over the shards, from parallel
+// goroutines.
+func BenchmarkAllow(b *testing.B) {
+	l := New(3000, time.Minute, nil)
+	b.Run("one-key", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				l.Allow(42)
+			}
+		})
+	})
+	b.Run("many-keys", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var k uint64
+			for pb.Next() {
+				k = k*6364136223846793005 + 1442695040888963407
+				l.Allow(k % 100_000)
+			}
+		})
+	})
+}
