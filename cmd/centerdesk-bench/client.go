@@ -13,12 +13,18 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/centerdesk/centerdesk/internal/db"
 )
 
 // client calls the API and keeps the ids of tickets it may reply to.
 type client struct {
 	base, token string
 	http        *http.Client
+
+	// direct is the in-process server's database, which create-raw
+	// writes to; nil for a server elsewhere.
+	direct *db.DB
 
 	mu  sync.Mutex
 	ids []int64 // tickets that take replies (not closed)

@@ -19,8 +19,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/centerdesk/centerdesk/internal/db"
 )
 
 type options struct {
@@ -58,7 +61,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxConns, "db-max-conns", 0, "the in-process server's database connections, as serve's --db-max-conns (0: the dialect's default)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each operation runs")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "how many clients run at once")
-	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order (also smtp-new and smtp-reply: mail to the SMTP listener, see smtp.go)")
+	ops := fs.String("ops", "create,reply,get,list,search", "the operations to run, in order (also create-raw: the rows of create written straight to the in-process database, see raw.go; smtp-new and smtp-reply: mail to the SMTP listener, see smtp.go)")
 	smtpFlags(fs, &o.smtp)
 	fs.BoolVar(&o.jsonOut, "json", false, "print the results as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (useful in-process)")
@@ -73,6 +76,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.url != "" && (o.database != "" || o.seedTickets > 0 || o.cpuProfile != "" || o.maxConns != 0) {
 		return o, fmt.Errorf("--url targets a running server: --database, --seed-tickets, --db-max-conns and --cpuprofile are for the in-process one")
+	}
+	if o.url != "" && slices.Contains(o.ops, "create-raw") {
+		return o, fmt.Errorf("create-raw writes to the in-process server's database: leave out --url")
 	}
 	if o.url != "" && o.token == "" {
 		return o, fmt.Errorf("--url needs --token")
@@ -91,13 +97,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var direct *db.DB
 	if o.url == "" {
 		t, err := startInProcess(ctx, o, stderr)
 		if err != nil {
 			return err
 		}
 		defer t.stop()
-		o.url, o.token = t.url, t.token
+		o.url, o.token, direct = t.url, t.token, t.db
 		if t.smtp.addr != "" {
 			o.smtp = t.smtp
 		}
@@ -110,6 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer stopProfile()
 	}
 	c := newClient(o.url, o.token, o.concurrency)
+	c.direct = direct
 	if err := c.prime(ctx); err != nil {
 		return err
 	}
@@ -129,5 +137,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(results)
 	}
 	printTable(stdout, results)
+	printRatio(stdout, results)
 	return nil
 }

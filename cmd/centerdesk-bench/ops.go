@@ -13,11 +13,12 @@ import (
 type operation func(ctx context.Context, c *client, r *rand.Rand) error
 
 var operations = map[string]operation{
-	"create": createTicket,
-	"reply":  addReply,
-	"get":    getTicket,
-	"list":   listPage,
-	"search": search,
+	"create":     createTicket,
+	"create-raw": createRaw, // raw.go
+	"reply":      addReply,
+	"get":        getTicket,
+	"list":       listPage,
+	"search":     search,
 }
 
 var errNothingYet = errors.New("no ticket to work on yet")

@@ -24,6 +24,7 @@ import (
 type target struct {
 	url, token string
 	stop       func()
+	db         *db.DB      // the database it serves
 	smtp       smtpOptions // the SMTP listener, when the SMTP ops run
 }
 
@@ -113,7 +114,7 @@ func serveWith(ctx context.Context, d *db.DB, dataDir string, seedTickets int, w
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(runCtx, ln) }()
-	return &target{url: "http://" + ln.Addr().String(), token: token, stop: func() { cancel(); <-done }, smtp: mailIn}, nil
+	return &target{url: "http://" + ln.Addr().String(), token: token, db: d, stop: func() { cancel(); <-done }, smtp: mailIn}, nil
 }
 
 // seed adds n demo tickets (none when n is 0).
