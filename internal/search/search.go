@@ -40,6 +40,10 @@ type limits struct {
 	// narrowTickets and narrowMessages say when a filter passes few enough
 	// rows for SQLite to look each up in the index instead.
 	narrowTickets, narrowMessages int
+	// spans are, on PostgreSQL, how far back each try looks for the newest
+	// matches before the last try looks through all rows: the newest
+	// candidates × span rows of each kind (see postgres.go).
+	spans []int64
 }
 
 // defaultLimits keep a search on SQLite with 100,000 tickets and 500,000
@@ -49,7 +53,8 @@ type limits struct {
 // matches of each kind rather than 1,000 made searches four times cheaper
 // (docs/BENCHMARKS.md, "Search candidates"); a search that matched more says
 // so (Results.Partial), and the page asks for more words.
-var defaultLimits = limits{candidates: 200, window: 3000, narrowTickets: 50, narrowMessages: 200}
+var defaultLimits = limits{candidates: 200, window: 3000, narrowTickets: 50, narrowMessages: 200,
+	spans: []int64{100, 1000}}
 
 // Query is one search.
 type Query struct {

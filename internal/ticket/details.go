@@ -7,14 +7,19 @@ import (
 )
 
 // loadDetails fills what a page of scanned tickets keeps outside the
-// tickets row: tags, custom field values and custom status labels, one
-// query each for the whole page.
-func loadDetails(ctx context.Context, q db.Queryer, tickets []*Ticket) error {
-	if err := loadTags(ctx, q, tickets); err != nil {
+// tickets row and ticketColumns did not bring: custom field values and custom
+// status labels, one query each for the whole page, none when no ticket of
+// the page has any.
+func loadDetails(ctx context.Context, q db.Queryer, page []scanned) error {
+	var withFields, all []*Ticket
+	for _, t := range page {
+		all = append(all, t.Ticket)
+		if t.hasFields {
+			withFields = append(withFields, t.Ticket)
+		}
+	}
+	if err := loadFieldValues(ctx, q, withFields); err != nil {
 		return err
 	}
-	if err := loadFieldValues(ctx, q, tickets); err != nil {
-		return err
-	}
-	return loadStatusRefs(ctx, q, tickets)
+	return loadStatusRefs(ctx, q, all)
 }

@@ -106,12 +106,12 @@ func (s *Service) OpenReceived(ctx context.Context, r Received) (*Ticket, *Messa
 		if err := insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		if err := appendCreated(ctx, tx, t); err != nil {
-			return err
-		}
 		m = &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now}
-		return addMessage(ctx, tx, m, r.Attachments)
+		if err := storeMessage(ctx, tx, m, r.Attachments); err != nil {
+			return err
+		}
+		return events.AppendAll(ctx, tx, createdEvent(t), messageAdded(m))
 	})
 	if err != nil {
 		return nil, nil, err

@@ -194,23 +194,26 @@ func (s *Service) page(ctx context.Context, w *where, limit int, o order) (*Page
 		return nil, fmt.Errorf("ticket: list: %w", err)
 	}
 	defer rows.Close()
-	out := &Page{Tickets: []*Ticket{}}
+	page := make([]scanned, 0, limit+1)
 	for rows.Next() {
 		t, err := scanTicket(rows)
 		if err != nil {
 			return nil, fmt.Errorf("ticket: scan: %w", err)
 		}
-		out.Tickets = append(out.Tickets, t)
+		page = append(page, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ticket: list: %w", err)
 	}
-	if len(out.Tickets) > limit {
-		out.Tickets = out.Tickets[:limit]
-		last := out.Tickets[limit-1]
-		out.NextCursor = o.cursorAt(last).encode()
+	out := &Page{Tickets: make([]*Ticket, 0, len(page))}
+	if len(page) > limit {
+		page = page[:limit]
+		out.NextCursor = o.cursorAt(page[limit-1].Ticket).encode()
 	}
-	return out, loadDetails(ctx, q, out.Tickets)
+	for _, t := range page {
+		out.Tickets = append(out.Tickets, t.Ticket)
+	}
+	return out, loadDetails(ctx, q, page)
 }
 
 // statusWhere filters on a built-in status, or on a custom status by key.

@@ -75,18 +75,28 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 // addMessage stores m, attaches the uploads attachmentIDs to it on behalf of
 // the user in ctx, and appends its message.added event.
 func addMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int64) error {
+	if err := storeMessage(ctx, tx, m, attachmentIDs); err != nil {
+		return err
+	}
+	return events.Append(ctx, tx, messageAdded(m))
+}
+
+// storeMessage is addMessage without the event, for a change that appends
+// it with others.
+func storeMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int64) error {
 	if err := insertMessage(ctx, tx, m); err != nil {
 		return err
 	}
 	var err error
 	m.Attachments, err = attachment.Attach(ctx, tx, m.ID, audit.ActorFrom(ctx).UserID, attachmentIDs)
-	if err != nil {
-		return err
-	}
-	e := &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
+	return err
+}
+
+// messageAdded is the event of a stored message.
+func messageAdded(m *Message) *events.Event {
+	return &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
 		ActorType: m.AuthorType, ActorID: m.AuthorID,
 		Data: map[string]any{"message_id": m.ID, "kind": m.Kind, "attachments": len(m.Attachments)}}
-	return events.Append(ctx, tx, e)
 }
 
 // checkBodies checks what an author sent as a message's body: plain text,

@@ -96,11 +96,11 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		if err != nil {
 			return err
 		}
-		c, _, err := customer.ResolveEmail(ctx, tx, n.Requester.Email, n.Requester.Name)
+		requesterID, err := customer.ResolveEmailID(ctx, tx, n.Requester.Email, n.Requester.Name)
 		if err != nil {
 			return requesterError(err)
 		}
-		t.RequesterID = c.ID
+		t.RequesterID = requesterID
 		if t.Number, err = s.nextNumber(ctx, tx); err != nil {
 			return err
 		}
@@ -113,12 +113,13 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		if err := writeFields(ctx, tx, t.ID, writes); err != nil {
 			return err
 		}
-		if err := appendCreated(ctx, tx, t); err != nil {
+		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
+			AuthorID: &requesterID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
+		if err := storeMessage(ctx, tx, m, n.Attachments); err != nil {
 			return err
 		}
-		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
-			AuthorID: &c.ID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
-		if err := addMessage(ctx, tx, m, n.Attachments); err != nil {
+		// Both events in one statement; created comes first in the history.
+		if err := events.AppendAll(ctx, tx, createdEvent(t), messageAdded(m)); err != nil {
 			return err
 		}
 		return s.runHooks(ctx, tx, t, m)
@@ -137,13 +138,13 @@ func requesterError(err error) error {
 	return err
 }
 
-func appendCreated(ctx context.Context, tx *sql.Tx, t *Ticket) error {
-	return events.Append(ctx, tx, &events.Event{TicketID: t.ID, Type: EventCreated, At: t.CreatedAt,
+func createdEvent(t *Ticket) *events.Event {
+	return &events.Event{TicketID: t.ID, Type: EventCreated, At: t.CreatedAt,
 		Data: map[string]any{
 			"number": t.Number, "subject": t.Subject, "status": t.Status, "priority": t.Priority,
 			"channel": t.Channel, "requester_id": t.RequesterID, "tags": t.Tags,
 			"custom_fields": t.CustomFields,
-		}})
+		}}
 }
 
 // Get returns a ticket by id.

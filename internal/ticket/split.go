@@ -141,7 +141,7 @@ func (s *Service) insertSplit(ctx context.Context, tx *sql.Tx, old, t *Ticket, m
 	if err := saveTicket(ctx, tx, old); err != nil {
 		return err
 	}
-	if err := appendCreated(ctx, tx, t); err != nil {
+	if err := events.Append(ctx, tx, createdEvent(t)); err != nil {
 		return err
 	}
 	for _, e := range []*events.Event{

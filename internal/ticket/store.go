@@ -12,29 +12,47 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 )
 
+// ticketColumns are a ticket's row with, from beside it, its tags (sorted,
+// space-separated: a tag holds no space) and whether it has any custom field
+// value, so that a page needs no query of its own for tags and none for
+// field values when its tickets have none. Each is one index seek per row;
+// string_agg with ORDER BY is the same on PostgreSQL and SQLite (3.44+).
 const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
 	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
-	t.custom_status_id`
+	t.custom_status_id,
+	(SELECT string_agg(g.tag, ' ' ORDER BY g.tag) FROM ticket_tags g WHERE g.ticket_id = t.id),
+	EXISTS (SELECT 1 FROM ticket_field_values v WHERE v.ticket_id = t.id)`
+
+// scanned is a ticket as read by scanTicket, before loadDetails.
+type scanned struct {
+	*Ticket
+	hasFields bool // it has custom field values to load
+}
 
 // scanTicket reads the columns of ticketColumns; loadDetails fills the rest.
-func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
+func scanTicket(row interface{ Scan(...any) error }) (scanned, error) {
 	var (
-		t        Ticket
-		statusID *int64
+		t         Ticket
+		statusID  *int64
+		tags      *string
+		hasFields bool
 	)
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
 		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
 		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt),
-		&statusID)
+		&statusID, &tags, &hasFields)
 	if err != nil {
-		return nil, err
+		return scanned{}, err
 	}
 	t.Tags = []string{}
+	if tags != nil {
+		t.Tags = strings.Fields(*tags)
+	}
 	t.CustomFields = map[string]any{}
 	if statusID != nil {
 		t.CustomStatus = &StatusRef{ID: *statusID}
 	}
-	return &t, nil
+	return scanned{Ticket: &t, hasFields: hasFields}, nil
 }
 
 func getTicket(ctx context.Context, q db.Queryer, id int64) (*Ticket, error) {
@@ -45,10 +63,10 @@ func getTicket(ctx context.Context, q db.Queryer, id int64) (*Ticket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ticket: get %d: %w", id, err)
 	}
-	if err := loadDetails(ctx, q, []*Ticket{t}); err != nil {
+	if err := loadDetails(ctx, q, []scanned{t}); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return t.Ticket, nil
 }
 
 // lockTicket takes the ticket's row lock before it is read for a change, so
@@ -108,38 +126,6 @@ func replaceTags(ctx context.Context, q db.Queryer, ticketID int64, tags []strin
 		}
 	}
 	return nil
-}
-
-// loadTags fills the tags of a page of tickets in one query.
-func loadTags(ctx context.Context, q db.Queryer, tickets []*Ticket) error {
-	if len(tickets) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*Ticket, len(tickets))
-	marks := make([]string, len(tickets))
-	args := make([]any, len(tickets))
-	for i, t := range tickets {
-		byID[t.ID] = t
-		marks[i] = fmt.Sprintf("$%d", i+1)
-		args[i] = t.ID
-	}
-	rows, err := q.QueryContext(ctx, `SELECT ticket_id, tag FROM ticket_tags
-		WHERE ticket_id IN (`+strings.Join(marks, ", ")+`) ORDER BY ticket_id, tag`, args...)
-	if err != nil {
-		return fmt.Errorf("ticket: load tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id  int64
-			tag string
-		)
-		if err := rows.Scan(&id, &tag); err != nil {
-			return fmt.Errorf("ticket: scan tag: %w", err)
-		}
-		byID[id].Tags = append(byID[id].Tags, tag)
-	}
-	return rows.Err()
 }
 
 func insertMessage(ctx context.Context, q db.Queryer, m *Message) error {
