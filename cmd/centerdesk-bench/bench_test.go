@@ -27,11 +27,12 @@ func TestEveryOperationSucceedsAgainstTheServer(t *testing.T) {
 		}
 		defer tg.stop()
 		c := newClient(tg.url, tg.token, 2)
+		c.direct = tg.db
 		if err := c.prime(ctx); err != nil {
 			t.Fatal(err)
 		}
 		o := options{duration: 300 * time.Millisecond, concurrency: 2}
-		for _, op := range []string{"create", "reply", "get", "list", "search"} {
+		for _, op := range []string{"create", "create-raw", "reply", "get", "list", "search"} {
 			r := measure(ctx, op, o, c)
 			if r.Count == 0 || r.Errors != 0 {
 				t.Errorf("%s: %d requests, %d errors %v; the first: %s", op, r.Count, r.Errors, r.ErrorKinds, r.FirstError)
