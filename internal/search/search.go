@@ -7,8 +7,8 @@
 // moment its write commits. What differs between the dialects sits behind
 // the small engine interface; parsing, ranking and paging are shared.
 //
-// Ranking reads only the most recent matches (at most a thousand subjects
-// and a thousand messages): a common word matches a large part of every
+// Ranking reads only the most recent matches (at most 200 subjects and 200
+// messages, defaultLimits): a common word matches a large part of every
 // desk, and ranking all its matches would cost time in proportion to the
 // desk's size. See rank.go for the rank itself.
 package search
