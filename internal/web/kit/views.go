@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/timezone"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -37,7 +38,12 @@ func (k *Kit) Views(fsys fs.FS) (*Views, error) {
 		// when is rebound for each viewer's zone (see Views.page); this
 		// one, in UTC, only lets the templates parse.
 		"when": func(t any) template.HTML { return TimeElement(t, time.Now(), time.UTC) },
+		"zone": func() string { return "UTC" },
 		"day":  Day,
+		// timeZones lists the IANA zones for a select (the profile page,
+		// the desk's setting).
+		"timeZones": timezone.Names,
+		"zoneLabel": ZoneLabel,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -151,7 +157,10 @@ func (v *Views) page(name string, loc *time.Location) (*template.Template, error
 	if err != nil {
 		return nil, err
 	}
-	t.Funcs(template.FuncMap{"when": func(at any) template.HTML { return TimeElement(at, time.Now(), loc) }})
+	t.Funcs(template.FuncMap{
+		"when": func(at any) template.HTML { return TimeElement(at, time.Now(), loc) },
+		"zone": loc.String, // the viewer's zone, for a form that changes it
+	})
 	v.zoned[key] = t
 	return t, nil
 }

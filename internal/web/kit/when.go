@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/timezone"
@@ -113,3 +114,7 @@ func (k *Kit) Location(r *http.Request) *time.Location {
 	}
 	return timezone.Location(s.TimeZone)
 }
+
+// ZoneLabel is a zone's name as a person reads it in a list:
+// "America/New York" for America/New_York.
+func ZoneLabel(name string) string { return strings.ReplaceAll(name, "_", " ") }
