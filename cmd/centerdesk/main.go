@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The tz database, built in: users and the desk choose IANA zones, and
+	// a server image without /usr/share/zoneinfo must load them too.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -19,7 +19,33 @@ type accountHandlers struct {
 }
 
 func (h *accountHandlers) me(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, user.FromContext(r.Context()))
+	return h.writeMe(w, r, user.FromContext(r.Context()))
+}
+
+func (h *accountHandlers) updateMe(w http.ResponseWriter, r *http.Request) error {
+	var p user.MePatch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	u, err := h.users.UpdateMe(r.Context(), user.FromContext(r.Context()).ID, p)
+	if err != nil {
+		return err
+	}
+	return h.writeMe(w, r, u)
+}
+
+// writeMe answers with u as the user sees themselves: a user who has not
+// chosen a time zone sees the desk's, the one pages show them times in.
+func (h *accountHandlers) writeMe(w http.ResponseWriter, r *http.Request, u *user.User) error {
+	me := *u
+	if me.TimeZone == "" {
+		s, err := h.settings.Get(r.Context())
+		if err != nil {
+			return err
+		}
+		me.TimeZone = s.TimeZone
+	}
+	httpx.WriteJSON(w, http.StatusOK, &me)
 	return nil
 }
 

@@ -110,7 +110,7 @@ func (s *Service) sendAck(ctx context.Context, j *jobs.Job) error {
 	if p.InReplyTo != "" {
 		e.References = []string{p.InReplyTo}
 	}
-	raw, err := compose(ctx, e)
+	raw, err := s.compose(ctx, e)
 	if err != nil {
 		return err
 	}

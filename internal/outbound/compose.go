@@ -12,6 +12,8 @@ import (
 	"time"
 
 	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/centerdesk/centerdesk/internal/settings"
 )
 
 // envelope is one mail as it will be sent.
@@ -42,6 +44,18 @@ func newMessageID(what string, number, messageID int64, mailbox string) string {
 	rand.Read(b)
 	domain := mailbox[strings.LastIndexByte(mailbox, '@')+1:]
 	return fmt.Sprintf("ticket-%d.%s-%d.%s@%s", number, what, messageID, hex.EncodeToString(b), domain)
+}
+
+// compose renders e (see compose) with its date in the desk's time zone
+// (setting time_zone): mail to customers dates in the desk's zone, as
+// they see times in the portal, not in the zone of the server that sent it.
+func (s *Service) compose(ctx context.Context, e *envelope) ([]byte, error) {
+	loc, err := settings.Location(ctx, s.db.Reader(ctx))
+	if err != nil {
+		return nil, err
+	}
+	e.Date = e.Date.In(loc)
+	return compose(ctx, e)
 }
 
 // compose renders e as an RFC 5322 message: multipart/alternative text and

@@ -38,7 +38,7 @@ func (s *Service) SendNotice(ctx context.Context, n Notice) error {
 	if e.Date.IsZero() {
 		e.Date = s.now()
 	}
-	raw, err := compose(ctx, e)
+	raw, err := s.compose(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func (s *Service) sendReply(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	raw, err := compose(ctx, e)
+	raw, err := s.compose(ctx, e)
 	if err != nil {
 		return err
 	}

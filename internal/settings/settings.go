@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/timezone"
 )
 
 // Settings are the instance-wide settings, with their defaults.
@@ -27,6 +29,10 @@ type Settings struct {
 	// PhoneRegion is the region whose national phone numbers need no
 	// country code (ISO 3166-1 alpha-2, such as GB); empty for none.
 	PhoneRegion string `json:"phone_region"`
+	// TimeZone is the desk's IANA zone: pages show times in it to users who
+	// have not chosen their own and to customers, and mail to customers
+	// dates in it.
+	TimeZone string `json:"time_zone"`
 }
 
 // Defaults and bounds of the settings.
@@ -45,15 +51,16 @@ const (
 	keyAttachmentMaxBytes = "attachment_max_bytes"
 	keyCompanyName        = "company_name"
 	keyBrandColour        = "brand_colour"
+	keyTimeZone           = "time_zone"
 )
 
 // keys lists every setting in the order an update writes them.
-var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour, keyPhoneRegion}
+var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour, keyPhoneRegion, keyTimeZone}
 
 // defaults returns the settings of an instance where nobody changed any.
 func defaults() Settings {
 	return Settings{AttachmentMaxBytes: DefaultAttachmentMaxBytes,
-		CompanyName: DefaultCompanyName, BrandColour: DefaultBrandColour}
+		CompanyName: DefaultCompanyName, BrandColour: DefaultBrandColour, TimeZone: timezone.Default}
 }
 
 // Patch is a partial update: nil fields are left as they are.
@@ -63,6 +70,7 @@ type Patch struct {
 	CompanyName        *string `json:"company_name"`
 	BrandColour        *string `json:"brand_colour"`
 	PhoneRegion        *string `json:"phone_region"`
+	TimeZone           *string `json:"time_zone"`
 }
 
 // values checks p and returns the stored text of each setting it changes.
@@ -88,6 +96,12 @@ func (p Patch) values() (map[string]string, error) {
 			return nil, err
 		}
 		out[keyPhoneRegion] = r
+	}
+	if p.TimeZone != nil {
+		if _, err := timezone.Check(keyTimeZone, *p.TimeZone); err != nil {
+			return nil, err
+		}
+		out[keyTimeZone] = *p.TimeZone
 	}
 	if len(out) == 0 {
 		return nil, apperr.Invalid("", "nothing to change")
@@ -116,6 +130,10 @@ func (s *Settings) apply(key, value string) {
 	case keyPhoneRegion:
 		if r, err := NormalizePhoneRegion(value); err == nil {
 			s.PhoneRegion = r
+		}
+	case keyTimeZone:
+		if _, err := timezone.Check(keyTimeZone, value); err == nil {
+			s.TimeZone = value
 		}
 	}
 }
@@ -212,4 +230,14 @@ func put(ctx context.Context, q db.Queryer, key, value string) error {
 		return fmt.Errorf("settings: write %s: %w", key, err)
 	}
 	return nil
+}
+
+// Location reads the desk's zone in q (a transaction or a pool): for mail
+// to customers, which dates in it, without a whole Settings.
+func Location(ctx context.Context, q db.Queryer) (*time.Location, error) {
+	v, err := value(ctx, q, keyTimeZone)
+	if err != nil {
+		return nil, err
+	}
+	return timezone.Location(v), nil
 }

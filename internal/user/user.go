@@ -41,14 +41,18 @@ func ParseRole(s string) (Role, error) {
 
 // User is an agent, lead or admin.
 type User struct {
-	ID          int64      `json:"id"`
-	Email       string     `json:"email"`
-	Name        string     `json:"name"`
-	Role        Role       `json:"role"`
-	TOTPEnabled bool       `json:"two_factor_enabled"`
-	DisabledAt  *time.Time `json:"disabled_at"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	ID          int64  `json:"id"`
+	Email       string `json:"email"`
+	Name        string `json:"name"`
+	Role        Role   `json:"role"`
+	TOTPEnabled bool   `json:"two_factor_enabled"`
+	// TimeZone is the IANA zone pages show the user times in; "" until
+	// they choose one or first sign in from a browser that says (pages use
+	// the desk's zone meanwhile).
+	TimeZone   string     `json:"time_zone"`
+	DisabledAt *time.Time `json:"disabled_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 
 	passwordHash string
 	totpSecret   string // sealed

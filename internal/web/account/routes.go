@@ -14,6 +14,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /account", Level: kit.Agent, Handler: wb.account},
 		{Pattern: "POST /account/password", Level: kit.Agent, Handler: wb.changePassword},
 		{Pattern: "POST /account/email", Level: kit.Agent, Handler: wb.changeEmail},
+		{Pattern: "POST /account/time-zone", Level: kit.Agent, Handler: wb.changeTimeZone},
 		{Pattern: "POST /account/tokens", Level: kit.Agent, Handler: wb.createToken},
 		{Pattern: "POST /account/tokens/{id}/revoke", Level: kit.Agent, Handler: wb.revokeToken},
 		{Pattern: "GET /account/two-factor", Level: kit.Enrolling, Handler: wb.twoFactorSetup},

@@ -43,6 +43,8 @@ func (wb *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	// Kept until the sign-in completes, after a second factor if any.
+	wb.Sessions.Put(ctx, keyBrowserZone, r.PostFormValue("time_zone"))
 	if u.TOTPEnabled {
 		wb.Sessions.Put(ctx, kit.KeyPendingUser, u.ID)
 		wb.Sessions.Put(ctx, kit.KeyPendingAt, time.Now().Unix())
@@ -52,9 +54,17 @@ func (wb *Pages) signIn(w http.ResponseWriter, r *http.Request) error {
 	return wb.completeSignIn(w, r, u, "password", next)
 }
 
+// keyBrowserZone holds, between the password and the end of a sign-in, the
+// time zone the browser reported in the sign-in form (filled by time.js).
+const keyBrowserZone = "signin_time_zone"
+
 func (wb *Pages) completeSignIn(w http.ResponseWriter, r *http.Request, u *user.User, method, next string) error {
 	ctx := r.Context()
 	if err := wb.Users.SignedIn(ctx, u, httpx.ClientIP(r), method); err != nil {
+		return err
+	}
+	// The browser's zone becomes the user's, the first time it says one.
+	if err := wb.Users.AdoptTimeZone(ctx, u.ID, wb.Sessions.PopString(ctx, keyBrowserZone)); err != nil {
 		return err
 	}
 	if err := wb.Sessions.RenewToken(ctx); err != nil {

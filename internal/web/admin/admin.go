@@ -155,6 +155,10 @@ func (wb *Pages) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		region := r.PostFormValue("phone_region")
 		p.PhoneRegion = &region
 	}
+	if _, ok := r.PostForm["time_zone"]; ok {
+		zone := r.PostFormValue("time_zone")
+		p.TimeZone = &zone
+	}
 	if _, err := wb.Settings.Update(r.Context(), p); err != nil {
 		return wb.settingsError(w, r, p, err)
 	}
@@ -182,6 +186,9 @@ func (wb *Pages) settingsError(w http.ResponseWriter, r *http.Request, p setting
 	}
 	if p.PhoneRegion != nil {
 		s.PhoneRegion = *p.PhoneRegion
+	}
+	if p.TimeZone != nil {
+		s.TimeZone = *p.TimeZone
 	}
 	s.Require2FA = *p.Require2FA
 	wb.Render(w, r, status, "settings", &settingsPage{Page: wb.BasePage(r, "Settings"), Settings: s,

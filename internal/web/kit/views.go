@@ -8,17 +8,26 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/timezone"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
 // Views holds one parsed template set per page of a surface, each joined
 // with the layout and the partials.
 type Views struct {
-	k     *Kit
+	k *Kit
+	// pages are never executed themselves: each viewer's time zone gets
+	// its own clone (see page), whose when function writes times in it.
 	pages map[string]*template.Template
+	mu    sync.Mutex
+	zoned map[zonedPage]*template.Template
 }
+
+// zonedPage names a page's template set for the viewers of one time zone.
+type zonedPage struct{ page, zone string }
 
 // Views parses a surface's templates: fsys holds templates/*.html (its
 // pages) and may hold templates/partials/*.html (partials of its own). Every
@@ -26,7 +35,15 @@ type Views struct {
 func (k *Kit) Views(fsys fs.FS) (*Views, error) {
 	funcs := template.FuncMap{
 		"static": k.static.URL,
-		"when":   When,
+		// when is rebound for each viewer's zone (see Views.page); this
+		// one, in UTC, only lets the templates parse.
+		"when": func(t any) template.HTML { return TimeElement(t, time.Now(), time.UTC) },
+		"zone": func() string { return "UTC" },
+		"day":  Day,
+		// timeZones lists the IANA zones for a select (the profile page,
+		// the desk's setting).
+		"timeZones": timezone.Names,
+		"zoneLabel": ZoneLabel,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -49,7 +66,7 @@ func (k *Kit) Views(fsys fs.FS) (*Views, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Views{k: k, pages: map[string]*template.Template{}}
+	v := &Views{k: k, pages: map[string]*template.Template{}, zoned: map[zonedPage]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		if name == "layout" {
@@ -93,33 +110,20 @@ func (k *Kit) BasePage(r *http.Request, title string) Page {
 	return p
 }
 
-// When is a time as pages show it; a nil *time.Time is "never".
-func When(t any) string {
-	switch v := t.(type) {
-	case time.Time:
-		return v.UTC().Format("2006-01-02 15:04 UTC")
-	case *time.Time:
-		if v == nil {
-			return "never"
-		}
-		return v.UTC().Format("2006-01-02 15:04 UTC")
-	}
-	return fmt.Sprint(t)
-}
-
 // Render executes a page within the agents' layout.
 func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	v.Fragment(w, status, name, "layout", data)
+	v.Fragment(w, r, status, name, "layout", data)
 }
 
 // Fragment executes one named template of a page: its layout (see
 // Render), or one part of it or a shared partial (found through any page),
 // the answer to an htmx request or a live update. It renders into a buffer
 // first, so a template failure becomes a clean error instead of half a page.
-func (v *Views) Fragment(w http.ResponseWriter, status int, page, name string, data any) {
-	t, ok := v.pages[page]
-	if !ok {
-		v.k.Log.Error("no such page template", "name", page)
+// Times are written in the zone of r's viewer (Kit.Location).
+func (v *Views) Fragment(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
+	t, err := v.page(page, v.k.Location(r))
+	if err != nil {
+		v.k.Log.Error("page template", "name", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -132,6 +136,33 @@ func (v *Views) Fragment(w http.ResponseWriter, status int, page, name string, d
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
+}
+
+// page returns the template set of a page for viewers in loc, cloning it
+// from the parsed one the first time that zone asks. A desk sees a handful
+// of zones, so the sets stay few; html/template escapes each clone once, on
+// its first execution, as it does any template.
+func (v *Views) page(name string, loc *time.Location) (*template.Template, error) {
+	key := zonedPage{name, loc.String()}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t, ok := v.zoned[key]; ok {
+		return t, nil
+	}
+	parsed, ok := v.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no such page template %q", name)
+	}
+	t, err := parsed.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t.Funcs(template.FuncMap{
+		"when": func(at any) template.HTML { return TimeElement(at, time.Now(), loc) },
+		"zone": loc.String, // the viewer's zone, for a form that changes it
+	})
+	v.zoned[key] = t
+	return t, nil
 }
 
 // Flash keeps a one-line message for the next page.
@@ -162,8 +193,8 @@ func (s Surface) Render(w http.ResponseWriter, r *http.Request, status int, name
 
 // Fragment executes one named template of a page of the surface (see
 // Views.Fragment).
-func (s Surface) Fragment(w http.ResponseWriter, status int, page, name string, data any) {
-	s.views.Fragment(w, status, page, name, data)
+func (s Surface) Fragment(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
+	s.views.Fragment(w, r, status, page, name, data)
 }
 
 // BasePage fills the shared part of a page's data.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -60,7 +61,7 @@ func viewStanding(st *standing.Standing) standingView {
 type agentReviewRow struct {
 	ID                 int64
 	Ticket, Score, Why string
-	When               string
+	When               *time.Time // when the review was submitted
 	Voided             bool
 }
 
@@ -92,7 +93,7 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 		row := agentReviewRow{ID: rv.ID, Ticket: fmt.Sprintf("#%d %s", rv.TicketNumber, rv.TicketSubject),
 			Score: scoreText(rv.Score), Voided: rv.Status == string(quality.StatusVoided)}
 		if rv.SubmittedAt != nil {
-			row.When = rv.SubmittedAt.UTC().Format("2006-01-02")
+			row.When = rv.SubmittedAt
 		}
 		d.Reviews = append(d.Reviews, row)
 	}

@@ -109,7 +109,7 @@ func (p *portalBase) withProblem(r *http.Request, err error) (int, error) {
 
 // renderPortal executes a portal page inside the portal's layout.
 func (wb *Pages) renderPortal(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	wb.Fragment(w, status, name, "portal_layout", data)
+	wb.Fragment(w, r, status, name, "portal_layout", data)
 }
 
 func (wb *Pages) portalFlash(r *http.Request, msg string) {

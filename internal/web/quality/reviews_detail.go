@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/quality"
@@ -57,6 +58,7 @@ type ratingView struct {
 type messageLink struct {
 	ID    int64
 	Label string
+	At    *time.Time // when it was written; nil for a message no longer on the ticket
 }
 
 func (wb *reviewPages) renderReviewDetail(w http.ResponseWriter, r *http.Request, status int, rv *quality.Review, problem error) error {
@@ -108,22 +110,22 @@ func (wb *reviewPages) renderReviewDetail(w http.ResponseWriter, r *http.Request
 }
 
 // messageLabels names each message of a ticket by its place in the thread.
-func (wb *reviewPages) messageLabels(r *http.Request, ticketID int64) (map[int64]string, error) {
+func (wb *reviewPages) messageLabels(r *http.Request, ticketID int64) (map[int64]messageLink, error) {
 	msgs, err := wb.Tickets.Messages(r.Context(), ticketID)
 	if apperr.Is(err, apperr.KindNotFound) {
-		return map[int64]string{}, nil
+		return map[int64]messageLink{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]string, len(msgs))
+	out := make(map[int64]messageLink, len(msgs))
 	for i, m := range msgs {
-		out[m.ID] = fmt.Sprintf("Message %d (%s)", i+1, m.CreatedAt.UTC().Format("2 Jan 15:04"))
+		out[m.ID] = messageLink{ID: m.ID, Label: fmt.Sprintf("Message %d", i+1), At: &m.CreatedAt}
 	}
 	return out, nil
 }
 
-func ratingViews(cats []quality.Category, ratings []quality.Rating, labels map[int64]string) []ratingView {
+func ratingViews(cats []quality.Category, ratings []quality.Rating, labels map[int64]messageLink) []ratingView {
 	byCat := map[int64]quality.Rating{}
 	for _, rt := range ratings {
 		byCat[rt.CategoryID] = rt
@@ -136,11 +138,11 @@ func ratingViews(cats []quality.Category, ratings []quality.Rating, labels map[i
 			v.Failed = c.Critical && quality.Normalize(c, *rt.Rating) < quality.CriticalThreshold
 		}
 		for _, id := range rt.MessageIDs {
-			label, ok := labels[id]
+			link, ok := labels[id]
 			if !ok {
-				label = "Message " + strconv.FormatInt(id, 10)
+				link = messageLink{ID: id, Label: "Message " + strconv.FormatInt(id, 10)}
 			}
-			v.Messages = append(v.Messages, messageLink{ID: id, Label: label})
+			v.Messages = append(v.Messages, link)
 		}
 		out = append(out, v)
 	}

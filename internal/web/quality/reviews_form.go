@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -48,6 +49,7 @@ type categoryInput struct {
 type reviewChoice struct {
 	Value   string
 	Label   string
+	At      *time.Time // when the message was written, for a message's choice
 	Checked bool
 }
 
@@ -205,7 +207,7 @@ func categoryInputs(cats []quality.Category, ratings []quality.Rating, msgs []*c
 		}
 		for i, m := range msgs {
 			in.Messages = append(in.Messages, reviewChoice{Value: strconv.FormatInt(m.ID, 10),
-				Label:   fmt.Sprintf("Message %d: %s, %s", i+1, m.Author, m.CreatedAt.UTC().Format("2 Jan 15:04")),
+				Label: fmt.Sprintf("Message %d: %s", i+1, m.Author), At: &m.CreatedAt,
 				Checked: pointed[m.ID]})
 		}
 		out = append(out, in)

@@ -196,7 +196,7 @@ func (wb *Pages) inboxRowsFragment(w http.ResponseWriter, r *http.Request) error
 	if err := wb.fillRows(ctx, table, agents, teams); err != nil {
 		return err
 	}
-	wb.Fragment(w, http.StatusOK, "inbox", "inbox-rows", table)
+	wb.Fragment(w, r, http.StatusOK, "inbox", "inbox-rows", table)
 	return nil
 }
 
@@ -215,7 +215,7 @@ func (wb *Pages) inboxCountsFragment(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	nav := viewNav{Views: views, Current: currentView(r), Counts: counts}
-	wb.Fragment(w, http.StatusOK, "inbox", "view-nav", nav)
+	wb.Fragment(w, r, http.StatusOK, "inbox", "view-nav", nav)
 	return nil
 }
 

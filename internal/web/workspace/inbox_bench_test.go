@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
@@ -25,6 +26,9 @@ func BenchmarkInboxRows(b *testing.B) {
 		b.Fatal(err)
 	}
 	wb := &Pages{Surface: s}
+	// A viewer with a zone of their own: the desk's would need settings.
+	r := httptest.NewRequest("GET", "/", nil)
+	r = r.WithContext(user.WithUser(r.Context(), &user.User{TimeZone: "Europe/Oslo"}))
 	t := &inboxTable{View: &view.View{Name: "All open"},
 		Columns: []string{"number", "subject", "requester", "status", "priority", "assignee", "tags", "updated"}}
 	now := time.Now()
@@ -39,7 +43,7 @@ func BenchmarkInboxRows(b *testing.B) {
 			t.Rows[i].fillCells(t.Columns)
 		}
 		w := httptest.NewRecorder()
-		wb.Fragment(w, http.StatusOK, "inbox", "inbox-rows", t)
+		wb.Fragment(w, r, http.StatusOK, "inbox", "inbox-rows", t)
 		if w.Code != http.StatusOK {
 			b.Fatalf("render: %d %s", w.Code, w.Body)
 		}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/view"
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // inboxCell is one cell of the inbox table, worked out in Go. The template
@@ -13,14 +12,14 @@ import (
 // template (a chain of eq calls through reflection for each of 400 cells)
 // cost 3 ms a page, most of an inbox page's time (BenchmarkInboxRows).
 type inboxCell struct {
-	Label string   // the column's name, which a phone shows beside the value
-	Text  string   // what the cell says
-	Href  string   // a link, when the text is one
-	Class string   // the link's or the badge's class
-	Badge bool     // the text is a badge (status, priority)
-	Muted bool     // the text says something is missing
-	Tags  []string // the tags, for the tags column
-	Time  string   // the machine-readable time, for time columns
+	Label string     // the column's name, which a phone shows beside the value
+	Text  string     // what the cell says
+	Href  string     // a link, when the text is one
+	Class string     // the link's or the badge's class
+	Badge bool       // the text is a badge (status, priority)
+	Muted bool       // the text says something is missing
+	Tags  []string   // the tags, for the tags column
+	At    *time.Time // the moment, for time columns (written with when)
 }
 
 // fillCells works out r's cells for columns.
@@ -59,9 +58,9 @@ func (r *inboxRow) cell(col string) inboxCell {
 	case "channel":
 		c.Text = r.Channel
 	case "updated":
-		c.Text, c.Time = kit.When(r.UpdatedAt), r.UpdatedAt.UTC().Format(time.RFC3339)
+		c.At = &r.UpdatedAt
 	case "created":
-		c.Text, c.Time = kit.When(r.CreatedAt), r.CreatedAt.UTC().Format(time.RFC3339)
+		c.At = &r.CreatedAt
 	}
 	return c
 }

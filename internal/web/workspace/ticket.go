@@ -141,7 +141,7 @@ func (wb *Pages) conversationAfter(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	wb.Fragment(w, http.StatusOK, "ticket", "ticket-messages", msgs)
+	wb.Fragment(w, r, http.StatusOK, "ticket", "ticket-messages", msgs)
 	return nil
 }
 

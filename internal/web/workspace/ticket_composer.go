@@ -142,7 +142,7 @@ func (wb *Pages) composerFragment(w http.ResponseWriter, r *http.Request) error 
 	if err := wb.fillComposer(r.Context(), t, c); err != nil {
 		return err
 	}
-	wb.Fragment(w, http.StatusOK, "ticket", "ticket-composer", c)
+	wb.Fragment(w, r, http.StatusOK, "ticket", "ticket-composer", c)
 	return nil
 }
 

@@ -146,7 +146,7 @@ func (wb *Pages) saveProperties(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	props.Saved = true
-	wb.Fragment(w, http.StatusOK, "ticket", "ticket-properties", props)
+	wb.Fragment(w, r, http.StatusOK, "ticket", "ticket-properties", props)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (wb *Pages) propertiesProblem(w http.ResponseWriter, r *http.Request, t *ti
 	keepSubmitted(props, r)
 	props.Errors = map[string]string{formFieldOf(detail.Field): detail.Message}
 	if hxRequest(r) {
-		wb.Fragment(w, http.StatusOK, "ticket", "ticket-properties", props)
+		wb.Fragment(w, r, http.StatusOK, "ticket", "ticket-properties", props)
 		return nil
 	}
 	p, err := wb.ticketPageFor(r, t, props, nil)
