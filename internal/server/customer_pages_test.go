@@ -101,6 +101,19 @@ func TestNewTicketPage(t *testing.T) {
 		if n := replies(); n != 0 {
 			t.Fatalf("a note queued %d emails", n)
 		}
+		// Back in the browser, changed and sent again: refused once with a
+		// fresh token, which then opens a second ticket.
+		form.Set("subject", "Called again")
+		resp := k.postForm(k.b, "/tickets/new", form)
+		page := body(t, resp)
+		m := formTokenRE.FindStringSubmatch(page)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "already opened a ticket") || m == nil || m[1] == form.Get("form_token") {
+			t.Fatalf("the token sent again with changes: %d\n%s", resp.StatusCode, page)
+		}
+		form.Set("form_token", m[1])
+		if resp := k.postForm(k.b, "/tickets/new", form); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") == loc {
+			t.Fatalf("with the fresh token: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
 		if page := k.page(loc); !strings.Contains(page, "Wants a refund.") || !strings.Contains(page, "Called about her order") {
 			t.Fatalf("the new ticket's page:\n%s", page)
 		}
@@ -120,7 +133,7 @@ func TestNewTicketPage(t *testing.T) {
 		// An existing customer who walked in, answered by email: the reply
 		// goes out through the outbound mail queue.
 		ann := scalar(t, d, `SELECT customer_id FROM customer_identities WHERE value = 'ann@example.com'`)
-		resp := k.postForm(k.b, "/tickets/new", k.newTicketForm(map[string]string{"customer_id": itoa(int64(ann)),
+		resp = k.postForm(k.b, "/tickets/new", k.newTicketForm(map[string]string{"customer_id": itoa(int64(ann)),
 			"channel": "walk_in", "kind": "reply", "subject": "Your visit", "body": "As discussed at the desk."}))
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reply ticket: %d\n%s", resp.StatusCode, body(t, resp))

@@ -69,7 +69,7 @@ func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit i
 	s.More = page.NextCursor != ""
 	for _, t := range page.Tickets {
 		s.Tickets = append(s.Tickets, storyTicket{ID: t.ID, Number: t.Number, Subject: t.Subject,
-			Status: statusLabel(t), Category: t.Status, Channel: t.Channel, UpdatedAt: t.UpdatedAt, Current: t.ID == current})
+			Status: statusLabel(t), Category: t.Status, Channel: channelLabel(t.Channel), UpdatedAt: t.UpdatedAt, Current: t.ID == current})
 	}
 	return s, nil
 }

@@ -110,11 +110,9 @@ func (wb *Pages) newTicketPageFor(r *http.Request, f newTicketForm, problem kit.
 	return p, nil
 }
 
-// channelLabel names a channel an agent opens a ticket on.
+// channelLabel names a channel for people: "Walk-in", "Email".
 func channelLabel(c string) string {
 	switch c {
-	case "phone":
-		return "Phone call"
 	case "walk_in":
 		return "Walk-in"
 	}
@@ -197,6 +195,12 @@ func (wb *Pages) createTicket(w http.ResponseWriter, r *http.Request) error {
 	status, problem, err := kit.ProblemOf(r, err)
 	if err != nil {
 		return err
+	}
+	if problem.ErrorField == idempotency.Header {
+		// The form opened a ticket already and came back changed (the
+		// browser's Back): a fresh token lets the agent open another.
+		f.Token = rand.Text()
+		problem = kit.FormProblem{Error: "this form already opened a ticket; send it again to open another with what it holds now"}
 	}
 	problem.ErrorField = newTicketField(problem.ErrorField)
 	p, err := wb.newTicketPageFor(r, f, problem)
