@@ -82,7 +82,9 @@ func addIdentity(ctx context.Context, tx *sql.Tx, c *Customer, n NewIdentity, fi
 	return nil
 }
 
-// RemoveIdentity removes identity identityID from customer id. The last
+// RemoveIdentity removes identity identityID from customer id. A customer
+// keeps at least one identity: without one, no channel can recognise them
+// again (erasing them is the way to remove everything). The last
 // email address of a customer who has conversations by email (a ticket of
 // theirs that came by email, or one they follow) is refused: replies to
 // them would have nowhere to go, and their next mail would make a second
@@ -105,6 +107,10 @@ func (s *Service) RemoveIdentity(ctx context.Context, id, identityID int64) (*Cu
 		}
 		if err := checkNotLastEmail(ctx, tx, c, gone); err != nil {
 			return err
+		}
+		if len(c.Identities) == 1 {
+			return apperr.Unprocessable("identity_id",
+				"%s is the customer's only identity: add another first, since without one no channel can recognise them", gone.Value)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM customer_identities WHERE id = $1`, identityID); err != nil {
 			return fmt.Errorf("customer: remove identity %d: %w", identityID, err)
@@ -141,4 +147,18 @@ func checkNotLastEmail(ctx context.Context, tx *sql.Tx, c *Customer, gone *Ident
 	}
 	return apperr.Unprocessable("identity_id",
 		"%s is the customer's only email address and they have conversations by email: add another address first", gone.Value)
+}
+
+// OwnerOf returns the customer who has an identity (normalised as AddIdentity
+// would), or 0 when nobody has it: a page that was refused an identity
+// offers to merge its owner.
+func (s *Service) OwnerOf(ctx context.Context, n NewIdentity) (int64, error) {
+	region, err := s.phoneRegion(ctx, n)
+	if err != nil {
+		return 0, err
+	}
+	if n, err = n.normalize("kind", "value", region); err != nil {
+		return 0, err
+	}
+	return idByIdentity(ctx, s.db.Reader(ctx), n.Kind, n.Value)
 }

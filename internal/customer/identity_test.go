@@ -168,3 +168,28 @@ func TestPhoneRegionSetting(t *testing.T) {
 		}
 	})
 }
+
+// A customer keeps one identity at least, and the owner of an identity
+// another customer was refused can be found to merge.
+func TestLastIdentityStaysAndItsOwnerIsFound(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := customer.NewService(d)
+		c, err := s.Create(ctx, customer.NewCustomer{Name: "Caller",
+			Identities: []customer.NewIdentity{{Kind: "phone", Value: "+44 20 7946 0958"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.RemoveIdentity(ctx, c.ID, c.Identities[0].ID)
+		if e, ok := apperr.As(err); !ok || e.Kind != apperr.KindUnprocessable || e.Field != "identity_id" {
+			t.Fatalf("removing the only identity: %v", err)
+		}
+		owner, err := s.OwnerOf(ctx, customer.NewIdentity{Kind: "phone", Value: "+44 (0)20 7946-0958"})
+		if err != nil || owner != c.ID {
+			t.Fatalf("owner %d, %v; want %d", owner, err, c.ID)
+		}
+		if owner, err := s.OwnerOf(ctx, customer.NewIdentity{Kind: "email", Value: "nobody@example.com"}); err != nil || owner != 0 {
+			t.Fatalf("owner of an unknown address: %d, %v", owner, err)
+		}
+	})
+}

@@ -59,7 +59,7 @@ type Message struct {
 var (
 	Statuses     = []string{"new", "open", "pending", "on_hold", "solved", "closed"}
 	Priorities   = []string{"low", "normal", "high", "urgent"}
-	Channels     = []string{"email", "portal", "api", "chat", "phone"}
+	Channels     = []string{"email", "portal", "api", "chat", "phone", "walk_in", "other"}
 	MessageKinds = []string{KindReply, KindNote}
 )
 

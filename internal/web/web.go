@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
@@ -21,6 +22,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
+	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
@@ -74,6 +76,11 @@ type Deps struct {
 	// agents' pages.
 	Coaching *coaching.Service
 	Standing *standing.Service
+	// Privacy merges customers (the customer page), as the API does.
+	Privacy *privacy.Service
+	// Idempotency keeps a form that creates something from doing it twice
+	// when it is sent twice (the new ticket page).
+	Idempotency *idempotency.Store
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -128,7 +135,7 @@ func (wb *Web) surfaces(d Deps) error {
 			return workspace.New(k, workspace.Deps{Users: d.Users, Tickets: d.Tickets, Customers: d.Customers,
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
-				Quality: d.Quality, Conversations: conv})
+				Quality: d.Quality, Conversations: conv, Privacy: d.Privacy, Idempotency: d.Idempotency})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
 // The customer's whole story, beside every ticket (the ticket page's aside)
@@ -68,7 +69,7 @@ func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit i
 	s.More = page.NextCursor != ""
 	for _, t := range page.Tickets {
 		s.Tickets = append(s.Tickets, storyTicket{ID: t.ID, Number: t.Number, Subject: t.Subject,
-			Status: statusLabel(t), Category: t.Status, Channel: t.Channel, UpdatedAt: t.UpdatedAt, Current: t.ID == current})
+			Status: statusLabel(t), Category: t.Status, Channel: channelLabel(t.Channel), UpdatedAt: t.UpdatedAt, Current: t.ID == current})
 	}
 	return s, nil
 }
@@ -76,6 +77,24 @@ func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit i
 type customerPage struct {
 	Page
 	Story *customerStory
+	// Edit is the details form, Add the new identity form: as last sent
+	// when they failed, else as the customer is.
+	Edit          customerEdit
+	Add           customer.NewIdentity
+	Organizations []*customer.Organization
+	// Problem is what went wrong with the form in Section (edit, identity,
+	// merge); MergeFrom, when set, is the customer who already has the
+	// identity that was refused, offered for a merge.
+	kit.FormProblem
+	Section   string
+	MergeFrom int64
+	// Found are the customers the merge search found (?merge_q=).
+	Found *customerChoices
+}
+
+// customerEdit is the details form of the customer page.
+type customerEdit struct {
+	Name, Notes, OrganizationID string
 }
 
 // customerView answers GET /customers/{id}. Every agent may see every
@@ -85,18 +104,44 @@ func (wb *Pages) customerView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := wb.Customers.Get(r.Context(), id)
+	p, err := wb.customerPageFor(r, id)
 	if err != nil {
 		return err
+	}
+	if p.Found, err = wb.findCustomers(r.Context(), r.URL.Query().Get("merge_q"), "", id); err != nil {
+		return err
+	}
+	wb.Render(w, r, http.StatusOK, "customer", p)
+	return nil
+}
+
+// customerPageFor gathers the customer page with its forms showing the
+// customer as they are.
+func (wb *Pages) customerPageFor(r *http.Request, id int64) (*customerPage, error) {
+	c, err := wb.Customers.Get(r.Context(), id)
+	if err != nil {
+		return nil, err
 	}
 	s, err := wb.storyOf(r.Context(), c.ID, 0, pageTickets)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	title := strings.TrimSpace(c.Name)
-	if title == "" {
-		title = "Customer " + idText(c.ID)
+	orgs, err := wb.Customers.ListOrganizations(r.Context())
+	if err != nil {
+		return nil, err
 	}
-	wb.Render(w, r, http.StatusOK, "customer", &customerPage{Page: wb.BasePage(r, title), Story: s})
-	return nil
+	p := &customerPage{Page: wb.BasePage(r, customerTitle(c)), Story: s, Organizations: orgs,
+		Edit: customerEdit{Name: c.Name, Notes: c.Notes}, Add: customer.NewIdentity{Kind: customer.KindEmail},
+		Found: &customerChoices{MergeInto: c.ID}}
+	if c.Organization != nil {
+		p.Edit.OrganizationID = idText(c.Organization.ID)
+	}
+	return p, nil
+}
+
+func customerTitle(c *customer.Customer) string {
+	if title := strings.TrimSpace(c.Name); title != "" {
+		return title
+	}
+	return "Customer " + idText(c.ID)
 }

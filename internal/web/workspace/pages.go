@@ -7,10 +7,12 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/presence"
+	"github.com/centerdesk/centerdesk/internal/privacy"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/search"
@@ -40,6 +42,8 @@ type Deps struct {
 	Quality     *quality.Service // the quality programme: philosophy, reviews, calibration
 	// Conversations reads a ticket's messages for the ticket page.
 	Conversations *conversation.Loader
+	Privacy       *privacy.Service   // merges customers (the customer page)
+	Idempotency   *idempotency.Store // the new ticket form is sent once
 }
 
 // Pages serves the surface's pages.
