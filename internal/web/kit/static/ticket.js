@@ -1,5 +1,5 @@
 // The ticket page's macro picker: typing in the filter box shows only the
-// macros whose name holds what was typed; Enter inserts the first one
+// macros whose name holds every word typed; Enter inserts the first one
 // shown. The list works without script too (each macro is a submit
 // button), only unfiltered.
 (function () {
@@ -25,12 +25,17 @@
     if (e.target && e.target.id === "macro-filter") { filter(e.target); }
   });
 
-  document.addEventListener("keydown", function (e) {
-    if (!e.target || e.target.id !== "macro-filter" || e.key !== "Enter") { return; }
-    // Implicit submission would send the first button, shown or not.
+  // Enter in the filter box submits the form implicitly, as if with its
+  // first button, which the filter may have hidden: then the first macro
+  // shown is inserted instead. Caught before htmx sees the submission.
+  document.addEventListener("submit", function (e) {
+    if (!e.target || e.target.id !== "macro-picker") { return; }
+    var item = e.submitter && e.submitter.closest ? e.submitter.closest("li") : null;
+    if (!item || !item.hidden) { return; }
     e.preventDefault();
-    var list = document.getElementById("macro-list");
-    var first = list ? visibleChoices(list)[0] : null;
-    if (first) { first.querySelector("button").click(); }
-  });
+    e.stopImmediatePropagation();
+    var first = visibleChoices(document.getElementById("macro-list"))[0];
+    // After this submission has ended: a form ignores one begun inside it.
+    if (first) { setTimeout(function () { first.querySelector("button").click(); }, 0); }
+  }, true);
 })();
