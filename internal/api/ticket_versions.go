@@ -38,11 +38,11 @@ func (h *ticketHandlers) ifMatch(next httpx.HandlerFunc) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		version, any, err := parseIfMatch(header)
+		version, anyVersion, err := parseIfMatch(header)
 		if err != nil {
 			return err
 		}
-		if any { // "*": any version, but the ticket must exist
+		if anyVersion { // "*": any version, but the ticket must exist
 			if _, err := h.tickets.Get(r.Context(), id); err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func (h *ticketHandlers) ifMatch(next httpx.HandlerFunc) httpx.HandlerFunc {
 
 // parseIfMatch reads one entity tag ("7", W/"7") or "*". A list of tags
 // is refused: a ticket is at one version, and a client holds one.
-func parseIfMatch(v string) (version int64, any bool, err error) {
+func parseIfMatch(v string) (version int64, anyVersion bool, err error) {
 	v = strings.TrimSpace(v)
 	if v == "*" {
 		return 0, true, nil

@@ -168,4 +168,3 @@ func TestMacroPicker(t *testing.T) {
 		e.checkProblems()
 	})
 }
-

@@ -44,7 +44,7 @@ type composerView struct {
 	Macros       []*macro.Macro
 	Choices      []macroChoice // Macros as the picker lists them
 	Macro        *macro.Macro  // the macro the draft was made with
-	MacroActions []string     // what it will also do, for people
+	MacroActions []string      // what it will also do, for people
 	ApplyActions bool
 	Uploaded     []conversation.Attachment // files uploaded by an attempt that failed
 	ThenStatuses []selectChoice

@@ -201,4 +201,3 @@ func (wb *Pages) lastEventID(ctx context.Context, id int64) (int64, error) {
 	}
 	return evs[len(evs)-1].ID, nil
 }
-
