@@ -38,6 +38,10 @@ type op struct {
 	Status  int      // the success status; 200 when zero
 	Upload  bool     // the request body is a file, not JSON
 	File    bool     // the answer is a file, not JSON
+	// IfMatch: the route writes to ticket {id} and honours If-Match
+	// (ticket_versions.go), answering 412 with the current ticket.
+	IfMatch bool
+	ETag    bool // the answer carries the ticket's ETag
 }
 
 // docs describes every route of the API, keyed by its ServeMux pattern.
@@ -74,23 +78,23 @@ var docs = map[string]op{
 		"prefixes (bill*), or a ticket number (#1042); required", "cursor: next_cursor of the previous page",
 		"limit: at most 100"}, ticketFilterParams...), Out: search.Results{}},
 	"POST /api/v1/tickets":              {Summary: "Open a ticket with its first message; the requester is found or created by email", In: ticket.NewTicket{}, Out: ticket.Ticket{}, Status: 201},
-	"GET /api/v1/tickets/{id}":          {Summary: "Get a ticket", Out: ticket.Ticket{}},
-	"PATCH /api/v1/tickets/{id}":        {Summary: "Change a ticket; every change is recorded as an event", In: ticket.Patch{}, Out: ticket.Ticket{}},
+	"GET /api/v1/tickets/{id}":          {Summary: "Get a ticket; its ETag is its version", Out: ticket.Ticket{}, ETag: true},
+	"PATCH /api/v1/tickets/{id}":        {Summary: "Change a ticket; every change is recorded as an event", In: ticket.Patch{}, Out: ticket.Ticket{}, IfMatch: true, ETag: true},
 	"GET /api/v1/tickets/{id}/messages": {Summary: "A ticket's messages, oldest first", Out: list[ticket.Message]{}},
 	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note: body, body_html (sanitised) or both, and uploads to attach; " +
 		"with macro_id the macro's actions apply too (unless skip_macro_actions), and then_status (pending, on_hold, solved) sets the status, all in one transaction",
-		In: reply.Draft{}, Out: ticket.Message{}, Status: 201},
+		In: reply.Draft{}, Out: ticket.Message{}, Status: 201, IfMatch: true},
 	"POST /api/v1/tickets/bulk": {Summary: "Change up to 500 tickets at once: {\"ids\", \"patch\"} applies the patch to each, {\"ids\", \"merge_into\"} merges each into that ticket; " +
 		"one result per ticket: changed, unchanged, or refused with the reason",
 		In: ticket.Bulk{}, Out: list[ticket.BulkResult]{}},
 	"GET /api/v1/tickets/{id}/events": {Summary: "A ticket's history, oldest first", Out: list[events.Event]{}},
 	"POST /api/v1/tickets/{id}/merge": {Summary: "Merge the ticket into another: its messages move, it closes", In: struct {
 		Into int64 `json:"into"`
-	}{}, Out: ticket.Merged{}},
-	"POST /api/v1/tickets/{id}/split":             {Summary: "Move one message into a new linked ticket", In: ticket.Split{}, Out: ticket.Ticket{}, Status: 201},
+	}{}, Out: ticket.Merged{}, IfMatch: true},
+	"POST /api/v1/tickets/{id}/split":             {Summary: "Move one message into a new linked ticket", In: ticket.Split{}, Out: ticket.Ticket{}, Status: 201, IfMatch: true},
 	"GET /api/v1/tickets/{id}/links":              {Summary: "A ticket's links, oldest first", Out: list[ticket.Link]{}},
-	"POST /api/v1/tickets/{id}/links":             {Summary: "Link the ticket to another: related, parent or child", In: ticket.NewLink{}, Out: ticket.Link{}, Status: 201},
-	"DELETE /api/v1/tickets/{id}/links/{link_id}": {Summary: "Remove a related or parent/child link"},
+	"POST /api/v1/tickets/{id}/links":             {Summary: "Link the ticket to another: related, parent or child", In: ticket.NewLink{}, Out: ticket.Link{}, Status: 201, IfMatch: true},
+	"DELETE /api/v1/tickets/{id}/links/{link_id}": {Summary: "Remove a related or parent/child link", IfMatch: true},
 	"GET /api/v1/custom-fields":                   {Summary: "List custom field definitions", Query: []string{"archived: true for archived fields only, false for active ones"}, Out: list[field.Field]{}},
 	"POST /api/v1/custom-fields":                  {Summary: "Define a custom field", In: field.NewField{}, Out: field.Field{}, Status: 201},
 	"GET /api/v1/custom-fields/{id}":              {Summary: "Get a custom field definition", Out: field.Field{}},
@@ -281,6 +285,9 @@ func operation(sch *schemas, rt route, d op, path string, errRef map[string]any)
 		params = append(params, map[string]any{"name": name, "in": "query", "description": desc,
 			"schema": map[string]any{"type": "string"}})
 	}
+	if d.IfMatch {
+		params = append(params, ifMatchParam)
+	}
 	if params != nil {
 		o["parameters"] = params
 	}
@@ -303,6 +310,11 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 	errResp := map[string]any{"description": "an error; see error.code and error.field",
 		"content": map[string]any{"application/json": map[string]any{"schema": errRef}}}
 	out := map[string]any{"default": errResp}
+	if d.IfMatch {
+		out["412"] = map[string]any{"description": "If-Match names a version the ticket is no longer at: " +
+			"nothing changed; the body is the ticket as it is now", "headers": etagHeader,
+			"content": map[string]any{"application/json": map[string]any{"schema": sch.of(ticket.Ticket{})}}}
+	}
 	if d.File {
 		out["200"] = map[string]any{"description": "the file", "content": map[string]any{
 			"application/octet-stream": map[string]any{"schema": binary}}}
@@ -312,10 +324,24 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 		out["204"] = map[string]any{"description": "done"}
 		return out
 	}
-	out[strconv.Itoa(status)] = map[string]any{"description": http.StatusText(status),
+	ok := map[string]any{"description": http.StatusText(status),
 		"content": map[string]any{"application/json": map[string]any{"schema": sch.of(d.Out)}}}
+	if d.ETag {
+		ok["headers"] = etagHeader
+	}
+	out[strconv.Itoa(status)] = ok
 	return out
 }
+
+// ifMatchParam documents the If-Match header of writes to a ticket.
+var ifMatchParam = map[string]any{"name": "If-Match", "in": "header", "required": false,
+	"description": `the ticket's ETag ("<version>") as the client last read it: the write applies only ` +
+		`while the ticket is at that version, else 412 and nothing changes; * or no header applies it anyway`,
+	"schema": map[string]any{"type": "string"}}
+
+// etagHeader documents a ticket's ETag.
+var etagHeader = map[string]any{"ETag": map[string]any{"description": `the ticket's version, quoted ("7")`,
+	"schema": map[string]any{"type": "string"}}}
 
 // accessNote tells readers of the document who may call a route; x-access
 // says it to tools.

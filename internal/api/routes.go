@@ -108,23 +108,24 @@ func (a *API) table() []route {
 		{"GET /api/v1/settings", admin, acct.getSettings, noKey},
 		{"PATCH /api/v1/settings", admin, acct.updateSettings, noKey},
 
-		// Tickets (tickets.go, ticket_links.go, export.go, search.go).
+		// Tickets (tickets.go, ticket_links.go, export.go, search.go). Writes to
+		// one ticket honour If-Match (ticket_versions.go; docs' IfMatch).
 		{"GET /api/v1/tickets", agent, tix.listTickets, noKey},
 		// More specific than tickets/{id}, so the mux routes export there.
 		{"GET /api/v1/tickets/export", agent, tix.exportTickets, noKey},
 		{"GET /api/v1/search", agent, srch.searchTickets, noKey},
 		{"POST /api/v1/tickets", agent, tix.createTicket, once},
-		{"POST /api/v1/tickets/bulk", agent, tix.bulkTickets, once},
+		{"POST /api/v1/tickets/bulk", agent, noIfMatch(tix.bulkTickets), once},
 		{"GET /api/v1/tickets/{id}", agent, tix.getTicket, noKey},
-		{"PATCH /api/v1/tickets/{id}", agent, tix.updateTicket, noKey},
+		{"PATCH /api/v1/tickets/{id}", agent, tix.ifMatch(tix.updateTicket), noKey},
 		{"GET /api/v1/tickets/{id}/messages", agent, tix.listMessages, noKey},
-		{"POST /api/v1/tickets/{id}/messages", agent, tix.addMessage, once},
+		{"POST /api/v1/tickets/{id}/messages", agent, tix.ifMatch(tix.addMessage), once},
 		{"GET /api/v1/tickets/{id}/events", agent, tix.listEvents, noKey},
-		{"POST /api/v1/tickets/{id}/merge", agent, tix.mergeTicket, once},
-		{"POST /api/v1/tickets/{id}/split", agent, tix.splitTicket, once},
+		{"POST /api/v1/tickets/{id}/merge", agent, tix.ifMatch(tix.mergeTicket), once},
+		{"POST /api/v1/tickets/{id}/split", agent, tix.ifMatch(tix.splitTicket), once},
 		{"GET /api/v1/tickets/{id}/links", agent, tix.listLinks, noKey},
-		{"POST /api/v1/tickets/{id}/links", agent, tix.addLink, once},
-		{"DELETE /api/v1/tickets/{id}/links/{link_id}", agent, tix.removeLink, noKey},
+		{"POST /api/v1/tickets/{id}/links", agent, tix.ifMatch(tix.addLink), once},
+		{"DELETE /api/v1/tickets/{id}/links/{link_id}", agent, tix.ifMatch(tix.removeLink), noKey},
 
 		// Uploads are not idempotent: a retry stores one more unattached
 		// upload, which the collector removes, and no second copy of the file.

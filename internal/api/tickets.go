@@ -131,7 +131,7 @@ func (h *ticketHandlers) getTicket(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, t)
+	writeTicket(w, http.StatusOK, t)
 	return nil
 }
 
@@ -148,7 +148,7 @@ func (h *ticketHandlers) updateTicket(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, t)
+	writeTicket(w, http.StatusOK, t)
 	return nil
 }
 

@@ -65,6 +65,12 @@ type (
 		Status     string `json:"status"`
 		AssigneeID *int64 `json:"assignee_id"`
 		TeamID     *int64 `json:"team_id"`
+		// Version is the ticket's version after the change, so a page
+		// can tell whether what it shows (a form it rendered) is stale.
+		Version int64 `json:"version"`
+		// By names the agent who made the change, for the notice a
+		// page shows beside a form being edited; empty for the system.
+		By string `json:"by,omitempty"`
 	}
 	messageMsg struct {
 		Type      string `json:"type"`
@@ -265,18 +271,31 @@ func (h *Hub) message(ctx context.Context, e *events.Event) (*Message, error) {
 		id, _ := e.Data["award_id"].(float64)
 		return encode(e.ID, 0, awardMsg{Type: "award", ID: int64(id), TicketID: e.TicketID})
 	case strings.HasPrefix(e.Type, "ticket."):
-		m := ticketMsg{Type: "ticket", ID: e.TicketID, Event: e.Type}
-		err := h.db.Reader(ctx).QueryRowContext(ctx, `SELECT number, status, assignee_id, team_id FROM tickets WHERE id = $1`,
-			e.TicketID).Scan(&m.Number, &m.Status, &m.AssigneeID, &m.TeamID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil // deleted since
-		}
-		if err != nil {
-			return nil, fmt.Errorf("live: read ticket %d: %w", e.TicketID, err)
-		}
-		return encode(e.ID, 0, m)
+		return h.ticketChange(ctx, e)
 	}
 	return nil, nil
+}
+
+// ticketChange describes a change of a ticket's properties: what the
+// inbox rows and an open ticket page need to show it without a reload.
+func (h *Hub) ticketChange(ctx context.Context, e *events.Event) (*Message, error) {
+	m := ticketMsg{Type: "ticket", ID: e.TicketID, Event: e.Type}
+	r := h.db.Reader(ctx)
+	err := r.QueryRowContext(ctx, `SELECT number, status, assignee_id, team_id, version FROM tickets WHERE id = $1`,
+		e.TicketID).Scan(&m.Number, &m.Status, &m.AssigneeID, &m.TeamID, &m.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil // deleted since
+	}
+	if err != nil {
+		return nil, fmt.Errorf("live: read ticket %d: %w", e.TicketID, err)
+	}
+	if e.ActorType == events.ActorAgent && e.ActorID != nil {
+		err := r.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, *e.ActorID).Scan(&m.By)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("live: read user %d: %w", *e.ActorID, err)
+		}
+	}
+	return encode(e.ID, 0, m)
 }
 
 func (h *Hub) notification(ctx context.Context, e *events.Event) (*Message, error) {

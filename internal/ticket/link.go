@@ -350,18 +350,8 @@ func touchPair(ctx context.Context, q db.Queryer, id, other int64, now time.Time
 	return nil
 }
 
-// touch locks a ticket and stamps it updated, so that clients syncing by
-// updated_since see that its links changed.
+// touch locks a ticket and stamps it updated, with a new version, so that
+// clients syncing by updated_since see that its links changed.
 func touch(ctx context.Context, q db.Queryer, id int64, now time.Time) error {
-	res, err := q.ExecContext(ctx, `UPDATE tickets SET updated_at = $1 WHERE id = $2`, db.Time(now), id)
-	if err != nil {
-		return fmt.Errorf("ticket: touch %d: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		if err != nil {
-			return fmt.Errorf("ticket: touch %d: %w", id, err)
-		}
-		return apperr.NotFound("ticket")
-	}
-	return nil
+	return updateRow(ctx, q, id, `updated_at = $1, version = version + 1`, db.Time(now))
 }

@@ -70,11 +70,12 @@ func (s *Service) Open(ctx context.Context, o Opening) (*Ticket, *Message, error
 		if err := insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		if err := appendCreated(ctx, tx, t); err != nil {
+		m.TicketID = t.ID
+		if err := storeMessage(ctx, tx, m, o.Message.Attachments); err != nil {
 			return err
 		}
-		m.TicketID = t.ID
-		if err := addMessage(ctx, tx, m, o.Message.Attachments); err != nil {
+		// Both events in one statement; created comes first in the history.
+		if err := events.AppendAll(ctx, tx, createdEvent(t), messageAdded(m)); err != nil {
 			return err
 		}
 		return s.runHooks(ctx, tx, t, m)

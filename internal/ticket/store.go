@@ -19,7 +19,7 @@ import (
 // string_agg with ORDER BY is the same on PostgreSQL and SQLite (3.44+).
 const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
 	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
-	t.custom_status_id,
+	t.custom_status_id, t.version,
 	(SELECT string_agg(g.tag, ' ' ORDER BY g.tag) FROM ticket_tags g WHERE g.ticket_id = t.id),
 	EXISTS (SELECT 1 FROM ticket_field_values v WHERE v.ticket_id = t.id)`
 
@@ -40,7 +40,7 @@ func scanTicket(row interface{ Scan(...any) error }) (scanned, error) {
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
 		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
 		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt),
-		&statusID, &tags, &hasFields)
+		&statusID, &t.Version, &tags, &hasFields)
 	if err != nil {
 		return scanned{}, err
 	}
@@ -71,20 +71,10 @@ func getTicket(ctx context.Context, q db.Queryer, id int64) (*Ticket, error) {
 
 // lockTicket takes the ticket's row lock before it is read for a change, so
 // two concurrent changes see each other's result (on PostgreSQL; SQLite has
-// one writer anyway). A no-op UPDATE does it in both dialects.
+// one writer anyway). A no-op UPDATE does it in both dialects; it also
+// checks the version ctx requires (see version.go).
 func lockTicket(ctx context.Context, q db.Queryer, id int64) error {
-	res, err := q.ExecContext(ctx, `UPDATE tickets SET id = id WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("ticket: lock %d: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("ticket: lock %d: %w", id, err)
-	}
-	if n == 0 {
-		return apperr.NotFound("ticket")
-	}
-	return nil
+	return updateRow(ctx, q, id, `id = id`)
 }
 
 func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
@@ -97,20 +87,24 @@ func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 	if err != nil {
 		return fmt.Errorf("ticket: insert: %w", err)
 	}
+	t.Version = 1 // the column's default
 	return nil
 }
 
-// saveTicket writes every mutable column of t.
+// saveTicket writes every mutable column of t and increments its version;
+// t was read under the row lock, so its version is the one stored.
 func saveTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 	_, err := q.ExecContext(ctx, `
 		UPDATE tickets SET subject = $1, status = $2, priority = $3, assignee_id = $4, team_id = $5,
-			updated_at = $6, first_reply_at = $7, solved_at = $8, closed_at = $9, custom_status_id = $10
+			updated_at = $6, first_reply_at = $7, solved_at = $8, closed_at = $9, custom_status_id = $10,
+			version = version + 1
 		WHERE id = $11`,
 		t.Subject, t.Status, t.Priority, t.AssigneeID, t.TeamID, db.Time(t.UpdatedAt),
 		db.NullTime(t.FirstReplyAt), db.NullTime(t.SolvedAt), db.NullTime(t.ClosedAt), t.CustomStatus.id(), t.ID)
 	if err != nil {
 		return fmt.Errorf("ticket: save %d: %w", t.ID, err)
 	}
+	t.Version++
 	return nil
 }
 

@@ -30,6 +30,9 @@ type Ticket struct {
 	FirstReplyAt *time.Time `json:"first_reply_at"`
 	SolvedAt     *time.Time `json:"solved_at"`
 	ClosedAt     *time.Time `json:"closed_at"`
+	// Version increments with every change; the API's ETag and If-Match
+	// carry it (see version.go).
+	Version int64 `json:"version"`
 
 	// CustomStatus, when set, is the admin-defined status the ticket is in;
 	// Status is then that status's category.

@@ -42,13 +42,25 @@ type composerView struct {
 	Body         string
 	Closed       bool
 	Macros       []*macro.Macro
-	Macro        *macro.Macro // the macro the draft was made with
-	MacroActions []string     // what it will also do, for people
+	Choices      []macroChoice // Macros as the picker lists them
+	Macro        *macro.Macro  // the macro the draft was made with
+	MacroActions []string      // what it will also do, for people
 	ApplyActions bool
 	Uploaded     []conversation.Attachment // files uploaded by an attempt that failed
 	ThenStatuses []selectChoice
 	Error        string
 	ErrorField   string
+}
+
+// macroChoice is one macro in the picker: what it is called (Search is
+// the name as the filter box matches it) and what it does besides text,
+// so the agent knows before inserting it.
+type macroChoice struct {
+	ID      int64
+	Name    string
+	Shared  bool
+	Search  string
+	Actions []string
 }
 
 // composerFromQuery starts the composer from ?macro=ID (and the draft's
@@ -93,6 +105,11 @@ func (wb *Pages) fillComposer(ctx context.Context, t *ticket.Ticket, c *composer
 	var err error
 	if c.Macros, err = wb.Macros.List(ctx, macro.ViewerOf(user.FromContext(ctx))); err != nil {
 		return err
+	}
+	c.Choices = make([]macroChoice, len(c.Macros))
+	for i, m := range c.Macros {
+		c.Choices[i] = macroChoice{ID: m.ID, Name: m.Name, Shared: m.Shared,
+			Search: strings.ToLower(m.Name), Actions: describeActions(m.Actions)}
 	}
 	if c.Macro != nil {
 		c.MacroActions = describeActions(c.Macro.Actions)

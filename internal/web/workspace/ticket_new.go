@@ -176,7 +176,7 @@ func (wb *Pages) customerLookup(w http.ResponseWriter, r *http.Request) error {
 	if into != 0 {
 		name = "merge-choices"
 	}
-	wb.Fragment(w, http.StatusOK, "ticket_new", name, found)
+	wb.Fragment(w, r, http.StatusOK, "ticket_new", name, found)
 	return nil
 }
 

@@ -32,6 +32,11 @@ type propsView struct {
 	// Errors holds a problem per form field name ("" for the form).
 	Errors map[string]string
 	Saved  bool
+	// Version and SeenEvent are what the panel was rendered at, sent back
+	// so a stale save is caught (ticket_conflict.go).
+	Version   int64
+	SeenEvent int64
+	Conflict  *conflictView
 }
 
 type selectChoice struct {
@@ -47,7 +52,11 @@ type fieldInput struct {
 
 // propsFor builds the panel showing t as it is.
 func (wb *Pages) propsFor(ctx context.Context, t *ticket.Ticket, ppl *conversation.People) (*propsView, error) {
-	v := &propsView{TicketID: t.ID, Closed: t.Status == "closed", Tags: strings.Join(t.Tags, ", ")}
+	v := &propsView{TicketID: t.ID, Closed: t.Status == "closed", Tags: strings.Join(t.Tags, ", "), Version: t.Version}
+	var err error
+	if v.SeenEvent, err = wb.lastEventID(ctx, t.ID); err != nil {
+		return nil, err
+	}
 	current := t.Status
 	if t.CustomStatus != nil {
 		current = t.CustomStatus.Key
@@ -125,9 +134,23 @@ func (wb *Pages) saveProperties(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("", "the form cannot be read: %v", err)
 	}
+	version, seenEvent, err := formVersion(r)
+	if err != nil {
+		return wb.propertiesProblem(w, r, t, err)
+	}
 	p, err := wb.patchFromForm(ctx, r)
 	if err == nil {
-		t, err = wb.Tickets.Update(ctx, t.ID, p)
+		saveCtx := ctx
+		if version > 0 {
+			saveCtx = ticket.IfVersion(ctx, t.ID, version)
+		}
+		var saved *ticket.Ticket
+		if saved, err = wb.Tickets.Update(saveCtx, t.ID, p); err == nil {
+			t = saved
+		}
+	}
+	if _, stale := ticket.AsStale(err); stale {
+		return wb.propertiesConflict(w, r, t.ID, seenEvent)
 	}
 	if err != nil {
 		return wb.propertiesProblem(w, r, t, err)

@@ -1,7 +1,10 @@
 // Centerdesk live updates for agents' pages: one EventSource on /live,
 // applied to whatever the page shows (see docs: the issue 5 DOM contract).
 // - message: the ticket on screen gets the new <article>s appended
-// - ticket: the inbox rows and view counts are fetched again
+// - ticket: the inbox rows and view counts are fetched again; the ticket
+//   on screen gets its header, properties, history and customer panel
+//   again (the properties form only if the agent is not editing it: then
+//   a notice says who changed what, and saving shows the conflict)
 // - presence: #presence says who else views or replies to the ticket
 // - notification: the header's bell count
 // - resync: something may have been missed; reload all of the above
@@ -56,6 +59,7 @@
   function resync() {
     refreshConversation();
     refreshInbox();
+    refreshTicket(null);
   }
 
   // --- the conversation on a ticket page -------------------------------
@@ -67,6 +71,7 @@
     var conv = byId("conversation");
     if (conv && String(msg.ticket_id) === conv.dataset.ticketId) {
       refreshConversation();
+      refreshTicket(null); // a message moves the ticket's version on too
     }
   }
 
@@ -109,7 +114,9 @@
 
   var inboxTimer = null;
 
-  function onTicket() {
+  function onTicket(msg) {
+    var props = byId("properties");
+    if (props && String(msg.id) === props.dataset.ticketId) { refreshTicket(msg); }
     // A burst of changes (a bulk action) costs one refresh.
     if (inboxTimer) { return; }
     inboxTimer = setTimeout(function () { inboxTimer = null; refreshInbox(); }, 300);
@@ -158,6 +165,66 @@
         if (after) { after(); }
       })
       .catch(function () {});
+  }
+
+  // --- the ticket's properties on a ticket page ---------------------------
+
+  var ticketBusy = false;
+  var ticketAgain = false;
+
+  // The properties form remembers being edited, so a colleague's change
+  // does not wipe the agent's edit: it is left for the save to reconcile.
+  document.addEventListener("input", markEdited);
+  document.addEventListener("change", markEdited);
+  function markEdited(e) {
+    var form = e.target && e.target.closest ? e.target.closest("#properties-form") : null;
+    if (form) { form.dataset.edited = "1"; }
+  }
+
+  // refreshTicket fetches the ticket page again and swaps in the parts
+  // that show its properties; msg (null on a resync) names who changed it.
+  function refreshTicket(msg) {
+    var props = byId("properties");
+    if (!props) { return; }
+    if (ticketBusy) { ticketAgain = true; return; }
+    ticketBusy = true;
+    fetch("/tickets/" + encodeURIComponent(props.dataset.ticketId), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (html) { swapTicketParts(html, msg); } })
+      .catch(function () {})
+      .then(function () {
+        ticketBusy = false;
+        if (ticketAgain) { ticketAgain = false; refreshTicket(null); }
+      });
+  }
+
+  function swapTicketParts(html, msg) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    ["ticket-meta", "history", "customer-story"].forEach(function (id) {
+      var now = byId(id);
+      var fresh = doc.getElementById(id);
+      if (now && fresh) {
+        now.replaceChildren.apply(now, Array.prototype.slice.call(fresh.childNodes).map(function (n) {
+          return document.importNode(n, true);
+        }));
+      }
+    });
+    var props = byId("properties");
+    var fresh = doc.getElementById("properties");
+    var form = byId("properties-form");
+    if (!props || !fresh || fresh.dataset.version === props.dataset.version) { return; }
+    if (form && form.dataset.edited === "1") {
+      var notice = byId("properties-notice");
+      if (notice) {
+        notice.textContent = (msg && msg.by ? msg.by + " changed" : "This ticket changed") +
+          " while you were editing. Saving will show you what changed.";
+        notice.hidden = false;
+      }
+      return;
+    }
+    var node = document.importNode(fresh, true);
+    props.replaceWith(node);
+    if (window.htmx) { window.htmx.process(node); }
   }
 
   // --- presence -----------------------------------------------------------
