@@ -118,7 +118,7 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		}
 		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &c.ID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
-		if err := addMessage(ctx, tx, m, n.Attachments); err != nil {
+		if err := addMessage(ctx, tx, t, m, n.Attachments); err != nil {
 			return err
 		}
 		return s.runHooks(ctx, tx, t, m)

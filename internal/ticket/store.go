@@ -14,7 +14,7 @@ import (
 
 const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
 	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
-	t.custom_status_id`
+	t.custom_status_id, t.waiting_since`
 
 // scanTicket reads the columns of ticketColumns; loadDetails fills the rest.
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
@@ -25,7 +25,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
 		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
 		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt),
-		&statusID)
+		&statusID, db.ScanNullTime(&t.WaitingSince))
 	if err != nil {
 		return nil, err
 	}

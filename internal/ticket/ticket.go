@@ -30,6 +30,9 @@ type Ticket struct {
 	FirstReplyAt *time.Time `json:"first_reply_at"`
 	SolvedAt     *time.Time `json:"solved_at"`
 	ClosedAt     *time.Time `json:"closed_at"`
+	// WaitingSince is when the customer's last public message arrived,
+	// while no agent has answered it; nil once an agent has replied.
+	WaitingSince *time.Time `json:"waiting_since"`
 
 	// CustomStatus, when set, is the admin-defined status the ticket is in;
 	// Status is then that status's category.

@@ -128,7 +128,7 @@ func (wb *Web) surfaces(d Deps) error {
 			return workspace.New(k, workspace.Deps{Users: d.Users, Tickets: d.Tickets, Customers: d.Customers,
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
-				Quality: d.Quality, Conversations: conv})
+				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
