@@ -58,9 +58,12 @@ func (r *inboxRow) cell(col string, now time.Time) inboxCell {
 	case "priority":
 		c.Text, c.Badge, c.Class = r.Priority, true, "priority-"+r.Priority
 	case "assignee":
+		// Nobody's ticket leaves the cell blank to the eye (forty rows of
+		// "Unassigned" in the Unassigned view say nothing and crowd it)
+		// but not to a screen reader.
 		c.Text = r.Assignee
 		if c.Text == "" {
-			c.Text, c.Muted = "Unassigned", true
+			c.Text, c.Muted, c.Class = "Unassigned", true, "visually-hidden"
 		}
 	case "team":
 		c.Text = r.Team
