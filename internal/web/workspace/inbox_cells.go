@@ -110,4 +110,3 @@ func waitFor(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dw", int(d/(7*24*time.Hour)))
 }
-
