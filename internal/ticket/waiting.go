@@ -51,15 +51,25 @@ func noteWaiting(ctx context.Context, q db.Queryer, m *Message, t *Ticket) error
 // messages, after messages moved between tickets (a merge, a split).
 func recountWaiting(ctx context.Context, q db.Queryer, ids ...int64) error {
 	for _, id := range ids {
-		_, err := q.ExecContext(ctx, `UPDATE tickets SET waiting_since = (
-			SELECT CASE WHEN m.author_type = 'customer' THEN m.created_at END
-			FROM messages m
-			WHERE m.ticket_id = $1 AND m.kind = 'reply' AND m.author_type IN ('customer', 'agent')
-			ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
-			WHERE id = $1`, id)
-		if err != nil {
-			return fmt.Errorf("ticket: recount waiting on %d: %w", id, err)
+		if err := RecountWaiting(ctx, q, id, id); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// RecountWaiting works out waiting_since from the messages of the tickets
+// with ids first to last, for whoever writes messages in bulk without this
+// package (the demo desk), in the transaction q.
+func RecountWaiting(ctx context.Context, q db.Queryer, first, last int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE tickets SET waiting_since = (
+		SELECT CASE WHEN m.author_type = 'customer' THEN m.created_at END
+		FROM messages m
+		WHERE m.ticket_id = tickets.id AND m.kind = 'reply' AND m.author_type IN ('customer', 'agent')
+		ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+		WHERE id BETWEEN $1 AND $2`, first, last)
+	if err != nil {
+		return fmt.Errorf("ticket: recount waiting on %d to %d: %w", first, last, err)
 	}
 	return nil
 }
