@@ -64,11 +64,14 @@ var docs = map[string]op{
 	"GET /api/v1/settings":   {Summary: "Read the instance settings", Out: settings.Settings{}},
 	"PATCH /api/v1/settings": {Summary: "Change the instance settings", In: settings.Patch{}, Out: settings.Settings{}},
 
-	"GET /api/v1/tickets": {Summary: "List tickets, most recently updated first", Query: []string{
+	"GET /api/v1/tickets": {Summary: "List tickets, most recently updated first unless sort says otherwise", Query: []string{
 		"status: new, open, pending, on_hold, solved or closed, or a custom status key", "assignee: a user id, or none",
 		"team: a team id", "tag: a tag", "requester: a customer id",
 		"updated_since: an RFC 3339 time", "cursor: next_cursor of the previous page", "limit: at most 100",
-		"field.{key}: tickets whose custom field has this value (at most 5 such filters)"},
+		"field.{key}: tickets whose custom field has this value (at most 5 such filters)",
+		"sort: updated (the default), created, priority, number, or waiting (the customers who have waited longest " +
+			"since their last message first, then the tickets nobody waits on)",
+		"ascending: true turns the order round"},
 		Out: list[ticket.Ticket]{}},
 	"GET /api/v1/tickets/export": {Summary: "Download the tickets the listing's filters match, streamed, as CSV " +
 		"(formula-like cells prefixed with ') or JSON lines", Query: append([]string{"format: csv (the default) or jsonl"},

@@ -43,6 +43,9 @@ func (h *ticketHandlers) listTickets(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	if f.Sort, f.Ascending, err = listOrder(r.URL.Query()); err != nil {
+		return err
+	}
 	page, err := h.tickets.List(r.Context(), f)
 	if err != nil {
 		return err
@@ -51,6 +54,17 @@ func (h *ticketHandlers) listTickets(w http.ResponseWriter, r *http.Request) err
 	out.NextCursor = page.NextCursor
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// listOrder reads a listing's order: sort (checked by the ticket service)
+// and ascending, named as a saved view names them.
+func listOrder(q url.Values) (sort string, ascending bool, err error) {
+	if v := q.Get("ascending"); v != "" {
+		if ascending, err = strconv.ParseBool(v); err != nil {
+			return "", false, apperr.Invalid("ascending", "must be true or false, not %q", v)
+		}
+	}
+	return q.Get("sort"), ascending, nil
 }
 
 // ticketFilter reads a listing's query parameters; assignee=none lists

@@ -57,6 +57,16 @@ func TestGenerateMakesALivedInDesk(t *testing.T) {
 			t.Fatalf("%d message events match their message, %d tickets have a creation event, %d outbox rows",
 				matched, created, testutil.Count(t, d, "outbox"))
 		}
+		// Customers wait on the open tickets whose last word is theirs: the
+		// inbox shows and sorts by it (ticket/waiting.go).
+		var waiting int
+		if err := d.Read().QueryRow(`SELECT COUNT(*) FROM tickets WHERE waiting_since IS NOT NULL
+			AND status IN ('new', 'open')`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 0 {
+			t.Fatal("no open demo ticket has a waiting customer")
+		}
 		// The admin can sign in with the printed password.
 		if _, err := users.CheckCredentials(ctx, res.AdminEmail, res.Password, "127.0.0.1"); err != nil {
 			t.Fatalf("admin sign-in: %v", err)

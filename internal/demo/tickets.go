@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
 // ticketBatch writes n tickets with their conversations and history, each
@@ -296,7 +297,16 @@ func (b *batchRows) insert(ctx context.Context, tx *sql.Tx, dialect db.Dialect) 
 			return err
 		}
 	}
-	return nil
+	// The rows above skip the ticket package, which keeps the customers'
+	// waits as messages arrive: work them out once for the batch.
+	if len(b.tickets) == 0 {
+		return nil
+	}
+	first, last := int64(math.MaxInt64), int64(0)
+	for _, row := range b.tickets {
+		first, last = min(first, row[0].(int64)), max(last, row[0].(int64))
+	}
+	return ticket.RecountWaiting(ctx, tx, first, last)
 }
 
 // maxParams keeps one statement under SQLite's limit on bound parameters

@@ -108,7 +108,7 @@ func (s *Service) OpenReceived(ctx context.Context, r Received) (*Ticket, *Messa
 		}
 		m = &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now}
-		if err := storeMessage(ctx, tx, m, r.Attachments); err != nil {
+		if err := storeMessage(ctx, tx, t, m, r.Attachments); err != nil {
 			return err
 		}
 		return events.AppendAll(ctx, tx, createdEvent(t), messageAdded(m))
@@ -156,7 +156,7 @@ func (s *Service) AppendReceived(ctx context.Context, id int64, r Received, reop
 		}
 		m := &Message{TicketID: id, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now}
-		if err := addMessage(ctx, tx, m, r.Attachments); err != nil {
+		if err := addMessage(ctx, tx, t, m, r.Attachments); err != nil {
 			return err
 		}
 		out.Message = m
@@ -211,7 +211,7 @@ func (s *Service) AddSystemNote(ctx context.Context, id int64, body string, atta
 		if err := touch(ctx, tx, id, m.CreatedAt); err != nil {
 			return err
 		}
-		return addMessage(ctx, tx, m, attachments)
+		return addMessage(ctx, tx, nil, m, attachments)
 	})
 	if err != nil {
 		return nil, err

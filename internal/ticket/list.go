@@ -44,8 +44,8 @@ type Filter struct {
 	Priorities []string
 	Channels   []string
 	// Sort orders the listing: SortUpdated (the default), SortCreated,
-	// SortPriority or SortNumber; newest, highest or largest first unless
-	// Ascending.
+	// SortPriority, SortNumber or SortWaiting; newest, highest, largest or
+	// longest waiting first unless Ascending.
 	Sort      string
 	Ascending bool
 }
@@ -65,7 +65,7 @@ type cursor struct {
 	// Set for orders other than most recently updated first (sort.go).
 	Sort      string    `json:"s,omitempty"`
 	Ascending bool      `json:"a,omitempty"`
-	CreatedAt time.Time `json:"c,omitzero"`
+	CreatedAt time.Time `json:"c,omitzero"`  // or the wait key (sort.go)
 	N         int64     `json:"n,omitempty"` // number, or priority rank
 }
 

@@ -55,6 +55,9 @@ func (s *Service) Merge(ctx context.Context, id, into int64) (*Merged, error) {
 		if err != nil {
 			return err
 		}
+		if err := recountWaiting(ctx, tx, source.ID, target.ID); err != nil {
+			return err
+		}
 		if err := s.closeMerged(ctx, tx, source, target, moved, now); err != nil {
 			return err
 		}

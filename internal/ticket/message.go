@@ -54,7 +54,7 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 			return apperr.Unprocessable("", "ticket #%d is closed, and closed is final: "+
 				"open a new ticket (link it as related) to carry on the conversation", t.Number)
 		}
-		if err := addMessage(ctx, tx, m, in.Attachments); err != nil {
+		if err := addMessage(ctx, tx, t, m, in.Attachments); err != nil {
 			return err
 		}
 		t.UpdatedAt = m.CreatedAt
@@ -73,9 +73,10 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 }
 
 // addMessage stores m, attaches the uploads attachmentIDs to it on behalf of
-// the user in ctx, and appends its message.added event.
-func addMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int64) error {
-	if err := storeMessage(ctx, tx, m, attachmentIDs); err != nil {
+// the user in ctx, starts or stops the customer's wait (waiting.go), in t
+// too when given, and appends its message.added event.
+func addMessage(ctx context.Context, tx *sql.Tx, t *Ticket, m *Message, attachmentIDs []int64) error {
+	if err := storeMessage(ctx, tx, t, m, attachmentIDs); err != nil {
 		return err
 	}
 	return events.Append(ctx, tx, messageAdded(m))
@@ -83,8 +84,11 @@ func addMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int
 
 // storeMessage is addMessage without the event, for a change that appends
 // it with others.
-func storeMessage(ctx context.Context, tx *sql.Tx, m *Message, attachmentIDs []int64) error {
+func storeMessage(ctx context.Context, tx *sql.Tx, t *Ticket, m *Message, attachmentIDs []int64) error {
 	if err := insertMessage(ctx, tx, m); err != nil {
+		return err
+	}
+	if err := noteWaiting(ctx, tx, m, t); err != nil {
 		return err
 	}
 	var err error

@@ -71,7 +71,7 @@ func (s *Service) Open(ctx context.Context, o Opening) (*Ticket, *Message, error
 			return err
 		}
 		m.TicketID = t.ID
-		if err := storeMessage(ctx, tx, m, o.Message.Attachments); err != nil {
+		if err := storeMessage(ctx, tx, t, m, o.Message.Attachments); err != nil {
 			return err
 		}
 		// Both events in one statement; created comes first in the history.

@@ -115,7 +115,7 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 		}
 		m := &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
 			AuthorID: &requesterID, Body: body, BodyHTML: html, CreatedAt: t.CreatedAt}
-		if err := storeMessage(ctx, tx, m, n.Attachments); err != nil {
+		if err := storeMessage(ctx, tx, t, m, n.Attachments); err != nil {
 			return err
 		}
 		// Both events in one statement; created comes first in the history.

@@ -16,10 +16,22 @@ const (
 	SortCreated  = "created"
 	SortPriority = "priority"
 	SortNumber   = "number"
+	// SortWaiting puts the customers who have waited longest first (see
+	// waiting.go), then the tickets nobody waits on, least recently
+	// updated first; Ascending turns it round.
+	SortWaiting = "waiting"
 )
 
 // Sorts lists every order a listing can take.
-var Sorts = []string{SortUpdated, SortCreated, SortPriority, SortNumber}
+var Sorts = []string{SortUpdated, SortCreated, SortPriority, SortNumber, SortWaiting}
+
+// waitRank puts waiting tickets (0) before the rest (1), and waitKey
+// gives every ticket a time to sort on: when the wait began, or for the
+// rest their last change. Neither is NULL, so a cursor can compare them.
+const (
+	waitRank = `(CASE WHEN t.waiting_since IS NULL THEN 1 ELSE 0 END)`
+	waitKey  = `COALESCE(t.waiting_since, t.updated_at)`
+)
 
 // MaxSetFilter bounds each of a filter's value sets (statuses, priorities,
 // channels); each set is one IN list.
@@ -89,13 +101,22 @@ func (o order) keys() []string {
 		return []string{priorityRank, "t.updated_at", "t.id"}
 	case SortNumber:
 		return []string{"t.number", "t.id"}
+	case SortWaiting:
+		return []string{waitRank, waitKey, "t.id"}
 	}
 	return []string{"t.updated_at", "t.id"}
 }
 
+// ascendingKeys tells whether the keys run ascending in SQL: the first
+// in the waiting order is the earliest wait, so that order runs the other
+// way round from the rest.
+func (o order) ascendingKeys() bool {
+	return o.asc != (o.sort == SortWaiting)
+}
+
 func (o order) sql() string {
 	dir := " DESC"
-	if o.asc {
+	if o.ascendingKeys() {
 		dir = " ASC"
 	}
 	keys := o.keys()
@@ -119,6 +140,11 @@ func (o order) cursorAt(t *Ticket) cursor {
 		c.N = int64(slices.Index(Priorities, t.Priority))
 	case SortNumber:
 		c.N = t.Number
+	case SortWaiting:
+		c.N, c.CreatedAt = 1, t.UpdatedAt // CreatedAt holds the wait key
+		if t.WaitingSince != nil {
+			c.N, c.CreatedAt = 0, *t.WaitingSince
+		}
 	}
 	return c
 }
@@ -141,11 +167,13 @@ func (o order) after(w *where, c *cursor) error {
 		vals = []any{c.N, db.Time(c.UpdatedAt), c.ID}
 	case SortNumber:
 		vals = []any{c.N, c.ID}
+	case SortWaiting:
+		vals = []any{c.N, db.Time(c.CreatedAt), c.ID}
 	default:
 		vals = []any{db.Time(c.UpdatedAt), c.ID}
 	}
 	op := "<"
-	if o.asc {
+	if o.ascendingKeys() {
 		op = ">"
 	}
 	keys := o.keys()

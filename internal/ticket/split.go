@@ -133,6 +133,9 @@ func (s *Service) insertSplit(ctx context.Context, tx *sql.Tx, old, t *Ticket, m
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET ticket_id = $1 WHERE id = $2`, t.ID, messageID); err != nil {
 		return fmt.Errorf("ticket: move message %d: %w", messageID, err)
 	}
+	if err := recountWaiting(ctx, tx, old.ID, t.ID); err != nil {
+		return err
+	}
 	link := linkRow{ticketID: t.ID, otherID: old.ID, kind: kindSplitFrom}
 	if err := insertLink(ctx, tx, &link, t.CreatedAt); err != nil {
 		return err

@@ -19,7 +19,7 @@ import (
 // string_agg with ORDER BY is the same on PostgreSQL and SQLite (3.44+).
 const ticketColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, t.requester_id,
 	t.assignee_id, t.team_id, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
-	t.custom_status_id, t.version,
+	t.custom_status_id, t.version, t.waiting_since,
 	(SELECT string_agg(g.tag, ' ' ORDER BY g.tag) FROM ticket_tags g WHERE g.ticket_id = t.id),
 	EXISTS (SELECT 1 FROM ticket_field_values v WHERE v.ticket_id = t.id)`
 
@@ -40,7 +40,7 @@ func scanTicket(row interface{ Scan(...any) error }) (scanned, error) {
 	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &t.RequesterID,
 		&t.AssigneeID, &t.TeamID, db.ScanTime(&t.CreatedAt), db.ScanTime(&t.UpdatedAt),
 		db.ScanNullTime(&t.FirstReplyAt), db.ScanNullTime(&t.SolvedAt), db.ScanNullTime(&t.ClosedAt),
-		&statusID, &t.Version, &tags, &hasFields)
+		&statusID, &t.Version, db.ScanNullTime(&t.WaitingSince), &tags, &hasFields)
 	if err != nil {
 		return scanned{}, err
 	}

@@ -33,6 +33,9 @@ type Ticket struct {
 	// Version increments with every change; the API's ETag and If-Match
 	// carry it (see version.go).
 	Version int64 `json:"version"`
+	// WaitingSince is when the customer's last public message arrived,
+	// while no agent has answered it; nil once an agent has replied.
+	WaitingSince *time.Time `json:"waiting_since"`
 
 	// CustomStatus, when set, is the admin-defined status the ticket is in;
 	// Status is then that status's category.

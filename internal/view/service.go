@@ -251,3 +251,9 @@ func (s *Service) Tickets(ctx context.Context, u *user.User, v *View, cursor str
 	f.Cursor, f.Limit = cursor, limit
 	return s.tickets.List(ctx, f)
 }
+
+// AnySaved reports whether anyone on the desk has saved a view of their
+// own: one step of setting up a new desk.
+func (s *Service) AnySaved(ctx context.Context) (bool, error) {
+	return anySaved(ctx, s.db.Reader(ctx))
+}

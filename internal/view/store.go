@@ -147,3 +147,12 @@ func exists(ctx context.Context, q db.Queryer, table string, id int64) (bool, er
 	}
 	return true, nil
 }
+
+// anySaved reports whether anyone has saved a view.
+func anySaved(ctx context.Context, q db.Queryer) (bool, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM views LIMIT 1) x`).Scan(&n); err != nil {
+		return false, fmt.Errorf("view: any saved: %w", err)
+	}
+	return n > 0, nil
+}

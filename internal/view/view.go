@@ -58,10 +58,12 @@ const (
 )
 
 // Columns the inbox can show, in the order a form offers them.
-var Columns = []string{"number", "subject", "requester", "status", "priority", "assignee", "team", "tags", "channel", "updated", "created"}
+var Columns = []string{"number", "subject", "requester", "status", "priority", "assignee", "team", "tags", "channel", "waiting", "updated", "created"}
 
-// DefaultColumns is what a view shows when it names none.
-var DefaultColumns = []string{"number", "subject", "requester", "status", "priority", "assignee", "updated"}
+// DefaultColumns is what a view shows when it names none: one calm line a
+// ticket, as Help Scout and Front show it; the subject cell carries a
+// snippet of the last message.
+var DefaultColumns = []string{"number", "requester", "subject", "status", "assignee", "waiting"}
 
 // ColumnLabel is the heading of a column.
 func ColumnLabel(c string) string {
@@ -72,6 +74,8 @@ func ColumnLabel(c string) string {
 		return "Updated"
 	case "created":
 		return "Created"
+	case "requester":
+		return "Customer"
 	}
 	return strings.ToUpper(c[:1]) + c[1:]
 }
@@ -83,14 +87,19 @@ const (
 	MaxPerOwner = 100
 )
 
-// unsolved are the status categories of work still to do.
-var unsolved = []string{"new", "open", "pending", "on_hold"}
+// unsolved are the status categories of work still to do; open are those
+// that wait on us (not on the customer, as pending does, or on a third
+// party, as on hold does).
+var (
+	unsolved = []string{"new", "open", "pending", "on_hold"}
+	open     = []string{"new", "open"}
+)
 
 // builtIns are the ready-made views every agent sees, in this order.
 var builtIns = []*View{
 	{ID: "mine", Name: "My open tickets", Filters: Filters{Statuses: unsolved, Assignee: AssigneeMe}},
 	{ID: "unassigned", Name: "Unassigned", Filters: Filters{Statuses: unsolved, Assignee: AssigneeNone}},
-	{ID: "open", Name: "All open", Filters: Filters{Statuses: unsolved}},
+	{ID: "open", Name: "All open", Filters: Filters{Statuses: open}},
 	{ID: "pending", Name: "Pending", Filters: Filters{Statuses: []string{"pending"}}},
 	{ID: "solved", Name: "Recently solved", Filters: Filters{Statuses: []string{"solved", "closed"}, UpdatedWithinDays: 7}},
 }

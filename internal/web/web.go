@@ -135,7 +135,8 @@ func (wb *Web) surfaces(d Deps) error {
 			return workspace.New(k, workspace.Deps{Users: d.Users, Tickets: d.Tickets, Customers: d.Customers,
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
-				Quality: d.Quality, Conversations: conv, Privacy: d.Privacy, Idempotency: d.Idempotency})
+				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
+				Idempotency: d.Idempotency})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -17,7 +18,8 @@ import (
 // inboxPageSize is how many tickets one inbox page shows.
 const inboxPageSize = 50
 
-// homeRedirect sends a signed-in agent to their inbox.
+// homeRedirect sends a signed-in agent to their inbox, which picks the
+// view to open on (landingView).
 func (wb *Pages) homeRedirect(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/inbox", http.StatusSeeOther)
 	return nil
@@ -27,6 +29,7 @@ func (wb *Pages) homeRedirect(w http.ResponseWriter, r *http.Request) error {
 type inboxRow struct {
 	*ticket.Ticket
 	Requester, Assignee, Team string
+	Snippet                   string      // the start of the last public message
 	Cells                     []inboxCell // the columns' cells, in order (see fillCells)
 }
 
@@ -70,6 +73,7 @@ type inboxPage struct {
 	Agents  []*user.User
 	Teams   []*team.Team
 	Options options
+	Setup   []setupStep // how to set up an empty desk; nil once done
 }
 
 func (wb *Pages) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -94,7 +98,12 @@ func (wb *Pages) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.fillRows(ctx, table, agents, teams); err != nil {
 		return err
 	}
+	setup, err := wb.setupChecklist(ctx, u, agents)
+	if err != nil {
+		return err
+	}
 	p := &inboxPage{
+		Setup:   setup,
 		Page:    wb.BasePage(r, table.View.Name),
 		Nav:     viewNav{Views: views, Current: table.View.ID},
 		Table:   *table,
@@ -113,7 +122,10 @@ func (wb *Pages) inboxTable(ctx context.Context, r *http.Request) (*inboxTable, 
 	q := r.URL.Query()
 	id := q.Get("view")
 	if id == "" {
-		id = view.DefaultID
+		var err error
+		if id, err = wb.landingView(ctx, u); err != nil {
+			return nil, err
+		}
 	}
 	v, err := wb.Views.Get(ctx, u, id)
 	if err != nil {
@@ -155,10 +167,15 @@ func (wb *Pages) fillRows(ctx context.Context, t *inboxTable, agents []*user.Use
 	if err != nil {
 		return err
 	}
+	snippets, err := wb.snippets(ctx, t)
+	if err != nil {
+		return err
+	}
 	agentNames := make(map[int64]string, len(agents))
 	for _, a := range agents {
 		agentNames[a.ID] = a.Name
 	}
+	now := time.Now()
 	teamNames := make(map[int64]string, len(teams))
 	for _, t := range teams {
 		teamNames[t.ID] = t.Name
@@ -172,9 +189,23 @@ func (wb *Pages) fillRows(ctx context.Context, t *inboxTable, agents []*user.Use
 		if r.TeamID != nil {
 			r.Team = teamNames[*r.TeamID]
 		}
-		r.fillCells(t.Columns)
+		r.Snippet = snippets[r.ID]
+		r.fillCells(t.Columns, now)
 	}
 	return nil
+}
+
+// snippets loads the start of each row's last message, when the table
+// shows subjects, which they follow.
+func (wb *Pages) snippets(ctx context.Context, t *inboxTable) (map[int64]string, error) {
+	if !slices.Contains(t.Columns, "subject") {
+		return nil, nil
+	}
+	ids := make([]int64, len(t.Rows))
+	for i, r := range t.Rows {
+		ids[i] = r.ID
+	}
+	return wb.Tickets.Snippets(ctx, ids)
 }
 
 // inboxRowsFragment answers GET /inbox/rows: the <tr> elements of the view,

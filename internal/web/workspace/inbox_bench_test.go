@@ -30,17 +30,20 @@ func BenchmarkInboxRows(b *testing.B) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r = r.WithContext(user.WithUser(r.Context(), &user.User{TimeZone: "Europe/Oslo"}))
 	t := &inboxTable{View: &view.View{Name: "All open"},
-		Columns: []string{"number", "subject", "requester", "status", "priority", "assignee", "tags", "updated"}}
+		Columns: []string{"number", "requester", "subject", "status", "priority", "assignee", "tags", "waiting", "updated"}}
 	now := time.Now()
+	waiting := now.Add(-3 * time.Hour)
 	for i := range 50 {
 		tk := &ticket.Ticket{ID: int64(i + 1), Number: int64(1000 + i), Subject: fmt.Sprintf("Refund for order %d", i),
-			Status: "open", Priority: "normal", Channel: "email", Tags: []string{"billing", "vip"}, UpdatedAt: now}
-		t.Rows = append(t.Rows, inboxRow{Ticket: tk, Requester: "Cleo Customer", Assignee: "Ana Lima"})
+			Status: "open", Priority: "normal", Channel: "email", Tags: []string{"billing", "vip"}, UpdatedAt: now,
+			WaitingSince: &waiting}
+		t.Rows = append(t.Rows, inboxRow{Ticket: tk, Requester: "Cleo Customer", Assignee: "Ana Lima",
+			Snippet: "I was charged twice for the same order and would like one of the payments back, please."})
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range t.Rows {
-			t.Rows[i].fillCells(t.Columns)
+			t.Rows[i].fillCells(t.Columns, now)
 		}
 		w := httptest.NewRecorder()
 		wb.Fragment(w, r, http.StatusOK, "inbox", "inbox-rows", t)

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/notify"
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/privacy"
@@ -40,6 +41,7 @@ type Deps struct {
 	Notify      *notify.Service  // agents' notifications (the bell)
 	Views       *view.Service    // agents' saved ticket filters (the inbox)
 	Quality     *quality.Service // the quality programme: philosophy, reviews, calibration
+	Mailboxes   *mailbox.Service // connected mailboxes, a step of setting up a desk
 	// Conversations reads a ticket's messages for the ticket page.
 	Conversations *conversation.Loader
 	Privacy       *privacy.Service   // merges customers (the customer page)

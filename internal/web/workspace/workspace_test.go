@@ -7,7 +7,9 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/view"
@@ -22,7 +24,8 @@ func TestRoutes(t *testing.T) {
 	e := webtest.New(t)
 	d := e.DB
 	tk := ticket.NewService(d)
-	table, err := workspace.New(e.Kit, workspace.Deps{Users: e.Users, Tickets: tk, Customers: customer.NewService(d), Teams: team.NewService(d), Fields: field.NewService(d), Notify: notify.NewService(d), Views: view.NewService(d, tk)})
+	table, err := workspace.New(e.Kit, workspace.Deps{Users: e.Users, Tickets: tk, Customers: customer.NewService(d), Teams: team.NewService(d), Fields: field.NewService(d), Notify: notify.NewService(d), Views: view.NewService(d, tk),
+		Quality: quality.NewService(d), Mailboxes: mailbox.NewService(d, e.Box)})
 	if err != nil {
 		t.Fatal(err)
 	}

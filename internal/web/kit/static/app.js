@@ -114,9 +114,7 @@
     if (!out) return;
     var n = doc.querySelectorAll("#inbox-rows input[name=ticket]:checked").length;
     out.textContent = n === 1 ? "1 ticket selected" : n + " tickets selected";
-    // On a phone the bulk controls stay folded until a ticket is ticked.
-    var form = doc.getElementById("bulk");
-    if (form) form.setAttribute("data-selected", String(n));
+    // The bar itself shows and hides in CSS (:has a ticked row).
   }
 
   // ---- Confirmations: forms with data-confirm ask before submitting.
