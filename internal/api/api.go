@@ -32,6 +32,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticketexport"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 )
@@ -44,6 +45,7 @@ type Deps struct {
 	Settings *settings.Store
 
 	Tickets     *ticket.Service
+	Exports     *ticketexport.Service // tickets streamed out for download
 	Customers   *customer.Service
 	Idempotency *idempotency.Store
 	Teams       *team.Service

@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticketexport"
 )
 
 // ticketFilterParams documents the listing's filters for the routes that
@@ -29,7 +30,7 @@ type exportFormat struct {
 	ext, contentType string
 	// newWriter returns the function that writes one page and flushes it
 	// to w.
-	newWriter func(w io.Writer) func([]ticket.ExportRow) error
+	newWriter func(w io.Writer) func([]ticketexport.Row) error
 }
 
 var exportFormats = map[string]exportFormat{
@@ -56,7 +57,7 @@ func (h *ticketHandlers) exportTickets(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	next, stop := iter.Pull2(h.tickets.Export(r.Context(), f))
+	next, stop := iter.Pull2(h.exports.Tickets(r.Context(), f))
 	defer stop()
 	rows, err, more := next()
 	if err != nil {
@@ -91,10 +92,10 @@ var csvHeader = []string{"id", "number", "subject", "status", "priority", "chann
 	"requester_email", "assignee_id", "team_id", "tags", "created_at", "updated_at", "first_reply_at",
 	"solved_at", "closed_at"}
 
-func newCSVWriter(w io.Writer) func([]ticket.ExportRow) error {
+func newCSVWriter(w io.Writer) func([]ticketexport.Row) error {
 	cw := csv.NewWriter(w)
 	header := true
-	return func(rows []ticket.ExportRow) error {
+	return func(rows []ticketexport.Row) error {
 		if header {
 			header = false
 			if err := cw.Write(csvHeader); err != nil {
@@ -111,7 +112,7 @@ func newCSVWriter(w io.Writer) func([]ticket.ExportRow) error {
 	}
 }
 
-func csvRecord(row ticket.ExportRow) []string {
+func csvRecord(row ticketexport.Row) []string {
 	t := row.Ticket
 	rec := []string{formatID(t.ID), formatID(t.Number), t.Subject, t.Status, t.Priority, t.Channel,
 		formatID(t.RequesterID), row.RequesterEmail, optID(t.AssigneeID), optID(t.TeamID),
@@ -151,9 +152,9 @@ func csvTime(t *time.Time) string {
 
 // newJSONLWriter writes each ticket as one line of JSON: the ticket as the
 // API shows it, with its requester's email address.
-func newJSONLWriter(w io.Writer) func([]ticket.ExportRow) error {
+func newJSONLWriter(w io.Writer) func([]ticketexport.Row) error {
 	enc := json.NewEncoder(w)
-	return func(rows []ticket.ExportRow) error {
+	return func(rows []ticketexport.Row) error {
 		for _, row := range rows {
 			if err := enc.Encode(row); err != nil {
 				return err

@@ -3,7 +3,6 @@ package coaching
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -61,15 +61,11 @@ func (s *Service) VisibleToAgents(ctx context.Context) (bool, error) {
 }
 
 func visibleToAgents(ctx context.Context, q db.Queryer) (bool, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, SettingVisibleToAgents).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+	v, err := settings.Value(ctx, q, SettingVisibleToAgents)
 	if err != nil {
-		return false, fmt.Errorf("coaching: read %s: %w", SettingVisibleToAgents, err)
+		return false, err
 	}
-	on, _ := strconv.ParseBool(v)
+	on, _ := strconv.ParseBool(v) // never set, or not a boolean: off
 	return on, nil
 }
 
@@ -79,11 +75,8 @@ func (s *Service) SetVisibleToAgents(ctx context.Context, who *user.User, on boo
 		return err
 	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			SettingVisibleToAgents, strconv.FormatBool(on), db.Time(s.now()))
-		if err != nil {
-			return fmt.Errorf("coaching: write %s: %w", SettingVisibleToAgents, err)
+		if err := settings.PutTx(ctx, tx, SettingVisibleToAgents, strconv.FormatBool(on), s.now()); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, "settings.updated", "settings", SettingVisibleToAgents,
 			map[string]any{SettingVisibleToAgents: on})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,10 @@ func (s ConcernStatus) Final() bool { return s == ConcernResolved || s == Concer
 func (s ConcernStatus) valid() bool {
 	return s == ConcernOpen || s == ConcernInvestigating || s.Final()
 }
+
+// Next lists where a lead may move a concern in this status; none once it
+// is final. UpdateConcern refuses any other move.
+func (s ConcernStatus) Next() []ConcernStatus { return slices.Clone(next[s]) }
 
 // next lists where each status may go.
 var next = map[ConcernStatus][]ConcernStatus{
@@ -212,7 +217,7 @@ func checkMove(c *Concern, in ConcernUpdate) (string, error) {
 	if c.Status.Final() {
 		return "", apperr.Conflict("status", "the concern is already %s", c.Status)
 	}
-	if in.Status != c.Status && !contains(next[c.Status], in.Status) {
+	if in.Status != c.Status && !slices.Contains(next[c.Status], in.Status) {
 		return "", apperr.Invalid("status", "a concern %s may become %v, not %q", c.Status, next[c.Status], in.Status)
 	}
 	outcome := c.Outcome
@@ -227,15 +232,6 @@ func checkMove(c *Concern, in ConcernUpdate) (string, error) {
 		return "", apperr.Invalid("outcome", "is required to resolve or dismiss a concern")
 	}
 	return outcome, nil
-}
-
-func contains(list []ConcernStatus, s ConcernStatus) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 const concernColumns = `c.id, c.raised_by, COALESCE(u.name, ''), c.ticket_id, COALESCE(t.number, 0), c.value_id,

@@ -301,6 +301,13 @@ func (s *Service) applyPatch(ss *Session, p SessionPatch) ([]string, error) {
 	return changed, nil
 }
 
+// MayTick reports whether who may tick the session's actions done: the
+// coached agent and leads. Pages ask it to show the boxes; SetActionDone
+// enforces it.
+func (ss *Session) MayTick(who *user.User) bool {
+	return who != nil && (who.ID == ss.AgentID || who.IsLead())
+}
+
 // SetActionDone ticks an action done (or not); the coached agent and leads
 // only. Anyone who may not read the session is told "not found".
 func (s *Service) SetActionDone(ctx context.Context, who *user.User, sessionID, actionID int64, done bool) (*Session, error) {
@@ -317,7 +324,7 @@ func (s *Service) SetActionDone(ctx context.Context, who *user.User, sessionID, 
 		} else if !ok {
 			return apperr.NotFound("coaching session")
 		}
-		if who.ID != ss.AgentID && !who.IsLead() {
+		if !ss.MayTick(who) {
 			return apperr.Forbidden("only the coached agent and leads tick actions")
 		}
 		var doneAt *time.Time

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 )
 
 // Coaching, concerns and tiers for the demo: the admin (who leads) has
@@ -65,10 +66,8 @@ func (g *generator) coachingAndTiers(ctx context.Context) error {
 		}
 		now := g.o.Now
 		for k, v := range demoCutoffs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				k, v, db.Time(now)); err != nil {
-				return fmt.Errorf("demo: people: %s: %w", k, err)
+			if err := settings.PutTx(ctx, tx, k, v, now); err != nil {
+				return fmt.Errorf("demo: people: %w", err)
 			}
 		}
 		for i, s := range demoSessions {

@@ -189,13 +189,3 @@ func recentFrom(ctx context.Context, q db.Queryer, addr string, since time.Time)
 	}
 	return n, nil
 }
-
-// setTicketMailbox records which mailbox a ticket came in by, so replies
-// go out from it.
-func setTicketMailbox(ctx context.Context, q db.Queryer, ticketID, mailboxID int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE tickets SET mailbox_id = $1 WHERE id = $2`, mailboxID, ticketID)
-	if err != nil {
-		return fmt.Errorf("mail: set mailbox of ticket %d: %w", ticketID, err)
-	}
-	return nil
-}

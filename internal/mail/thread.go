@@ -164,7 +164,7 @@ func (x *delivery) open(ctx context.Context, outcome string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := setTicketMailbox(ctx, x.tx, t.ID, x.d.Mailbox.ID); err != nil {
+	if err := ticket.SetMailbox(ctx, x.tx, t.ID, x.d.Mailbox.ID); err != nil {
 		return nil, err
 	}
 	if err := x.finish(ctx, t, m); err != nil {
@@ -289,7 +289,7 @@ func (x *delivery) unreadable(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := setTicketMailbox(ctx, x.tx, t.ID, x.d.Mailbox.ID); err != nil {
+	if err := ticket.SetMailbox(ctx, x.tx, t.ID, x.d.Mailbox.ID); err != nil {
 		return nil, err
 	}
 	note := fmt.Sprintf("Centerdesk could not read this mail (%s). Nothing was dropped: "+

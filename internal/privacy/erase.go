@@ -10,13 +10,13 @@ import (
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/customerdata"
 )
 
 // Erasure says what erasing a customer removed.
 type Erasure struct {
 	Customer *customer.Customer `json:"customer"` // as they are now: anonymised
-	ticket.CustomerScrub
+	customerdata.CustomerScrub
 	EmailRows int64 `json:"email_rows"` // raw email records deleted or scrubbed
 	Jobs      int64 `json:"jobs"`       // queued or finished jobs (mail to them) deleted
 }
@@ -44,7 +44,7 @@ func (s *Service) Erase(ctx context.Context, id int64) (*Erasure, error) {
 			return err
 		}
 		secrets, emails := secretsOf(before)
-		sc, err := ticket.ScrubCustomer(ctx, tx, id, secrets)
+		sc, err := customerdata.ScrubCustomer(ctx, tx, id, secrets)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func secretsOf(c *customer.Customer) (secrets, emails []string) {
 // addresses out of the records of the other messages on their tickets,
 // erasing the subjects of those on tickets they requested. It returns how
 // many records it deleted or changed.
-func scrubEmailRows(ctx context.Context, tx *sql.Tx, sc *ticket.CustomerScrub, emails, secrets []string) (int64, error) {
+func scrubEmailRows(ctx context.Context, tx *sql.Tx, sc *customerdata.CustomerScrub, emails, secrets []string) (int64, error) {
 	var n int64
 	for part := range slices.Chunk(sc.MessageIDs, 500) {
 		marks, args := db.InList(1, part)
@@ -174,7 +174,7 @@ func (r *emailRow) scrub(emails, secrets []string, requested bool) bool {
 	}
 	r.to, r.cc = dropAddrs(r.to, emails), dropAddrs(r.cc, emails)
 	if requested && r.subject != "" {
-		r.subject = ticket.ErasedSubject
+		r.subject = customerdata.ErasedSubject
 	} else {
 		for _, s := range secrets {
 			r.subject = replaceFold(r.subject, s, "(erased)")

@@ -17,7 +17,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/customerdata"
 )
 
 // Service merges and erases customers.
@@ -43,7 +43,7 @@ type Merged struct {
 	// MergedID is the customer that was merged and no longer exists.
 	MergedID   int64 `json:"merged_id"`
 	Identities int64 `json:"identities"` // identities that moved
-	ticket.CustomerMove
+	customerdata.CustomerMove
 }
 
 // Merge moves everything of customer from to customer into (identities,
@@ -64,7 +64,7 @@ func (s *Service) Merge(ctx context.Context, from, into int64) (*Merged, error) 
 		if err != nil {
 			return err
 		}
-		mv, err := ticket.MoveCustomer(ctx, tx, src.ID, dst.ID)
+		mv, err := customerdata.MoveCustomer(ctx, tx, src.ID, dst.ID)
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/customerdata"
 )
 
 // env is a desk with customers, tickets and files.
@@ -162,7 +163,7 @@ func TestMergeMovesEverything(t *testing.T) {
 				t.Fatal(err)
 			}
 			last := evs[len(evs)-1]
-			if last.Type != ticket.EventCustomerMerged || last.ActorType != events.ActorAgent {
+			if last.Type != customerdata.EventCustomerMerged || last.ActorType != events.ActorAgent {
 				t.Fatalf("ticket %d's last event %+v", tk.ID, last)
 			}
 		}
@@ -229,7 +230,7 @@ func TestConcurrentMergesOfOnePair(t *testing.T) {
 		if n := e.count(`SELECT COUNT(*) FROM tickets WHERE requester_id = $1`, survivor); n != 2 {
 			t.Fatalf("the survivor requests %d tickets", n)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM events WHERE type = $1`, ticket.EventCustomerMerged); n != 1 {
+		if n := e.count(`SELECT COUNT(*) FROM events WHERE type = $1`, customerdata.EventCustomerMerged); n != 1 {
 			t.Fatalf("%d merge events", n)
 		}
 	})
@@ -330,11 +331,11 @@ func TestEraseLeavesNoPersonalData(t *testing.T) {
 			t.Fatal("ada still follows a ticket")
 		}
 		tk, err := e.tickets.Get(ctx, t1.ID)
-		if err != nil || tk.Subject != ticket.ErasedSubject || tk.RequesterID != ada.ID {
+		if err != nil || tk.Subject != customerdata.ErasedSubject || tk.RequesterID != ada.ID {
 			t.Fatalf("ticket after erasure %+v, %v", tk, err)
 		}
 		for _, id := range []int64{t1.ID, t2.ID} {
-			if n := e.count(`SELECT COUNT(*) FROM events WHERE ticket_id = $1 AND type = $2`, id, ticket.EventCustomerErased); n != 1 {
+			if n := e.count(`SELECT COUNT(*) FROM events WHERE ticket_id = $1 AND type = $2`, id, customerdata.EventCustomerErased); n != 1 {
 				t.Fatalf("ticket %d has %d erasure events", id, n)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -81,14 +82,10 @@ func calibrationClosedFor(ctx context.Context, q db.Queryer, sessionID int64, wh
 }
 
 func reviewsVisibleToAgents(ctx context.Context, q db.Queryer) (bool, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, SettingReviewsVisibleToAgents).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+	v, err := settings.Value(ctx, q, SettingReviewsVisibleToAgents)
 	if err != nil {
-		return false, fmt.Errorf("quality: read %s: %w", SettingReviewsVisibleToAgents, err)
+		return false, err
 	}
-	on, _ := strconv.ParseBool(v)
+	on, _ := strconv.ParseBool(v) // never set, or not a boolean: off
 	return on, nil
 }

@@ -91,6 +91,12 @@ func (s *Service) DisputeReview(ctx context.Context, who *user.User, reviewID in
 	return d, nil
 }
 
+// MayResolve reports whether who may resolve d: a lead, while d is open.
+// ResolveDispute enforces it.
+func (d *Dispute) MayResolve(who *user.User) bool {
+	return who != nil && who.IsLead() && d.Status == DisputeOpen
+}
+
 // ResolveDispute is a lead's answer: accept (the review is voided and its
 // score set aside), partly accept (the lead corrects ratings and the score
 // is computed again) or reject (the review stands).

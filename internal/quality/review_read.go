@@ -153,11 +153,22 @@ func (s *Service) reviewedAgentsReview(ctx context.Context, tx *sql.Tx, who *use
 	if err != nil {
 		return nil, err
 	}
-	if r.AgentID != who.ID || r.CalibrationID != nil {
+	if !r.answeredBy(who) {
 		return nil, apperr.Forbidden("only the reviewed agent may answer a review")
 	}
 	if r.Status != StatusSubmitted {
 		return nil, apperr.Conflict("status", "the review is %s", r.Status)
 	}
 	return r, nil
+}
+
+// MayAnswer reports whether who may acknowledge or dispute r: the reviewed
+// agent, once r is submitted, and never a calibration review (the exercise
+// is the reviewers'). AcknowledgeReview and DisputeReview enforce it.
+func (r *Review) MayAnswer(who *user.User) bool {
+	return r.answeredBy(who) && r.Status == StatusSubmitted
+}
+
+func (r *Review) answeredBy(who *user.User) bool {
+	return who != nil && r.AgentID == who.ID && r.CalibrationID == nil
 }

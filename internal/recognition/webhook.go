@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -83,10 +83,10 @@ func (s *Service) Webhook(ctx context.Context, who *user.User) (*Webhook, error)
 func (s *Service) webhook(ctx context.Context, q db.Queryer) (*Webhook, error) {
 	w := &Webhook{}
 	var err error
-	if w.URL, err = setting(ctx, q, settingWebhookURL); err != nil {
+	if w.URL, err = settings.Value(ctx, q, settingWebhookURL); err != nil {
 		return nil, err
 	}
-	sealed, err := setting(ctx, q, settingWebhookSecret)
+	sealed, err := settings.Value(ctx, q, settingWebhookSecret)
 	if err != nil || sealed == "" {
 		return w, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) SetWebhook(ctx context.Context, who *user.User, in WebhookInpu
 		if err != nil {
 			return err
 		}
-		if err := putSetting(ctx, tx, settingWebhookURL, u); err != nil {
+		if err := settings.PutTx(ctx, tx, settingWebhookURL, u, db.Now()); err != nil {
 			return err
 		}
 		rotated := in.RotateSecret || (cur.Secret == "" && u != "")
@@ -120,7 +120,7 @@ func (s *Service) SetWebhook(ctx context.Context, who *user.User, in WebhookInpu
 			if err != nil {
 				return err
 			}
-			if err := putSetting(ctx, tx, settingWebhookSecret, sealed); err != nil {
+			if err := settings.PutTx(ctx, tx, settingWebhookSecret, sealed, db.Now()); err != nil {
 				return err
 			}
 		}
@@ -152,28 +152,6 @@ func newSecret() string {
 	return hex.EncodeToString(b)
 }
 
-func setting(ctx context.Context, q db.Queryer, key string) (string, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("recognition: read %s: %w", key, err)
-	}
-	return v, nil
-}
-
-func putSetting(ctx context.Context, q db.Queryer, key, value string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		key, value, db.Time(db.Now()))
-	if err != nil {
-		return fmt.Errorf("recognition: write %s: %w", key, err)
-	}
-	return nil
-}
-
 // webhookJob is the payload of a KindWebhook job: the body is fixed when
 // the award is made, so a retry posts the same bytes.
 type webhookJob struct {
@@ -191,7 +169,7 @@ type WebhookBody struct {
 // queueWebhook queues the post of award a when a webhook is set, in the
 // award's transaction.
 func (s *Service) queueWebhook(ctx context.Context, tx *sql.Tx, a *Award) error {
-	hook, err := setting(ctx, tx, settingWebhookURL)
+	hook, err := settings.Value(ctx, tx, settingWebhookURL)
 	if err != nil || hook == "" {
 		return err
 	}

@@ -47,6 +47,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticketexport"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 	"github.com/centerdesk/centerdesk/internal/web"
@@ -165,7 +166,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	tokenLimit := ratelimit.NewPolicy("token", cfg.APIRateLimit, time.Minute, nil)
 	addressLimit := ratelimit.NewPolicy("address", cfg.PublicRateLimit, time.Minute, nil)
 	apiSurface := api.New(api.Deps{Log: log, DB: d, Users: users, Settings: st,
-		Tickets: tickets, Customers: customers,
+		Tickets: tickets, Exports: ticketexport.New(d, tickets), Customers: customers,
 		Idempotency: idem, Teams: teams,
 		Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes,

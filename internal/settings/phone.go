@@ -32,7 +32,7 @@ func NormalizePhoneRegion(s string) (string, error) {
 // a pool): for the packages that read phone numbers, without a whole
 // Settings.
 func PhoneRegion(ctx context.Context, q db.Queryer) (string, error) {
-	v, err := value(ctx, q, keyPhoneRegion)
+	v, err := Value(ctx, q, keyPhoneRegion)
 	if err != nil {
 		return "", err
 	}

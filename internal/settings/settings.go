@@ -173,8 +173,10 @@ func (s *Store) Get(ctx context.Context) (Settings, error) {
 	return out, nil
 }
 
-// value returns a setting's stored text; "" when it was never set.
-func value(ctx context.Context, q db.Queryer, key string) (string, error) {
+// Value returns a setting's stored text through q (a pool, or the caller's
+// transaction); "" when it was never set. Domains that keep their own keys
+// in the table read them with it.
+func Value(ctx context.Context, q db.Queryer, key string) (string, error) {
 	var v string
 	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -198,7 +200,7 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 			if !ok {
 				continue
 			}
-			before, err := value(ctx, tx, key)
+			before, err := Value(ctx, tx, key)
 			if err != nil {
 				return err
 			}
@@ -221,11 +223,20 @@ func (s *Store) Update(ctx context.Context, p Patch) (Settings, error) {
 	return s.Get(ctx)
 }
 
-func put(ctx context.Context, q db.Queryer, key, value string) error {
-	_, err := q.ExecContext(ctx, `
+func put(ctx context.Context, tx *sql.Tx, key, value string) error {
+	return PutTx(ctx, tx, key, value, db.Now())
+}
+
+// PutTx stores value under key in the caller's transaction, changed at at.
+// It is the one writer of the settings table: the domains that keep their
+// own keys there (standing's tier cut-offs, coaching's visibility,
+// recognition's webhook) change them with it, beside their own audit entry,
+// and tests guard that no other package writes the table.
+func PutTx(ctx context.Context, tx *sql.Tx, key, value string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `
 		INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		key, value, db.Time(db.Now()))
+		key, value, db.Time(at))
 	if err != nil {
 		return fmt.Errorf("settings: write %s: %w", key, err)
 	}

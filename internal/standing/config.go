@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
@@ -153,12 +154,10 @@ func (s *Service) UpdateConfig(ctx context.Context, who *user.User, p ConfigPatc
 		if err := c.check(); err != nil {
 			return err
 		}
-		now := db.Time(s.now())
+		now := s.now()
 		for k, v := range c.values() {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				k, v, now); err != nil {
-				return fmt.Errorf("standing: write %s: %w", k, err)
+			if err := settings.PutTx(ctx, tx, k, v, now); err != nil {
+				return err
 			}
 		}
 		return audit.Record(ctx, tx, "settings.updated", "settings", "standing", map[string]any{"standing": c})

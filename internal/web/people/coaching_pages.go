@@ -171,7 +171,7 @@ func (wb *Pages) renderCoachingPage(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	d := &coachingPageData{Page: wb.BasePage(r, "Coaching: "+s.AgentName), S: s, Lead: me.IsLead(),
-		CanTick: me.IsLead() || me.ID == s.AgentID, Problem: pr}
+		CanTick: s.MayTick(me), Problem: pr}
 	if s.FollowUpAt != nil {
 		d.FollowUp = s.FollowUpAt.UTC().Format("2006-01-02")
 	}

@@ -106,11 +106,8 @@ func (wb *Pages) renderConcern(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	d := &concernData{Page: wb.BasePage(r, fmt.Sprintf("Concern %d", id)), C: c, Lead: me.IsLead(), Problem: pr}
-	if d.Lead && !c.Status.Final() {
-		d.Next = []coaching.ConcernStatus{coaching.ConcernInvestigating, coaching.ConcernResolved, coaching.ConcernDismissed}
-		if c.Status == coaching.ConcernInvestigating {
-			d.Next = d.Next[1:]
-		}
+	if d.Lead {
+		d.Next = c.Status.Next()
 	}
 	wb.Render(w, r, status, "concern", d)
 	return nil

@@ -89,10 +89,9 @@ func (wb *reviewPages) renderReviewDetail(w http.ResponseWriter, r *http.Request
 	if p.Dispute != nil {
 		p.Resolver = ppl.UserName(p.Dispute.ResolvedBy)
 	}
-	mine := rv.AgentID == me.ID && rv.CalibrationID == nil && rv.Status == quality.StatusSubmitted
-	p.CanAnswer = mine
-	p.CanDispute = mine && p.Dispute == nil
-	p.CanResolve = me.IsLead() && p.Dispute != nil && p.Dispute.Status == quality.DisputeOpen
+	p.CanAnswer = rv.MayAnswer(me)
+	p.CanDispute = p.CanAnswer && p.Dispute == nil // one dispute per review
+	p.CanResolve = p.Dispute != nil && p.Dispute.MayResolve(me)
 	if p.CanResolve {
 		p.Corrected = categoryInputs(sc.Categories, rv.Ratings, nil)
 	}

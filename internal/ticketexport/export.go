@@ -1,4 +1,7 @@
-package ticket
+// Package ticketexport streams tickets out for download (CSV or JSON lines
+// through the API): the listing's filters over every page, each ticket with
+// its requester's email address. It only reads, through ticket's listing.
+package ticketexport
 
 import (
 	"context"
@@ -7,27 +10,37 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
-// ExportRow is one ticket as an export writes it: the ticket and its
-// requester's email address, which the tickets row does not hold.
-type ExportRow struct {
-	*Ticket
+// Row is one ticket as an export writes it: the ticket and its requester's
+// email address, which the tickets row does not hold.
+type Row struct {
+	*ticket.Ticket
 	RequesterEmail string `json:"requester_email"`
 }
 
-// Export iterates over the tickets f matches, a page at a time, in listing
+// Service exports tickets.
+type Service struct {
+	db      *db.DB
+	tickets *ticket.Service
+}
+
+// New returns a Service that reads d through tickets' listing.
+func New(d *db.DB, tickets *ticket.Service) *Service { return &Service{db: d, tickets: tickets} }
+
+// Tickets iterates over the tickets f matches, a page at a time, in listing
 // order (most recently updated first); f's Cursor and Limit are ignored.
 // Each page is one keyset query (List) on the read pool, so an export of any
 // size holds one page in memory and never pins a connection between pages.
 // It reads no snapshot: a ticket changed while the export runs moves ahead of
 // the cursor and is left out, and no ticket is written twice. The first error
 // ends the iteration; a bad filter is reported before any page.
-func (s *Service) Export(ctx context.Context, f Filter) iter.Seq2[[]ExportRow, error] {
-	return func(yield func([]ExportRow, error) bool) {
-		f.Limit, f.Cursor = MaxLimit, ""
+func (s *Service) Tickets(ctx context.Context, f ticket.Filter) iter.Seq2[[]Row, error] {
+	return func(yield func([]Row, error) bool) {
+		f.Limit, f.Cursor = ticket.MaxLimit, ""
 		for {
-			page, err := s.List(ctx, f)
+			page, err := s.tickets.List(ctx, f)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -52,7 +65,7 @@ func (s *Service) Export(ctx context.Context, f Filter) iter.Seq2[[]ExportRow, e
 // addresses (as customers are shown elsewhere), in one query. The email is
 // picked by CASE rather than by a condition on kind, which would lead SQLite
 // to walk every email address in the (kind, value) index.
-func exportRows(ctx context.Context, q db.Queryer, tickets []*Ticket) ([]ExportRow, error) {
+func exportRows(ctx context.Context, q db.Queryer, tickets []*ticket.Ticket) ([]Row, error) {
 	if len(tickets) == 0 {
 		return nil, nil
 	}
@@ -71,7 +84,7 @@ func exportRows(ctx context.Context, q db.Queryer, tickets []*Ticket) ([]ExportR
 	rows, err := q.QueryContext(ctx, `SELECT customer_id, COALESCE(MIN(CASE WHEN kind = 'email' THEN value END), '')
 		FROM customer_identities WHERE customer_id IN (`+strings.Join(marks, ", ")+`) GROUP BY customer_id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("ticket: export requesters: %w", err)
+		return nil, fmt.Errorf("ticketexport: requesters: %w", err)
 	}
 	defer rows.Close()
 	emails := make(map[int64]string, len(marks))
@@ -81,28 +94,16 @@ func exportRows(ctx context.Context, q db.Queryer, tickets []*Ticket) ([]ExportR
 			email string
 		)
 		if err := rows.Scan(&id, &email); err != nil {
-			return nil, fmt.Errorf("ticket: export requesters: %w", err)
+			return nil, fmt.Errorf("ticketexport: requesters: %w", err)
 		}
 		emails[id] = email
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ticket: export requesters: %w", err)
+		return nil, fmt.Errorf("ticketexport: requesters: %w", err)
 	}
-	out := make([]ExportRow, len(tickets))
+	out := make([]Row, len(tickets))
 	for i, t := range tickets {
-		out[i] = ExportRow{Ticket: t, RequesterEmail: emails[t.RequesterID]}
+		out[i] = Row{Ticket: t, RequesterEmail: emails[t.RequesterID]}
 	}
 	return out, nil
-}
-
-// Condition returns the SQL condition f puts on tickets (aliased t) and its
-// arguments, numbered from $1, so that another domain (search) filters
-// tickets exactly as listings do. It is "" when f filters nothing; f's
-// Cursor and Limit play no part.
-func (f Filter) Condition(ctx context.Context, q db.Queryer) (string, []any, error) {
-	w, err := f.where(ctx, q)
-	if err != nil {
-		return "", nil, err
-	}
-	return strings.Join(w.conds, " AND "), w.args, nil
 }

@@ -1,4 +1,4 @@
-package ticket_test
+package ticketexport_test
 
 import (
 	"context"
@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticketexport"
 )
 
 // bulkNumber is where bulkTickets numbers from, far from the numbers Create
@@ -63,12 +65,13 @@ func TestExportIteratesEveryTicketOnce(t *testing.T) {
 		const total = 2*ticket.MaxLimit + 37
 		emails := bulkTickets(t, d, total)
 		s := ticket.NewService(d)
+		x := ticketexport.New(d, s)
 		ctx, agentID := agentCtx(t, d)
 
 		seen := map[int64]bool{}
 		pages := 0
 		var last *ticket.Ticket
-		for rows, err := range s.Export(ctx, ticket.Filter{Cursor: "ignored", Limit: 3}) {
+		for rows, err := range x.Tickets(ctx, ticket.Filter{Cursor: "ignored", Limit: 3}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +102,7 @@ func TestExportIteratesEveryTicketOnce(t *testing.T) {
 		}
 
 		n := 0
-		for rows, err := range s.Export(ctx, ticket.Filter{Tag: "third"}) {
+		for rows, err := range x.Tickets(ctx, ticket.Filter{Tag: "third"}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,9 +122,9 @@ func TestExportIteratesEveryTicketOnce(t *testing.T) {
 func TestExportStopsEarlyAndReportsBadFilters(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		bulkTickets(t, d, ticket.MaxLimit+1)
-		s := ticket.NewService(d)
+		s := ticketexport.New(d, ticket.NewService(d))
 		pages := 0
-		for _, err := range s.Export(context.Background(), ticket.Filter{}) {
+		for _, err := range s.Tickets(context.Background(), ticket.Filter{}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,13 +134,26 @@ func TestExportStopsEarlyAndReportsBadFilters(t *testing.T) {
 		if pages != 1 {
 			t.Fatalf("%d pages after break", pages)
 		}
-		for rows, err := range s.Export(context.Background(), ticket.Filter{Status: "bogus"}) {
+		for rows, err := range s.Tickets(context.Background(), ticket.Filter{Status: "bogus"}) {
 			if e, ok := apperr.As(err); !ok || e.Field != "status" || rows != nil {
 				t.Fatalf("bad status: %v, %d rows", err, len(rows))
 			}
 		}
-		for _, err := range s.Export(context.Background(), ticket.Filter{Tag: "nothing-has-this"}) {
+		for _, err := range s.Tickets(context.Background(), ticket.Filter{Tag: "nothing-has-this"}) {
 			t.Fatalf("an empty export yielded (err %v)", err)
 		}
 	})
+}
+
+// agentCtx adds an agent and returns a context acting as them.
+func agentCtx(t *testing.T, d *db.DB) (context.Context, int64) {
+	t.Helper()
+	var id int64
+	now := db.Time(db.Now())
+	err := d.Write().QueryRow(`INSERT INTO users (email, name, role, created_at, updated_at)
+		VALUES ('exporter@example.com', 'Agent', 'agent', $1, $1) RETURNING id`, now).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return audit.WithActor(context.Background(), audit.Actor{UserID: id, Label: "agent"}), id
 }

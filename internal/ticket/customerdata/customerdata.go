@@ -1,4 +1,10 @@
-package ticket
+// Package customerdata is what tickets hold of one customer, moved or
+// erased as a whole: merging two customers (MoveCustomer) and erasing one at
+// their request (ScrubCustomer). Both run in the caller's transaction
+// (internal/privacy runs them beside the customer's own rows). It belongs to
+// the ticket domain, which owns the rows it changes: tickets, messages,
+// followers, field values and ticket events.
+package customerdata
 
 import (
 	"context"
@@ -14,10 +20,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
-
-// What tickets hold of a customer, for merging two customers and for
-// erasing one (internal/privacy runs both, in the caller's transaction).
 
 // Events of a customer's data changing on a ticket.
 const (
@@ -55,13 +59,13 @@ func MoveCustomer(ctx context.Context, tx *sql.Tx, from, into int64) (*CustomerM
 		return nil, err
 	}
 	for _, id := range touched {
-		if err := lockTicket(ctx, tx, id); err != nil {
+		if err := ticket.Lock(ctx, tx, id); err != nil {
 			return nil, err
 		}
 	}
 	mv := &CustomerMove{TicketIDs: touched, Requested: int64(len(requested))}
 	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET requester_id = $1 WHERE requester_id = $2`, into, from); err != nil {
-		return nil, fmt.Errorf("ticket: move requester %d: %w", from, err)
+		return nil, fmt.Errorf("customerdata: move requester %d: %w", from, err)
 	}
 	if mv.Messages, err = execCount(ctx, tx, `UPDATE messages SET author_id = $1
 		WHERE author_type = 'customer' AND author_id = $2`, into, from); err != nil {
@@ -71,7 +75,7 @@ func MoveCustomer(ctx context.Context, tx *sql.Tx, from, into int64) (*CustomerM
 		ticket_id IN (SELECT ticket_id FROM ticket_followers WHERE customer_id = $2)
 		OR ticket_id IN (SELECT id FROM tickets WHERE requester_id = $2))`, from, into)
 	if err != nil {
-		return nil, fmt.Errorf("ticket: drop duplicate followers of %d: %w", from, err)
+		return nil, fmt.Errorf("customerdata: drop duplicate followers of %d: %w", from, err)
 	}
 	if mv.Followed, err = execCount(ctx, tx, `UPDATE ticket_followers SET customer_id = $1 WHERE customer_id = $2`,
 		into, from); err != nil {
@@ -81,11 +85,11 @@ func MoveCustomer(ctx context.Context, tx *sql.Tx, from, into int64) (*CustomerM
 	_, err = tx.ExecContext(ctx, `DELETE FROM ticket_followers WHERE customer_id = $1
 		AND ticket_id IN (SELECT id FROM tickets WHERE requester_id = $1)`, into)
 	if err != nil {
-		return nil, fmt.Errorf("ticket: drop followers who request: %w", err)
+		return nil, fmt.Errorf("customerdata: drop followers who request: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE events SET actor_id = $1 WHERE actor_type = 'customer' AND actor_id = $2`,
 		into, from); err != nil {
-		return nil, fmt.Errorf("ticket: move event actor %d: %w", from, err)
+		return nil, fmt.Errorf("customerdata: move event actor %d: %w", from, err)
 	}
 	for _, id := range touched {
 		e := &events.Event{TicketID: id, Type: EventCustomerMerged, Data: map[string]any{
@@ -141,23 +145,23 @@ func ScrubCustomer(ctx context.Context, tx *sql.Tx, customer int64, secrets []st
 	}
 	sc := &CustomerScrub{TicketIDs: touched, Requested: requested, MessageIDs: msgs}
 	for _, id := range touched {
-		if err := lockTicket(ctx, tx, id); err != nil {
+		if err := ticket.Lock(ctx, tx, id); err != nil {
 			return nil, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET body_text = $1, body_html = NULL
 		WHERE author_type = 'customer' AND author_id = $2`, ErasedBody, customer); err != nil {
-		return nil, fmt.Errorf("ticket: erase messages of %d: %w", customer, err)
+		return nil, fmt.Errorf("customerdata: erase messages of %d: %w", customer, err)
 	}
 	if sc.Attachments, err = attachment.DeleteForMessages(ctx, tx, msgs); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET subject = $1 WHERE requester_id = $2`,
 		ErasedSubject, customer); err != nil {
-		return nil, fmt.Errorf("ticket: erase subjects of %d: %w", customer, err)
+		return nil, fmt.Errorf("customerdata: erase subjects of %d: %w", customer, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ticket_followers WHERE customer_id = $1`, customer); err != nil {
-		return nil, fmt.Errorf("ticket: erase follows of %d: %w", customer, err)
+		return nil, fmt.Errorf("customerdata: erase follows of %d: %w", customer, err)
 	}
 	re := secretPattern(secrets)
 	if err := scrubOtherMessages(ctx, tx, touched, customer, re); err != nil {
@@ -266,13 +270,13 @@ func scrubFieldValues(ctx context.Context, tx *sql.Tx, tickets []int64, re *rege
 			FROM ticket_field_values v JOIN custom_fields f ON f.id = v.field_id
 			WHERE f.type = 'text' AND v.value_text IS NOT NULL AND v.ticket_id IN (`+marks+`)`, args...)
 		if err != nil {
-			return fmt.Errorf("ticket: read field values to scrub: %w", err)
+			return fmt.Errorf("customerdata: read field values to scrub: %w", err)
 		}
 		for rows.Next() {
 			var v value
 			if err := rows.Scan(&v.ticket, &v.field, &v.text); err != nil {
 				rows.Close()
-				return fmt.Errorf("ticket: scan field value to scrub: %w", err)
+				return fmt.Errorf("customerdata: scan field value to scrub: %w", err)
 			}
 			if text := scrub(re, v.text); text != v.text {
 				v.text = text
@@ -281,13 +285,13 @@ func scrubFieldValues(ctx context.Context, tx *sql.Tx, tickets []int64, re *rege
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("ticket: read field values to scrub: %w", err)
+			return fmt.Errorf("customerdata: read field values to scrub: %w", err)
 		}
 	}
 	for _, v := range changed {
 		if _, err := tx.ExecContext(ctx, `UPDATE ticket_field_values SET value_text = $1
 			WHERE ticket_id = $2 AND field_id = $3`, v.text, v.ticket, v.field); err != nil {
-			return fmt.Errorf("ticket: scrub field value: %w", err)
+			return fmt.Errorf("customerdata: scrub field value: %w", err)
 		}
 	}
 	return nil
@@ -311,7 +315,7 @@ func scrubOtherMessages(ctx context.Context, tx *sql.Tx, tickets []int64, custom
 			WHERE NOT (author_type = 'customer' AND author_id = $1) AND ticket_id IN (`+marks+`)`,
 			append([]any{customer}, args...)...)
 		if err != nil {
-			return fmt.Errorf("ticket: read messages to scrub: %w", err)
+			return fmt.Errorf("customerdata: read messages to scrub: %w", err)
 		}
 		for rows.Next() {
 			var (
@@ -320,7 +324,7 @@ func scrubOtherMessages(ctx context.Context, tx *sql.Tx, tickets []int64, custom
 			)
 			if err := rows.Scan(&b.id, &b.text, &html); err != nil {
 				rows.Close()
-				return fmt.Errorf("ticket: scan message to scrub: %w", err)
+				return fmt.Errorf("customerdata: scan message to scrub: %w", err)
 			}
 			b.html, b.hasHTML = html.String, html.Valid
 			text, htmlText := scrub(re, b.text), scrub(re, b.html)
@@ -331,7 +335,7 @@ func scrubOtherMessages(ctx context.Context, tx *sql.Tx, tickets []int64, custom
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("ticket: read messages to scrub: %w", err)
+			return fmt.Errorf("customerdata: read messages to scrub: %w", err)
 		}
 	}
 	for _, b := range changed {
@@ -341,7 +345,7 @@ func scrubOtherMessages(ctx context.Context, tx *sql.Tx, tickets []int64, custom
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET body_text = $1, body_html = $2 WHERE id = $3`,
 			b.text, html, b.id); err != nil {
-			return fmt.Errorf("ticket: scrub message %d: %w", b.id, err)
+			return fmt.Errorf("customerdata: scrub message %d: %w", b.id, err)
 		}
 	}
 	return nil
@@ -362,7 +366,7 @@ func scrubEvents(ctx context.Context, tx *sql.Tx, tickets, requested []int64, re
 		rows, err := tx.QueryContext(ctx, `SELECT id, ticket_id, type, data FROM events
 			WHERE ticket_id IN (`+marks+`)`, args...)
 		if err != nil {
-			return 0, fmt.Errorf("ticket: read events to scrub: %w", err)
+			return 0, fmt.Errorf("customerdata: read events to scrub: %w", err)
 		}
 		for rows.Next() {
 			var (
@@ -372,12 +376,12 @@ func scrubEvents(ctx context.Context, tx *sql.Tx, tickets, requested []int64, re
 			)
 			if err := rows.Scan(&e.id, &ticketID, &typ, &e.data); err != nil {
 				rows.Close()
-				return 0, fmt.Errorf("ticket: scan event to scrub: %w", err)
+				return 0, fmt.Errorf("customerdata: scan event to scrub: %w", err)
 			}
 			out, ok, err := scrubEventData(e.data, typ, slices.Contains(requested, ticketID), re)
 			if err != nil {
 				rows.Close()
-				return 0, fmt.Errorf("ticket: event %d: %w", e.id, err)
+				return 0, fmt.Errorf("customerdata: event %d: %w", e.id, err)
 			}
 			if ok {
 				changed = append(changed, ev{e.id, out})
@@ -385,12 +389,12 @@ func scrubEvents(ctx context.Context, tx *sql.Tx, tickets, requested []int64, re
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return 0, fmt.Errorf("ticket: read events to scrub: %w", err)
+			return 0, fmt.Errorf("customerdata: read events to scrub: %w", err)
 		}
 	}
 	for _, e := range changed {
 		if _, err := tx.ExecContext(ctx, `UPDATE events SET data = $1 WHERE id = $2`, e.data, e.id); err != nil {
-			return 0, fmt.Errorf("ticket: scrub event %d: %w", e.id, err)
+			return 0, fmt.Errorf("customerdata: scrub event %d: %w", e.id, err)
 		}
 	}
 	return int64(len(changed)), nil
@@ -411,7 +415,7 @@ func scrubEventData(data, typ string, requested bool, re *regexp.Regexp) (string
 		return "", false, err
 	}
 	if requested {
-		if _, ok := m["subject"]; ok && typ == EventCreated {
+		if _, ok := m["subject"]; ok && typ == ticket.EventCreated {
 			m["subject"] = ErasedSubject
 		}
 		if m["field"] == "subject" {
@@ -451,14 +455,14 @@ func scrubValue(v any, re *regexp.Regexp) any {
 func ids(ctx context.Context, q db.Queryer, query string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("ticket: customer data: %w", err)
+		return nil, fmt.Errorf("customerdata: customer data: %w", err)
 	}
 	defer rows.Close()
 	out := []int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("ticket: customer data: %w", err)
+			return nil, fmt.Errorf("customerdata: customer data: %w", err)
 		}
 		out = append(out, id)
 	}
@@ -468,7 +472,7 @@ func ids(ctx context.Context, q db.Queryer, query string, args ...any) ([]int64,
 func execCount(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
-		return 0, fmt.Errorf("ticket: customer data: %w", err)
+		return 0, fmt.Errorf("customerdata: customer data: %w", err)
 	}
 	return res.RowsAffected()
 }
