@@ -246,7 +246,7 @@ func PutTx(ctx context.Context, tx *sql.Tx, key, value string, at time.Time) err
 // Location reads the desk's zone in q (a transaction or a pool): for mail
 // to customers, which dates in it, without a whole Settings.
 func Location(ctx context.Context, q db.Queryer) (*time.Location, error) {
-	v, err := value(ctx, q, keyTimeZone)
+	v, err := Value(ctx, q, keyTimeZone)
 	if err != nil {
 		return nil, err
 	}
