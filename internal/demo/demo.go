@@ -76,9 +76,6 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 	if err := g.people(ctx); err != nil {
 		return nil, err
 	}
-	if err := g.workspace(ctx); err != nil { // the mailbox, macros and shared views (workspace.go)
-		return nil, err
-	}
 	bar := newProgress(o.Progress, o.Tickets)
 	for done := 0; done < o.Tickets; done += batch {
 		n := min(batch, o.Tickets-done)
@@ -104,6 +101,9 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 		return nil, err
 	}
 	if err := g.coachingAndTiers(ctx); err != nil { // coaching, concerns, tier cut-offs (people.go)
+		return nil, err
+	}
+	if err := g.workspace(ctx); err != nil { // the mailbox, macros and shared views (workspace.go)
 		return nil, err
 	}
 	return g.res, nil

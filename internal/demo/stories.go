@@ -86,7 +86,7 @@ var stories = []story{
 		"Right backpack arrived, and the return is sent. Thanks."},
 	// Sign-in
 	{"login", "Locked out after too many attempts",
-		"I typed my password wrong a few times and now it says my account is locked.",
+		"I typed my password wrong a few times and now the login page says my account is locked.",
 		"The lock lifts by itself after 15 minutes, but I have lifted it now. If you are not sure of the password, use Forgot password on the sign-in page to set a new one.",
 		"", "",
 		"I'm back in, thank you."},
@@ -120,12 +120,12 @@ var stories = []story{
 		"Makes sense. Working fine now, thanks."},
 	// Bugs
 	{"bug", "Export to CSV is empty",
-		"When I export my contacts to CSV, the file only has the header row and no data.",
+		"When I export my contacts to CSV, the file only has the header row and no data, and there is no error message.",
 		"Thanks for reporting this. It is a bug in exports of more than 10,000 rows that we fixed this morning. Could you try the export again?",
 		"", "",
 		"It worked, all 12,400 contacts are in the file. Thanks!"},
 	{"bug", "Dashboard charts do not load",
-		"Since this morning the charts on the dashboard only show a spinner.",
+		"Since this morning the dashboard is very slow and the charts only show a spinner.",
 		"We had an outage of the reporting service between 8 and 10 this morning. It is fixed now; a reload of the page should show the charts.",
 		"They are back, but yesterday's numbers look lower than expected.",
 		"The numbers of the outage hours are being recalculated and will be complete within the hour.",
