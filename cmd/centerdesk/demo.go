@@ -37,7 +37,14 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "Made %d customers and %d tickets with %d messages.\n", res.Customers, res.Tickets, res.Messages)
-	fmt.Fprintf(env.stdout, "Sign in as %s (or any of %d agents, e.g. %s) with password %s\n",
-		res.AdminEmail, len(res.AgentEmails), res.AgentEmails[0], res.Password)
+	fmt.Fprintf(env.stdout, "Sign in at /signin; everyone's password is %s\n", res.Password)
+	for _, who := range []struct{ role, email, does string }{
+		{"admin", res.AdminEmail, "settings, mailboxes, macros; has tickets of their own"},
+		{"lead", res.LeadEmail, "runs the philosophy, reviews and coaching"},
+		{"reviewer", res.ReviewerEmail, "an agent who reviews colleagues' tickets"},
+		{"agent", res.AgentEmails[1], "answers tickets (or any of " + fmt.Sprint(len(res.AgentEmails)) + " agents)"},
+	} {
+		fmt.Fprintf(env.stdout, "  %-9s %-36s %s\n", who.role, who.email, who.does)
+	}
 	return nil
 }

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/config"
@@ -20,20 +20,32 @@ type cliEnv struct {
 	stdout, stderr io.Writer
 }
 
-// flags returns a flag set for a command that reports errors to stderr.
-func (e *cliEnv) flags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("centerdesk "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return fs
+// argv0 is how the binary was started (os.Args[0]); main sets it, tests
+// leave it empty.
+var argv0 string
+
+// program is how a printed command should start: the binary's path as it
+// was run, or `go run ./cmd/centerdesk` when `go run` built it.
+func (e *cliEnv) program() string {
+	switch {
+	case argv0 == "":
+		return "centerdesk"
+	case strings.Contains(argv0, "go-build"):
+		return "go run ./cmd/centerdesk"
+	case strings.ContainsRune(argv0, filepath.Separator):
+		if abs, err := filepath.Abs(argv0); err == nil {
+			return shellQuote(abs) // ./centerdesk works only from here
+		}
+	}
+	return shellQuote(argv0)
 }
 
-// load reads the settings for a command from its flag set and arguments.
-func (e *cliEnv) load(fs *flag.FlagSet, args []string) (config.Config, []string, error) {
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-	}
-	return config.Load(fs, args, e.getenv)
+// flags returns a flag set for a command. It prints nothing itself: the
+// command reports parse errors once, and help goes to standard output.
+func (e *cliEnv) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("centerdesk "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
 }
 
 func (e *cliEnv) logger(cfg config.Config) *slog.Logger {

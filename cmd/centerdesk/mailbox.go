@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,8 +17,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/team"
 )
 
-const mailboxUsage = "usage: centerdesk mailbox add --address A [flags] | list | remove --address A"
-
 // Environment variables that may carry the mailbox passwords instead of
 // --imap-password-file and --relay-password-file.
 const (
@@ -28,10 +25,11 @@ const (
 )
 
 func runMailbox(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 {
-		return errors.New(mailboxUsage)
+	verb, err := env.groupVerb("mailbox", args)
+	if err != nil {
+		return err
 	}
-	switch args[0] {
+	switch verb {
 	case "add":
 		return mailboxAdd(ctx, env, args[1:])
 	case "list":
@@ -39,7 +37,7 @@ func runMailbox(ctx context.Context, env *cliEnv, args []string) error {
 	case "remove":
 		return mailboxRemove(ctx, env, args[1:])
 	}
-	return errors.New(mailboxUsage)
+	return unknownVerb("mailbox", verb)
 }
 
 // mailboxFlags are add's flags, named as an operator thinks of them

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 )
 
 func main() {
+	argv0 = os.Args[0]
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -30,7 +32,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the server (the default)", runServe},
 	{"migrate", "bring the database schema up to date and exit", runMigrate},
-	{"user", "user create --email E --name N --role admin|agent: add a user (password from standard input, or generated)", runUser},
+	{"user", "user create --email E --name N --role admin|lead|agent: add a user (password from standard input, or generated)", runUser},
 	{"token", "token create --email E [--name N]: print a new API token for a user", runToken},
 	{"mailbox", "mailbox add --address A [--team T --imap-host H --relay-host H ...] | list | remove --address A: manage support mailboxes", runMailbox},
 	{"demo", "demo [--tickets N] [--seed S] [--days D]: fill the database with a realistic demo desk", runDemo},
@@ -43,13 +45,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" || name == "-h" || name == "--help" {
+	if name == "help" && len(args) > 0 {
+		// `centerdesk help mailbox add` is `centerdesk mailbox add -h`.
+		name, args = args[0], append(args[1:], "-h")
+	}
+	if isHelp(name) {
 		usage(stdout)
 		return 0
 	}
 	for _, c := range commands {
 		if c.name == name {
-			if err := c.run(ctx, env, args); err != nil {
+			err := c.run(ctx, env, args)
+			if errors.Is(err, errHelpShown) {
+				return 0
+			}
+			if err != nil {
 				fmt.Fprintf(stderr, "centerdesk %s: %v\n", name, err)
 				return 1
 			}

@@ -119,7 +119,8 @@ func TestServeStartsAndStops(t *testing.T) {
 		t.Fatalf("serve exited %d:\n%s", code, stderr.String())
 	}
 	log := stderr.String()
-	for _, want := range []string{"There are no users yet", filepath.Join(dir, "centerdesk.db"), "centerdesk user create", "Centerdesk stopped"} {
+	for _, want := range []string{"There are no users yet", filepath.Join(dir, "centerdesk.db"),
+		"centerdesk user create --data-dir " + dir + " --email", "Centerdesk stopped"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("output lacks %q:\n%s", want, log)
 		}

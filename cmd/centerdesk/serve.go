@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	neturl "net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -75,11 +77,61 @@ Welcome to Centerdesk.
   Database:  %s (%s)
 
 There are no users yet. Create the first admin (you will be given a password):
-  go run ./cmd/centerdesk user create --email you@example.com --name "Your Name" --role admin
+  %s
 then sign in at %s/signin.
 
-`, url, dataDir, where, d.Dialect(), url)
+`, url, dataDir, where, d.Dialect(), createAdminCommand(env.program(), cfg), url)
 	return nil
+}
+
+// createAdminCommand is the exact command that makes the first admin in
+// this instance's database: run from another directory without
+// --data-dir, it would make a second database and an admin nobody can
+// sign in as.
+func createAdminCommand(program string, cfg config.Config) string {
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		dataDir = cfg.DataDir
+	}
+	cmd := program + " user create --data-dir " + shellQuote(dataDir)
+	if cfg.DatabaseURL != "" {
+		cmd += " --database " + shellQuote(databaseForCommand(cfg.DatabaseURL))
+	}
+	return cmd + ` --email you@example.com --name "Your Name" --role admin`
+}
+
+// databaseForCommand is the database setting as the hint prints it: a
+// SQLite path made absolute, a PostgreSQL URL without its password, which
+// must not land in a terminal's scrollback or a log.
+func databaseForCommand(target string) string {
+	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
+		u, err := neturl.Parse(target)
+		if err != nil {
+			return "postgres://..."
+		}
+		if _, ok := u.User.Password(); ok {
+			u.User = neturl.UserPassword(u.User.Username(), "PASSWORD")
+		}
+		return u.String()
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(target, "sqlite://"), "sqlite:")
+	if abs, err := filepath.Abs(path); err == nil && !strings.Contains(path, "?") {
+		return abs
+	}
+	return target
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain
+// path characters.
+func shellQuote(s string) string {
+	plain := func(r rune) bool {
+		return r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '@' || r == '=' || r == '+' ||
+			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
+	}
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !plain(r) }) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func runMigrate(ctx context.Context, env *cliEnv, args []string) error {

@@ -18,8 +18,12 @@ import (
 var cliActor = audit.Actor{Label: "cli"}
 
 func runUser(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: centerdesk user create --email E --name N --role admin|agent")
+	verb, err := env.groupVerb("user", args)
+	if err != nil {
+		return err
+	}
+	if verb != "create" {
+		return unknownVerb("user", verb)
 	}
 	fs := env.flags("user create")
 	email := fs.String("email", "", "the user's email address (required)")
@@ -84,8 +88,12 @@ func readPassword(stdin io.Reader) (password string, generated bool, err error) 
 }
 
 func runToken(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: centerdesk token create --email E [--name N]")
+	verb, err := env.groupVerb("token", args)
+	if err != nil {
+		return err
+	}
+	if verb != "create" {
+		return unknownVerb("token", verb)
 	}
 	fs := env.flags("token create")
 	email := fs.String("email", "", "whose token it is (required)")

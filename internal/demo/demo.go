@@ -50,6 +50,7 @@ type Result struct {
 	Customers, Tickets, Messages int
 	Organizations                int // organizations made, with the customers at their domains
 	AdminEmail, Password         string
+	LeadEmail, ReviewerEmail     string // a lead, and an agent who reviews colleagues' tickets
 	AgentEmails                  []string
 }
 
@@ -71,7 +72,7 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 		return nil, err
 	}
 	g := &generator{d: d, o: o, rnd: mrand.New(mrand.NewPCG(o.Seed, o.Seed^0x5eed)),
-		tickets: ticket.NewService(d), res: &Result{}}
+		tickets: ticket.NewService(d), res: &Result{}, customerFirst: map[int64]string{}, agentFirst: map[int64]string{}}
 	if err := g.people(ctx); err != nil {
 		return nil, err
 	}
@@ -102,6 +103,9 @@ func Generate(ctx context.Context, d *db.DB, o Options) (*Result, error) {
 	if err := g.coachingAndTiers(ctx); err != nil { // coaching, concerns, tier cut-offs (people.go)
 		return nil, err
 	}
+	if err := g.workspace(ctx); err != nil { // the mailbox, macros and shared views (workspace.go)
+		return nil, err
+	}
 	return g.res, nil
 }
 
@@ -123,9 +127,13 @@ type generator struct {
 	tickets *ticket.Service
 	res     *Result
 
+	admin     int64
 	agents    []int64
 	teams     []int64
 	customers []int64
+	// First names, for the greetings and signatures of the conversations.
+	customerFirst map[int64]string
+	agentFirst    map[int64]string
 }
 
 // people makes the admin, the agents, the teams and the customers.
@@ -135,27 +143,32 @@ func (g *generator) people(ctx context.Context) error {
 		return err
 	}
 	g.res.Password = password
-	suffix := fmt.Sprintf("%d", g.o.Seed)
-	admin, err := g.o.Users.Create(ctx, user.NewUser{Email: "admin+" + suffix + "@demo.centerdesk.test",
-		Name: "Demo Admin", Role: "admin", Password: password})
+	admin, err := g.o.Users.Create(ctx, user.NewUser{Email: g.staffEmail(staff[0]), Name: staff[0],
+		Role: "admin", Password: password})
 	if err != nil {
 		return fmt.Errorf("demo: create admin: %w", err)
 	}
+	g.admin, g.agentFirst[admin.ID] = admin.ID, firstName(admin.Name)
 	g.res.AdminEmail = admin.Email
-	for i := range 12 {
-		name := firstNames[i%len(firstNames)] + " " + lastNames[(i*7)%len(lastNames)]
-		u, err := g.o.Users.Create(ctx, user.NewUser{Email: fmt.Sprintf("agent%d+%s@demo.centerdesk.test", i+1, suffix),
-			Name: name, Role: "agent", Password: password})
+	for _, name := range staff[1:13] {
+		// The first becomes the lead with the philosophy (philosophy.go).
+		u, err := g.o.Users.Create(ctx, user.NewUser{Email: g.staffEmail(name), Name: name, Role: "agent", Password: password})
 		if err != nil {
 			return fmt.Errorf("demo: create agent: %w", err)
 		}
 		g.agents = append(g.agents, u.ID)
+		g.agentFirst[u.ID] = firstName(name)
 		g.res.AgentEmails = append(g.res.AgentEmails, u.Email)
+	}
+	g.res.LeadEmail, g.res.ReviewerEmail = g.res.AgentEmails[0], g.res.AgentEmails[6]
+	suffix := ""
+	if g.o.Force {
+		suffix = fmt.Sprintf(" %d", g.o.Seed)
 	}
 	teams := team.NewService(g.d)
 	for i, name := range teamNames {
 		members := []int64{g.agents[i*3], g.agents[i*3+1], g.agents[i*3+2]}
-		t, err := teams.Create(ctx, team.NewTeam{Name: name + " " + suffix, MemberIDs: members})
+		t, err := teams.Create(ctx, team.NewTeam{Name: name + suffix, MemberIDs: members})
 		if err != nil {
 			return fmt.Errorf("demo: create team: %w", err)
 		}
@@ -191,21 +204,48 @@ func (g *generator) makeCustomers(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer ident.Close()
 	at := db.Time(g.o.Now.AddDate(0, 0, -g.o.Days-30))
-	for i := range n {
+	taken := map[string]bool{}
+	for range n {
 		first, last := pick(g.rnd, firstNames), pick(g.rnd, lastNames)
 		var id int64
 		if err := ins.QueryRowContext(ctx, first+" "+last, at).Scan(&id); err != nil {
 			return fmt.Errorf("demo: insert customer: %w", err)
 		}
-		email := fmt.Sprintf("%s.%s.%d.%d@%s", strings.ToLower(first), strings.ToLower(strings.ReplaceAll(last, " ", "")),
-			g.o.Seed, i, pick(g.rnd, domains))
-		if _, err := ident.ExecContext(ctx, id, email, at); err != nil {
+		if _, err := ident.ExecContext(ctx, id, g.customerEmail(first, last, taken), at); err != nil {
 			return fmt.Errorf("demo: insert identity: %w", err)
 		}
 		g.customers = append(g.customers, id)
+		g.customerFirst[id] = first
 	}
 	g.res.Customers = n
 	return nil
+}
+
+// customerEmail is first.last at a company's or a mail provider's example
+// domain, numbered when the address is taken already. An added desk
+// (--force) writes its seed into the address, so two demos never clash.
+func (g *generator) customerEmail(first, last string, taken map[string]bool) string {
+	local := asciiLower(first) + "." + asciiLower(last)
+	if g.o.Force {
+		local += fmt.Sprintf(".%d", g.o.Seed)
+	}
+	domain := pick(g.rnd, domains)
+	email := local + "@" + domain
+	for i := 2; taken[email]; i++ {
+		email = fmt.Sprintf("%s%d@%s", local, i, domain)
+	}
+	taken[email] = true
+	return email
+}
+
+// staffEmail is a demo agent's address at the desk's own domain.
+func (g *generator) staffEmail(name string) string {
+	first, last, _ := strings.Cut(name, " ")
+	local := asciiLower(first) + "." + asciiLower(last)
+	if g.o.Force {
+		local += fmt.Sprintf("+%d", g.o.Seed)
+	}
+	return local + "@" + staffDomain
 }
 
 func pick[T any](r *mrand.Rand, from []T) T { return from[r.IntN(len(from))] }

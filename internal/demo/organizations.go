@@ -11,9 +11,9 @@ import (
 // companies are the demo's organizations, by the email domain their
 // customers write from; customers at free-mail domains belong to none.
 var companies = []struct{ name, domain string }{
-	{"Acme", "acme.test"}, {"Globex", "globex.test"}, {"Initech", "initech.test"},
-	{"Umbrella", "umbrella.test"}, {"Hooli", "hooli.test"}, {"Stark Industries", "stark.test"},
-	{"Wayne Enterprises", "wayne.test"},
+	{"Northwind Traders", "northwind.example"}, {"Contoso", "contoso.example"}, {"Fabrikam", "fabrikam.example"},
+	{"Tailspin Toys", "tailspin.example"}, {"Adatum", "adatum.example"}, {"Litware", "litware.example"},
+	{"Proseware", "proseware.example"},
 }
 
 // makeOrganizations makes an organization per company domain; the

@@ -18,7 +18,8 @@ func TestDemoHasAPhilosophyAndASurvey(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		users := user.NewService(d, nil, user.PasswordParams{Memory: 1024, Time: 1, Threads: 1})
-		if _, err := demo.Generate(ctx, d, demo.Options{Tickets: 100, Days: 21, Seed: 3, Users: users}); err != nil {
+		res, err := demo.Generate(ctx, d, demo.Options{Tickets: 100, Days: 21, Seed: 3, Users: users})
+		if err != nil {
 			t.Fatal(err)
 		}
 		var leads int
@@ -42,7 +43,7 @@ func TestDemoHasAPhilosophyAndASurvey(t *testing.T) {
 		if err != nil || len(versions) != 2 || !versions[1].CreatedAt.Before(versions[0].CreatedAt) {
 			t.Fatalf("versions %+v (%v), want two, the newer later", versions, err)
 		}
-		lead, err := users.GetByEmail(ctx, "agent1+3@demo.centerdesk.test")
+		lead, err := users.GetByEmail(ctx, res.LeadEmail)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -106,58 +106,98 @@ type draftMessage struct {
 func (g *generator) newTicket(number int64) *draft {
 	r := g.rnd
 	created := g.businessTime()
+	st := &stories[r.IntN(len(stories))]
 	t := &draft{number: number, created: created, channel: weighted(r, channels),
-		priority: weighted(r, priorities), requester: g.requester(),
-		subject: fmt.Sprintf("My %s %s", pick(r, products), pick(r, problems))}
-	for range r.IntN(3) {
+		priority: weighted(r, priorities), requester: g.requester(), subject: st.subject, tags: []string{st.tag}}
+	if r.IntN(5) == 0 {
 		t.tags = append(t.tags, pick(r, tags))
 	}
 	slices.Sort(t.tags)
 	t.tags = slices.Compact(t.tags)
 	t.status = g.statusFor(created)
 	if t.status != "new" {
-		i := r.IntN(len(g.agents))
-		t.assignee, t.team = &g.agents[i], &g.teams[i/3]
+		g.assign(t)
 	}
-	g.converse(t)
+	g.converse(t, st)
 	return t
 }
 
-// converse writes the conversation: the customer's question, then agent
-// replies, customer answers and the odd internal note, each some minutes
-// to hours after the one before.
-func (g *generator) converse(t *draft) {
+// assign gives the ticket an agent and the agent's team; the admin, who
+// also answers customers, gets a share of the open work so their own inbox
+// is not empty.
+func (g *generator) assign(t *draft) {
+	if g.admin != 0 && g.rnd.IntN(12) == 0 {
+		t.assignee, t.team = &g.admin, &g.teams[0]
+		return
+	}
+	i := g.rnd.IntN(len(g.agents))
+	t.assignee, t.team = &g.agents[i], &g.teams[i/3]
+}
+
+// converse writes the ticket's story: the customer's question, the agent's
+// answer, perhaps a follow-up and its answer, and the customer's thanks
+// once it is solved; the odd internal note between. A ticket still open
+// ends on the customer's follow-up, one pending on the agent's answer.
+func (g *generator) converse(t *draft, st *story) {
 	r := g.rnd
 	at := t.created
-	body := fmt.Sprintf("%s\n\n%s %s\n\n%s", pick(r, openers), t.subject+".", pick(r, details), pick(r, details))
-	t.messages = append(t.messages, draftMessage{"reply", "customer", t.requester, body, at})
-	count := r.IntN(9) // 0 to 8 more: about 5 messages a ticket
-	if t.status == "new" {
-		count = r.IntN(2)
-	}
-	for i := range count {
-		at = at.Add(time.Duration(5+r.IntN(240)) * time.Minute)
+	customer := g.customerFirst[t.requester]
+	say := func(kind, authorType string, author int64, body string) bool {
 		if at.After(g.o.Now) {
-			break
+			return false
 		}
-		switch {
-		case t.assignee == nil:
-			t.messages = append(t.messages, draftMessage{"reply", "customer", t.requester, pick(r, customerReplies), at})
-		case r.IntN(6) == 0:
-			t.messages = append(t.messages, draftMessage{"note", "agent", *t.assignee, pick(r, notes), at})
-		case i%2 == 0:
-			t.messages = append(t.messages, draftMessage{"reply", "agent", *t.assignee, pick(r, agentReplies), at})
-			if t.firstReply == nil {
-				first := at
-				t.firstReply = &first
-			}
-		default:
-			t.messages = append(t.messages, draftMessage{"reply", "customer", t.requester, pick(r, customerReplies), at})
-		}
+		t.messages = append(t.messages, draftMessage{kind, authorType, author, body, at})
+		at = at.Add(time.Duration(5+r.IntN(240)) * time.Minute)
+		return true
 	}
-	t.updated = at
+	fromCustomer := func(text string) bool {
+		return say("reply", "customer", t.requester, pick(r, openers)+"\n\n"+text+"\n\n"+customer)
+	}
+	fromAgent := func(text string) bool {
+		ok := say("reply", "agent", *t.assignee, "Hi "+customer+",\n\n"+text+"\n\nBest,\n"+g.agentFirst[*t.assignee])
+		if ok && t.firstReply == nil {
+			first := t.messages[len(t.messages)-1].at
+			t.firstReply = &first
+		}
+		return ok
+	}
+	fromCustomer(st.opening)
+	if t.assignee == nil {
+		if r.IntN(3) == 0 {
+			fromCustomer("Any news on this? " + st.opening)
+		}
+		g.finish(t)
+		return
+	}
+	if r.IntN(5) == 0 {
+		say("note", "agent", *t.assignee, pick(r, notes))
+	}
+	done := t.status == "solved" || t.status == "closed"
+	if t.status == "open" && st.followUp == "" {
+		g.finish(t) // waiting for the first answer
+		return
+	}
+	fromAgent(st.reply)
+	if st.followUp != "" && (t.status == "open" || r.IntN(3) > 0) {
+		fromCustomer(st.followUp)
+		if t.status == "open" {
+			g.finish(t)
+			return
+		}
+		fromAgent(st.answer)
+	}
+	if done {
+		fromCustomer(st.closing)
+	}
+	g.finish(t)
+}
+
+// finish dates the ticket's last change and its solving and closing.
+func (g *generator) finish(t *draft) {
+	r := g.rnd
+	t.updated = t.messages[len(t.messages)-1].at
 	if t.status == "solved" || t.status == "closed" {
-		solved := at.Add(time.Duration(1+r.IntN(60)) * time.Minute)
+		solved := t.updated.Add(time.Duration(1+r.IntN(60)) * time.Minute)
 		t.solved, t.updated = &solved, solved
 	}
 	if t.status == "closed" {

@@ -16,47 +16,56 @@ var lastNames = []string{"Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton",
 	"Allen", "Dijkstra", "Perlman", "Berners-Lee", "Johnson", "McCarthy", "Lamarr", "Wirth", "Wilson",
 	"García", "Okafor", "Tanaka", "Sharma", "Nilsson", "Dubois", "Adeyemi", "Berg", "Fernández", "Chen"}
 
-var domains = []string{"example.com", "acme.test", "globex.test", "initech.test", "umbrella.test",
-	"hooli.test", "stark.test", "wayne.test", "gmail.test", "outlook.test", "proton.test"}
+// domains are where customers write from: the companies' (organizations.go)
+// and mail providers', all on names reserved for examples (RFC 2606).
+var domains = []string{"northwind.example", "contoso.example", "fabrikam.example", "tailspin.example",
+	"adatum.example", "litware.example", "proseware.example", "example.com", "example.org", "example.net",
+	"mail.example", "inbox.example"}
+
+// staffDomain is the desk's own domain, where its agents' addresses are.
+const staffDomain = "brightdesk.example"
+
+// staff are the desk's people: the admin first, then the lead, then the
+// agents.
+var staff = []string{"Morgan Reyes", "Priya Raman", "Jonas Weber", "Amara Okafor", "Lucas Moreau", "Yuki Tanaka",
+	"Sofia Rossi", "Daniel Kim", "Ingrid Berg", "Mateo García", "Hannah Schulz", "Kwame Mensah", "Elif Demir"}
+
+// firstName is the first word of a name, for greetings and signatures.
+func firstName(name string) string {
+	first, _, _ := strings.Cut(name, " ")
+	return first
+}
+
+// asciiLower is a name as an email's local part: lower case, accents
+// dropped, only letters and digits.
+func asciiLower(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune("àáâäã", r):
+			b.WriteByte('a')
+		case strings.ContainsRune("èéêë", r):
+			b.WriteByte('e')
+		case strings.ContainsRune("ìíîï", r):
+			b.WriteByte('i')
+		case strings.ContainsRune("òóôöõ", r):
+			b.WriteByte('o')
+		case strings.ContainsRune("ùúûü", r):
+			b.WriteByte('u')
+		case r == 'ñ':
+			b.WriteByte('n')
+		case r == 'ç':
+			b.WriteByte('c')
+		}
+	}
+	return b.String()
+}
 
 var teamNames = []string{"Billing", "Technical support", "Onboarding", "Accounts"}
 
-var products = []string{"invoice", "subscription", "mobile app", "dashboard", "export", "password reset",
-	"two-factor code", "webhook", "API key", "order", "delivery", "refund", "plan upgrade", "data import",
-	"calendar sync", "report", "login", "integration", "receipt", "shipping label"}
-
-var problems = []string{"is not working", "shows the wrong amount", "keeps failing", "is very slow",
-	"disappeared", "was charged twice", "cannot be downloaded", "gives an error", "never arrived",
-	"is stuck at loading", "looks broken on my phone", "needs to be changed", "was cancelled by mistake"}
-
 var openers = []string{"Hello,", "Hi there,", "Good morning,", "Hi team,", "Dear support,", "Hey,"}
-
-var details = []string{
-	"I tried again this morning and it still happens.",
-	"This started after the update last week.",
-	"My colleague sees the same thing on her account.",
-	"I already cleared the cache and signed out and in again.",
-	"We need this fixed before the end of the month, our accountant is waiting.",
-	"The error message says something about a timeout.",
-	"I attached a screenshot of what I see.",
-	"Could you tell me what I should do next?",
-	"It is quite urgent for us because our customers are affected.",
-	"I have been a customer for three years and this never happened before.",
-}
-
-var agentReplies = []string{
-	"Thank you for writing in, and sorry for the trouble. I have looked into your account and found the cause.",
-	"Thanks for the details, that helps a lot. I have passed this on to our engineers and will update you today.",
-	"I understand how frustrating this is. I have refunded the duplicate charge; you will see it in 3-5 days.",
-	"Could you send me the exact time it happened, so that I can find it in our logs?",
-	"Good news: the fix is live now. Could you try again and tell me whether it works for you?",
-	"I have changed the setting for you. Nothing else is needed on your side.",
-}
-
-var customerReplies = []string{
-	"Thanks, that worked!", "It still does not work, I am afraid.", "It happened at about 9:40 this morning.",
-	"Perfect, thank you so much for the quick help.", "Any news on this?", "Great, all good now.",
-}
 
 var notes = []string{
 	"Checked the billing logs: two charges on the same card within a minute.",
@@ -72,7 +81,11 @@ var tags = []string{"billing", "refund", "bug", "how-to", "feature-request", "vi
 // lower-cased, so a load generator can search for words that are there.
 func Words() map[string]bool {
 	out := map[string]bool{}
-	for _, list := range [][]string{products, problems, openers, details, agentReplies, customerReplies, notes} {
+	lists := [][]string{openers, notes}
+	for _, st := range stories {
+		lists = append(lists, []string{st.subject, st.opening, st.reply, st.followUp, st.answer, st.closing})
+	}
+	for _, list := range lists {
 		for _, text := range list {
 			for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'

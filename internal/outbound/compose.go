@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -170,7 +171,8 @@ func writeAttachment(ctx context.Context, mw *gomail.Writer, f file) error {
 }
 
 // textToHTML is the HTML part of a reply written as plain text: escaped,
-// paragraphs kept.
+// paragraphs kept, web addresses made links (a sign-in link a customer has
+// to copy by hand is one most will not use).
 func textToHTML(text string) string {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html><html><body>")
@@ -179,9 +181,34 @@ func textToHTML(text string) string {
 			continue
 		}
 		b.WriteString("<p>")
-		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>\n"))
+		b.WriteString(strings.ReplaceAll(linkify(para), "\n", "<br>\n"))
 		b.WriteString("</p>\n")
 	}
 	b.WriteString("</body></html>\n")
+	return b.String()
+}
+
+// webAddress is an http(s) URL in running text: it ends at white space or
+// at a character that cannot be in an unquoted URL.
+var webAddress = regexp.MustCompile(`https?://[^\s<>"']+`)
+
+// linkify escapes text for HTML and makes every web address in it a link.
+// Punctuation that ends a sentence ("see https://x.example/a.") stays
+// outside the link.
+func linkify(text string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range webAddress.FindAllStringIndex(text, -1) {
+		start, end := m[0], m[1]
+		end = start + len(strings.TrimRight(text[start:end], ".,;:!?)]"))
+		if end-start <= len("https://") {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[last:start]))
+		u := html.EscapeString(text[start:end])
+		b.WriteString(`<a href="` + u + `">` + u + `</a>`)
+		last = end
+	}
+	b.WriteString(html.EscapeString(text[last:]))
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/jhillyerd/enmime/v2"
 )
 
 func TestNoticeLeavesFromTheMailbox(t *testing.T) {
@@ -33,6 +34,18 @@ func TestNoticeLeavesFromTheMailbox(t *testing.T) {
 			if !bytes.Contains(got[0].Raw, []byte(want)) {
 				t.Errorf("the mail lacks %q:\n%s", want, got[0].Raw)
 			}
+		}
+
+		mail, err := enmime.ReadEnvelope(bytes.NewReader(got[0].Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := `<a href="https://desk.example.com/portal/signin/abc">https://desk.example.com/portal/signin/abc</a>`
+		if !strings.Contains(mail.HTML, link) {
+			t.Errorf("the HTML part has no link to click:\n%s", mail.HTML)
+		}
+		if !strings.Contains(mail.Text, "Open https://desk.example.com/portal/signin/abc") || strings.Contains(mail.Text, "<a") {
+			t.Errorf("the text part lost the bare address:\n%s", mail.Text)
 		}
 
 		if err := e.mailboxes.Delete(ctx, e.box.ID); err != nil {

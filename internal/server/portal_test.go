@@ -123,6 +123,9 @@ func (p *portalDesk) linkFor(email string) string {
 		if link == "" {
 			p.t.Fatalf("no link in the mail to %s:\n%s", email, p.relay.mails[i].Text)
 		}
+		if !strings.Contains(p.relay.mails[i].HTML, `<a href="`+link+`">`) {
+			p.t.Fatalf("the link in the HTML mail to %s cannot be clicked:\n%s", email, p.relay.mails[i].HTML)
+		}
 		return strings.TrimPrefix(link, p.url)
 	}
 	p.t.Fatalf("no mail to %s", email)

@@ -89,13 +89,46 @@ func (k *Kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == 499 {
 		return
 	}
-	k.views.Render(w, r, status, "error", &errorPage{Page: k.BasePage(r, "Error"), Detail: detail, Status: status})
+	r = k.withViewer(r)
+	k.views.Render(w, r, status, "error", &errorPage{Page: k.BasePage(r, errorTitle(status)), Detail: detail, Status: status})
 }
 
 // NotFound answers any path no surface serves, with the navigation kept.
 func (k *Kit) NotFound(w http.ResponseWriter, r *http.Request) error {
-	k.views.Render(w, r, http.StatusNotFound, "error", &errorPage{Page: k.BasePage(r, "Not found"), Status: http.StatusNotFound})
+	r = k.withViewer(r)
+	k.views.Render(w, r, http.StatusNotFound, "error", &errorPage{Page: k.BasePage(r, errorTitle(http.StatusNotFound)), Status: http.StatusNotFound})
 	return nil
+}
+
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	}
+	return "Error"
+}
+
+// withViewer puts the signed-in agent in r's context when the handler
+// failed before loading them (a 403 from a role check) or never does (a
+// path no surface serves), so an error page keeps the workspace's
+// navigation instead of stranding its reader. It changes nothing: a
+// session that has ended is left for the next real page to end.
+func (k *Kit) withViewer(r *http.Request) *http.Request {
+	ctx := r.Context()
+	if user.FromContext(ctx) != nil || k.Users == nil {
+		return r
+	}
+	id := k.Sessions.GetInt64(ctx, KeyUserID)
+	if id == 0 {
+		return r
+	}
+	u, err := k.Users.Current(ctx, id, k.Sessions.GetInt64(ctx, KeyEpoch))
+	if err != nil {
+		return r
+	}
+	return r.WithContext(user.WithUser(ctx, u))
 }
 
 // Static serves the embedded assets under /static/.

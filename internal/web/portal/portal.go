@@ -70,7 +70,7 @@ func (wb *Pages) portalFail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == 499 {
 		return
 	}
-	p := &portalErrorPage{portalBase: wb.portalBase(r, "Something went wrong", nil), Status: status}
+	p := &portalErrorPage{portalBase: wb.portalBase(r, "Something went wrong", wb.viewingCustomer(r)), Status: status}
 	p.Error = detail.Message
 	if status == http.StatusNotFound {
 		p.Title, p.Error = "Not found", "There is nothing here, or it is not yours to see."
@@ -79,6 +79,32 @@ func (wb *Pages) portalFail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Error += " (request " + detail.RequestID + ")"
 	}
 	wb.renderPortal(w, r, status, "portal_error", p)
+}
+
+// viewingCustomer is the customer signed in to the portal, for an error
+// page to keep the portal's header: the handler that failed may not have
+// loaded them, or may be the "not found" page that never does. It changes
+// nothing; signedInCustomer ends a session that no longer holds.
+func (wb *Pages) viewingCustomer(r *http.Request) *customer.Customer {
+	ctx := r.Context()
+	if c, ok := ctx.Value(customerKey{}).(*customer.Customer); ok {
+		return c
+	}
+	id := wb.Sessions.GetInt64(ctx, keyPortalCustomer)
+	if id == 0 {
+		return nil
+	}
+	c, err := wb.Customers.GetByEmail(ctx, wb.Sessions.GetString(ctx, keyPortalEmail))
+	if err != nil || c.ID != id || c.ErasedAt != nil {
+		return nil
+	}
+	return c
+}
+
+// portalNotFound answers a portal path nothing serves with the portal's
+// own page, not the agents'.
+func (wb *Pages) portalNotFound(w http.ResponseWriter, r *http.Request) error {
+	return apperr.NotFound("page")
 }
 
 // portalBase fills the shared part of a portal page. The branding is read

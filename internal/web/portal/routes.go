@@ -20,5 +20,6 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /portal/tickets/{id}/replies", Level: kit.Customer, Handler: withCustomer(wb.portalReply)},
 		{Pattern: "POST /portal/tickets/{id}/solve", Level: kit.Customer, Handler: withCustomer(wb.portalSolve)},
 		{Pattern: "GET /portal/tickets/{id}/attachments/{att}", Level: kit.Customer, Handler: withCustomer(wb.portalAttachment)},
+		{Pattern: "/portal/", Level: kit.Public, Handler: wb.portalNotFound},
 	}
 }
