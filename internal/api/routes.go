@@ -95,6 +95,7 @@ func (a *API) table() []route {
 	return []route{
 		// The signed-in user, users, tokens, the audit log, settings (users.go).
 		{"GET /api/v1/me", agent, acct.me, noKey},
+		{"PATCH /api/v1/me", agent, acct.updateMe, noKey},
 		{"GET /api/v1/users", admin, acct.listUsers, noKey},
 		{"POST /api/v1/users", admin, acct.createUser, noKey},
 		{"GET /api/v1/users/{id}", admin, acct.getUser, noKey},

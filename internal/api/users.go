@@ -23,6 +23,20 @@ func (h *accountHandlers) me(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// updateMe serves PATCH /api/v1/me: what a user changes about themselves.
+func (h *accountHandlers) updateMe(w http.ResponseWriter, r *http.Request) error {
+	var p user.ProfilePatch
+	if err := httpx.DecodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	u, err := h.users.UpdateProfile(r.Context(), user.FromContext(r.Context()).ID, p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
 func (h *accountHandlers) listUsers(w http.ResponseWriter, r *http.Request) error {
 	users, err := h.users.List(r.Context())
 	if err != nil {

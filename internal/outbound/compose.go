@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"html"
 	"io"
 	"strings"
 	"time"
@@ -155,19 +154,8 @@ func writeAttachment(ctx context.Context, mw *gomail.Writer, f file) error {
 	return w.Close()
 }
 
-// textToHTML is the HTML part of a reply written as plain text: escaped,
+// textToHTML is the HTML part of a mail written as plain text: escaped,
 // paragraphs kept.
 func textToHTML(text string) string {
-	var b strings.Builder
-	b.WriteString("<!DOCTYPE html><html><body>")
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		if strings.TrimSpace(para) == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		b.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br>\n"))
-		b.WriteString("</p>\n")
-	}
-	b.WriteString("</body></html>\n")
-	return b.String()
+	return "<!DOCTYPE html><html><body>" + paragraphs(text) + "</body></html>\n"
 }
