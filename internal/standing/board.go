@@ -25,8 +25,8 @@ type Standing struct {
 	Reason  string `json:"reason,omitempty"`
 	Reviews int    `json:"reviews"` // submitted reviews in the period
 	Tier    Tier   `json:"tier"`
-	Parts     []Part   `json:"parts"`
-	Move      *Move    `json:"move,omitempty"`
+	Parts   []Part `json:"parts"`
+	Move    *Move  `json:"move,omitempty"`
 }
 
 // ReasonFewReviews is why an agent with fewer reviews than the
@@ -36,12 +36,12 @@ const ReasonFewReviews = "not enough reviews yet"
 // Board is a period's leaderboard: every agent's standing for leads (and
 // for everyone when the setting allows), else the asker's own only.
 type Board struct {
-	Period   *quality.Period `json:"period"`
-	Cutoffs  Cutoffs         `json:"cutoffs"`
+	Period  *quality.Period `json:"period"`
+	Cutoffs Cutoffs         `json:"cutoffs"`
 	// MinReviews is the reviews an agent needs in the period for a score.
-	MinReviews int  `json:"min_reviews"`
-	Everyone bool            `json:"everyone"` // the rows are the whole team's
-	Rows     []Standing      `json:"rows"`
+	MinReviews int        `json:"min_reviews"`
+	Everyone   bool       `json:"everyone"` // the rows are the whole team's
+	Rows       []Standing `json:"rows"`
 }
 
 // Leaderboard returns the standings for a period (0 for the one to open

@@ -21,7 +21,7 @@ func TestFewReviewsGiveNoScore(t *testing.T) {
 		tk := e.solved(b, false)
 		e.solved(c, false)
 		e.reviewAll(map[int64]int{a.ID: 5, b.ID: 5}) // c is drawn but not reviewed
-		e.award(c, tk)                              // c's badges alone scored 100 before
+		e.award(c, tk)                               // c's badges alone scored 100 before
 
 		board, err := e.s.Leaderboard(e.ctx(e.lead), e.lead, 0)
 		if err != nil {

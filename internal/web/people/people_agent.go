@@ -35,7 +35,7 @@ type standingView struct {
 	// Reason stands in for the score when there is none yet, in words.
 	Reason string
 	Move   string
-	Parts []partView
+	Parts  []partView
 }
 
 type partView struct {
