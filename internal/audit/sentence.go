@@ -50,13 +50,7 @@ var targetNames = map[string]string{
 // (agreement: 1: 93.05, 2: 80)". Every value is written out in words; no
 // Go value is ever printed as Go prints it.
 func Sentence(e Entry) string {
-	who := e.ActorName
-	if who == "" {
-		who = e.Actor
-	}
-	if who == "" {
-		who = "Someone"
-	}
+	who := actorPhrase(e)
 	target := targetPhrase(e)
 	if changes, rest := splitChanges(e.Details); len(changes) > 0 && isChange(e.Action) {
 		s := who + " changed " + strings.Join(changes, ", and ")
@@ -71,6 +65,24 @@ func Sentence(e Entry) string {
 		s += " " + target
 	}
 	return s + detailSuffix(e.Details)
+}
+
+// actorPhrase names who did it: the user's name, else the label the entry
+// was recorded with, in words for the machine's own ("system", "cli").
+func actorPhrase(e Entry) string {
+	switch {
+	case e.ActorName != "":
+		return e.ActorName
+	case e.Action == "user.sign_in_failed":
+		return "Someone" // not signed in, by definition
+	case e.Actor == "system":
+		return "Centerdesk"
+	case e.Actor == "cli":
+		return "Someone at the command line"
+	case e.Actor == "":
+		return "Someone"
+	}
+	return e.Actor
 }
 
 // verbOf reads an action's verb; an unknown "thing.done_this" reads as

@@ -22,6 +22,7 @@ func TestEntriesReadAsSentences(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := audit.WithActor(context.Background(), audit.Actor{UserID: ada, Label: "ada@example.com"})
+		system := context.Background()
 		record := func(ctx context.Context, action, kind string, id any, details map[string]any) {
 			t.Helper()
 			if err := audit.Record(ctx, d.Write(), action, kind, id, details); err != nil {
@@ -33,9 +34,9 @@ func TestEntriesReadAsSentences(t *testing.T) {
 		record(ctx, "settings.updated", "settings", "standing", map[string]any{"standing": map[string]any{
 			"green_from": 80, "weights": map[string]any{"quality": 60}, "visible_to": "leads"}})
 		record(ctx, "user.email_changed", "user", bob, map[string]any{"email": []string{"bob@old.test", "bob@new.test"}})
+		record(system, "user.created", "user", bob, nil)
 		record(ctx, "mailbox.deleted", "mailbox", 7, map[string]any{"address": "help@desk.test"})
 		record(ctx, "gizmo.frobbed_twice", "gizmo_part", 9, map[string]any{"on": true, "tags": []string{"a", "b"}})
-		system := context.Background()
 		record(system, "user.sign_in_failed", "user", "nobody@example.com", map[string]any{"reason": "no such user"})
 		record(audit.WithActor(context.Background(), audit.Actor{UserID: bob, Label: "bob@example.com"}),
 			"user.sign_in", "user", bob, map[string]any{"method": "password"})
@@ -46,9 +47,10 @@ func TestEntriesReadAsSentences(t *testing.T) {
 		}
 		want := []string{
 			"Bob Jones signed in (method: password)",
-			"system failed to sign in as user nobody@example.com (reason: no such user)",
+			"Someone failed to sign in as user nobody@example.com (reason: no such user)",
 			"Ada Admin frobbed twice gizmo part #9 (on: yes, tags: a, b)",
 			"Ada Admin deleted mailbox #7 (address: help@desk.test)",
+			"Centerdesk created user Bob Jones",
 			"Ada Admin changed email from bob@old.test to bob@new.test on user Bob Jones",
 			"Ada Admin changed the settings (standing: (green from: 80, visible to: leads, weights: (quality: 60)))",
 			"Ada Admin closed calibration #3 (agreement: (1: 93.05, 2: 80))",
@@ -86,7 +88,7 @@ func TestEntriesReadAsSentences(t *testing.T) {
 			t.Errorf("after today: %d entries", len(got))
 		}
 		actions, err := audit.Actions(ctx, d.Read())
-		if err != nil || len(actions) != 8 || actions[0] != "calibration.closed" {
+		if err != nil || len(actions) != 9 || actions[0] != "calibration.closed" {
 			t.Errorf("actions %v, %v", actions, err)
 		}
 		if l := audit.ActionLabel("user.sign_in_failed"); l != "User: failed to sign in as" {
