@@ -47,7 +47,7 @@ type op struct {
 // docs describes every route of the API, keyed by its ServeMux pattern.
 var docs = map[string]op{
 	"GET /api/v1/me":   {Summary: "The user the token belongs to; time_zone is the desk's until they choose one", Out: user.User{}},
-	"PATCH /api/v1/me": {Summary: "Change your own time zone (an IANA name)", In: user.MePatch{}, Out: user.User{}},
+	"PATCH /api/v1/me": {Summary: "Change your own profile: time_zone (an IANA name) and the signature written below your replies in mail (plain text, at most 1000 characters)", In: user.ProfilePatch{}, Out: user.User{}},
 
 	"GET /api/v1/users":                    {Summary: "List users", Out: list[user.User]{}},
 	"POST /api/v1/users":                   {Summary: "Create a user", In: user.NewUser{}, Out: user.User{}, Status: 201},

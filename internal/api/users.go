@@ -22,12 +22,13 @@ func (h *accountHandlers) me(w http.ResponseWriter, r *http.Request) error {
 	return h.writeMe(w, r, user.FromContext(r.Context()))
 }
 
+// updateMe serves PATCH /api/v1/me: what a user changes about themselves.
 func (h *accountHandlers) updateMe(w http.ResponseWriter, r *http.Request) error {
-	var p user.MePatch
+	var p user.ProfilePatch
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	u, err := h.users.UpdateMe(r.Context(), user.FromContext(r.Context()).ID, p)
+	u, err := h.users.UpdateProfile(r.Context(), user.FromContext(r.Context()).ID, p)
 	if err != nil {
 		return err
 	}

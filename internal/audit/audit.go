@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -46,6 +48,12 @@ type Entry struct {
 	TargetID   string         `json:"target_id,omitempty"`
 	Details    map[string]any `json:"details,omitempty"`
 	IP         string         `json:"ip,omitempty"`
+	// ActorName and TargetName are the people's names as they are now
+	// ("" when the entry is not about a user, or the user is gone).
+	ActorName  string `json:"actor_name,omitempty"`
+	TargetName string `json:"target_name,omitempty"`
+	// Sentence is the entry in words (see Sentence).
+	Sentence string `json:"sentence"`
 }
 
 // Record appends an entry attributed to the actor in ctx.
@@ -79,25 +87,62 @@ func Record(ctx context.Context, q db.Queryer, action, targetType string, target
 // Filter narrows a listing of the log. Entries come newest first, in pages
 // that end before the entry with id Before.
 type Filter struct {
-	Action string
-	Before int64
-	Limit  int
+	Action  string
+	ActorID int64     // 0 for anyone
+	From    time.Time // zero for no lower bound
+	Until   time.Time // entries before this; zero for no upper bound
+	Before  int64
+	Limit   int
 }
 
 // MaxLimit bounds one page of the audit log.
 const MaxLimit = 500
 
-// List returns entries newest first.
+// where builds the filter's conditions; every value is a parameter.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Action != "" {
+		add("a.action = $%d", f.Action)
+	}
+	if f.ActorID != 0 {
+		add("a.actor_id = $%d", f.ActorID)
+	}
+	if !f.From.IsZero() {
+		add("a.at >= $%d", db.Time(f.From))
+	}
+	if !f.Until.IsZero() {
+		add("a.at < $%d", db.Time(f.Until))
+	}
+	if f.Before != 0 {
+		add("a.id < $%d", f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
+}
+
+// List returns entries newest first, each with its sentence.
 func List(ctx context.Context, q db.Queryer, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > MaxLimit {
 		f.Limit = 100
 	}
+	where, args := f.where()
+	args = append(args, f.Limit)
 	rows, err := q.QueryContext(ctx, `
-		SELECT id, at, actor_id, actor, action, target_type, target_id, details, ip
-		FROM audit_log
-		WHERE ($1 = '' OR action = $1) AND ($2 = 0 OR id < $2)
-		ORDER BY id DESC
-		LIMIT $3`, f.Action, f.Before, f.Limit)
+		SELECT a.id, a.at, a.actor_id, a.actor, a.action, a.target_type, a.target_id, a.details, a.ip,
+			COALESCE(u.name, ''), COALESCE(t.name, '')
+		FROM audit_log a
+		LEFT JOIN users u ON u.id = a.actor_id
+		LEFT JOIN users t ON a.target_type = 'user' AND CAST(t.id AS TEXT) = a.target_id
+		`+where+`
+		ORDER BY a.id DESC
+		LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
 	}
@@ -107,13 +152,43 @@ func List(ctx context.Context, q db.Queryer, f Filter) ([]Entry, error) {
 		var e Entry
 		var details string
 		if err := rows.Scan(&e.ID, db.ScanTime(&e.At), &e.ActorID, &e.Actor, &e.Action,
-			&e.TargetType, &e.TargetID, &details, &e.IP); err != nil {
+			&e.TargetType, &e.TargetID, &details, &e.IP, &e.ActorName, &e.TargetName); err != nil {
 			return nil, fmt.Errorf("audit: scan: %w", err)
 		}
 		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
 			return nil, fmt.Errorf("audit: decode details of %d: %w", e.ID, err)
 		}
+		e.Sentence = Sentence(e)
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// Actions returns every action the log holds, for a filter's choices.
+func Actions(ctx context.Context, q db.Queryer) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+	if err != nil {
+		return nil, fmt.Errorf("audit: actions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("audit: scan action: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ActionLabel names an action for a filter's choices: "user.sign_in" is
+// "User: signed in".
+func ActionLabel(action string) string {
+	kind, _, _ := strings.Cut(action, ".")
+	kind = strings.ReplaceAll(kind, "_", " ")
+	if kind != "" {
+		kind = strings.ToUpper(kind[:1]) + kind[1:]
+	}
+	return kind + ": " + verbOf(action)
 }

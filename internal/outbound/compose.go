@@ -170,22 +170,11 @@ func writeAttachment(ctx context.Context, mw *gomail.Writer, f file) error {
 	return w.Close()
 }
 
-// textToHTML is the HTML part of a reply written as plain text: escaped,
+// textToHTML is the HTML part of a mail written as plain text: escaped,
 // paragraphs kept, web addresses made links (a sign-in link a customer has
 // to copy by hand is one most will not use).
 func textToHTML(text string) string {
-	var b strings.Builder
-	b.WriteString("<!DOCTYPE html><html><body>")
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		if strings.TrimSpace(para) == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		b.WriteString(strings.ReplaceAll(linkify(para), "\n", "<br>\n"))
-		b.WriteString("</p>\n")
-	}
-	b.WriteString("</body></html>\n")
-	return b.String()
+	return "<!DOCTYPE html><html><body>" + paragraphs(text) + "</body></html>\n"
 }
 
 // webAddress is an http(s) URL in running text: it ends at white space or

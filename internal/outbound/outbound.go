@@ -20,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/mailtoken"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
@@ -32,10 +33,6 @@ const (
 // replyAttempts bounds the retries of a reply: with the queue's backoff
 // (10 s doubling to an hour) about half a day, as mail servers retry.
 const replyAttempts = 20
-
-// maxReferences bounds the References header of a long conversation: the
-// first message and the latest ones are what clients thread by.
-const maxReferences = 20
 
 // Options adjust a Service, for tests.
 type Options struct {
@@ -117,24 +114,15 @@ func (s *Service) OnMessage(ctx context.Context, tx *sql.Tx, t *ticket.Ticket, m
 	return err
 }
 
-// threading returns what a new message in a conversation answers: the
-// customer's latest mail (else our latest), and the References (the first
-// message and the latest ones).
+// threading returns what a new message in a conversation answers, as RFC
+// 5322 threads mail: In-Reply-To the latest mail of the conversation, and
+// References every earlier one, oldest first.
 func threading(thread []earlier) (inReplyTo string, refs []string) {
-	for _, e := range slices.Backward(thread) {
-		if e.direction == "in" {
-			inReplyTo = e.rfcID
-			break
-		}
-	}
 	for _, e := range thread {
 		refs = append(refs, e.rfcID)
 	}
-	if inReplyTo == "" && len(refs) > 0 {
+	if len(refs) > 0 {
 		inReplyTo = refs[len(refs)-1]
-	}
-	if len(refs) > maxReferences {
-		refs = append(refs[:1], refs[len(refs)-maxReferences+1:]...)
 	}
 	return inReplyTo, refs
 }
@@ -274,9 +262,13 @@ func (s *Service) replyEnvelope(ctx context.Context, rec *mail.Record, box *mail
 		return nil, jobs.Permanent(fmt.Errorf("message %d is no longer on ticket %d", rec.MessageID, ticketID))
 	}
 	m := msgs[i]
+	body, err := s.replyBody(ctx, m, box)
+	if err != nil {
+		return nil, err
+	}
 	e := &envelope{FromName: box.Name, From: rec.From, To: rec.To, Cc: rec.Cc, Subject: rec.Subject,
 		MessageID: rec.RFCMessageID, InReplyTo: rec.InReplyTo, References: rec.References,
-		Date: m.CreatedAt, Text: m.Body, HTML: m.BodyHTML}
+		Date: m.CreatedAt, Text: body.text(), HTML: body.html()}
 	for _, a := range m.Attachments {
 		e.Files = append(e.Files, file{Name: a.Filename, ContentType: a.ContentType,
 			Open: func(ctx context.Context) (io.ReadCloser, error) {
@@ -285,4 +277,29 @@ func (s *Service) replyEnvelope(ctx context.Context, rec *mail.Record, box *mail
 			}})
 	}
 	return e, nil
+}
+
+// replyBody gathers what the reply's mail says: the reply, its author's
+// signature as it reads when the mail is sent, and the public messages
+// before it.
+func (s *Service) replyBody(ctx context.Context, m *ticket.Message, box *mailbox.Mailbox) (replyBody, error) {
+	q := s.db.Reader(ctx)
+	sig, err := signatureOf(ctx, q, m.AuthorID)
+	if err != nil {
+		return replyBody{}, err
+	}
+	from := box.Name
+	if from == "" {
+		from = box.Address
+	}
+	hist, err := history(ctx, q, m.TicketID, m.ID, from)
+	if err != nil {
+		return replyBody{}, err
+	}
+	// Dates in mail to customers are in the desk's zone, as its Date header is.
+	zone, err := settings.Location(ctx, q)
+	if err != nil {
+		return replyBody{}, err
+	}
+	return replyBody{Text: m.Body, HTML: m.BodyHTML, Signature: sig, History: hist, Zone: zone}, nil
 }

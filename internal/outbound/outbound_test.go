@@ -152,7 +152,7 @@ func TestAgentReplyArrivesReadyToThread(t *testing.T) {
 				parts["attachment "+name] = string(body)
 			}
 		}
-		if parts["text/plain"] != "Unplug it, please." || !strings.Contains(parts["text/html"], "<b>please</b>") ||
+		if !strings.HasPrefix(parts["text/plain"], "Unplug it, please.\r\n\r\nOn ") || !strings.Contains(parts["text/html"], "<b>please</b>") ||
 			parts["attachment fix.txt"] != "unplug it\n" {
 			t.Errorf("parts: %q", parts)
 		}
@@ -166,7 +166,7 @@ func TestAgentReplyArrivesReadyToThread(t *testing.T) {
 		if err != nil || rec.RFCMessageID != msgID || rec.Direction != "out" {
 			t.Errorf("record: %+v, %v", rec, err)
 		}
-		// The next reply answers the customer's mail and references ours.
+		// The next reply answers ours, the latest, and references both.
 		m2 := e.reply(t, tk.ID, ticket.NewMessage{Body: "Did that help?"})
 		e.runJobs(t)
 		_, h2 := header(t, e.relay.received()[1].Raw)
@@ -174,6 +174,9 @@ func TestAgentReplyArrivesReadyToThread(t *testing.T) {
 		html := e.relay.received()[1].Raw
 		if !slices.Equal(refs, []string{"first@customer.test", msgID}) || !bytes.Contains(html, []byte("text/html")) {
 			t.Errorf("second reply (message %d): References %v", m2.ID, refs)
+		}
+		if irt, _ := h2.MsgIDList("In-Reply-To"); !slices.Equal(irt, []string{msgID}) {
+			t.Errorf("second reply: In-Reply-To %v", irt)
 		}
 	})
 }

@@ -129,6 +129,22 @@ func TestCountWords(t *testing.T) {
 	}
 }
 
+func TestCountWordsCountsEachAnswerOnceWhateverThePlural(t *testing.T) {
+	t.Parallel()
+	got := quality.CountWords([]string{
+		"Customers first, customers always, customers!",
+		"Every customer heard; replies that solve.",
+		"A reply that solves. News travels.",
+		"Boxes and a box; the news.",
+	}, 10)
+	want := []quality.WordCount{{Word: "customer", Count: 2}, {Word: "news", Count: 2}, {Word: "reply", Count: 2},
+		{Word: "solve", Count: 2}, {Word: "always", Count: 1}, {Word: "box", Count: 1}, {Word: "first", Count: 1},
+		{Word: "heard", Count: 1}, {Word: "travels", Count: 1}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v,\nwant %v", got, want)
+	}
+}
+
 func TestWeekStartIsMondayMidnightUTC(t *testing.T) {
 	t.Parallel()
 	monday := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)

@@ -27,7 +27,8 @@ var stopWords = func() map[string]bool {
 	return m
 }()
 
-// WordCount is how often a word appears across the answers.
+// WordCount is how many answers use a word (each answer counts once,
+// however often it repeats the word; a plural counts as its singular).
 type WordCount struct {
 	Word  string `json:"word"`
 	Count int    `json:"count"`
@@ -42,17 +43,36 @@ func words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// CountWords counts the words of texts, leaving out stop words and single
-// characters, and returns the top n, most frequent first (ties
-// alphabetically, so the answer is stable).
+// CountWords counts, for each word, the answers among texts that use it,
+// leaving out stop words and single characters, and returns the top n,
+// most used first (ties alphabetically, so the answer is stable). An
+// answer counts once per word however often it repeats it, so one
+// emphatic person does not outweigh the team; and a plural counts as its
+// singular when the singular is used too ("customers" with "customer"),
+// so a word is not split in two by its grammar.
 func CountWords(texts []string, n int) []WordCount {
-	counts := map[string]int{}
-	for _, t := range texts {
+	perAnswer := make([][]string, len(texts))
+	used := map[string]bool{}
+	for i, t := range texts {
 		for _, w := range words(t) {
 			if len([]rune(w)) < 2 || stopWords[w] {
 				continue
 			}
-			counts[w]++
+			perAnswer[i] = append(perAnswer[i], w)
+			used[w] = true
+		}
+	}
+	counts := map[string]int{}
+	for _, ws := range perAnswer {
+		seen := map[string]bool{}
+		for _, w := range ws {
+			if one := singular(w); one != w && used[one] {
+				w = one
+			}
+			if !seen[w] {
+				seen[w] = true
+				counts[w]++
+			}
 		}
 	}
 	out := make([]WordCount, 0, len(counts))
@@ -69,4 +89,22 @@ func CountWords(texts []string, n int) []WordCount {
 		out = out[:n]
 	}
 	return out
+}
+
+// singular guesses the singular of an English plural by its regular
+// endings ("replies" -> "reply", "boxes" -> "box", "agents" -> "agent");
+// CountWords uses it only when the guess is a word the answers use, so a
+// wrong guess ("news" -> "new") costs nothing unless both appear.
+func singular(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 4 && (strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "ches") ||
+		strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "zes")):
+		return w[:len(w)-2]
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") &&
+		!strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:len(w)-1]
+	}
+	return w
 }

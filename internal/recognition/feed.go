@@ -83,14 +83,17 @@ func listAwards(ctx context.Context, q db.Queryer, f FeedFilter) ([]*Award, erro
 		add("a.ticket_id = $%d", f.TicketID)
 	}
 	if f.Before != 0 {
-		add("a.id < $%d", f.Before)
+		// The page after award Before, in the feed's order (date, then id).
+		add(`(a.created_at, a.id) < ((SELECT b.created_at FROM badge_awards b WHERE b.id = $%[1]d), $%[1]d)`, f.Before)
 	}
 	query := `SELECT ` + awardColumns + awardFrom
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	args = append(args, f.Limit)
-	query += fmt.Sprintf(` ORDER BY a.id DESC LIMIT $%d`, len(args))
+	// Newest first by when it was awarded: an award recorded late (an
+	// import, a backdated demo) still takes its place by date.
+	query += fmt.Sprintf(` ORDER BY a.created_at DESC, a.id DESC LIMIT $%d`, len(args))
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: list awards: %w", err)
@@ -131,10 +134,10 @@ func (s *Service) ExamplesByValue(ctx context.Context, perValue int) (map[int64]
 	// Window functions exist on both SQLite (3.25+) and PostgreSQL.
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT value_id, id, ticket_id, number, subject, agent_name, citation
 		FROM (SELECT a.value_id, a.id, a.ticket_id, t.number, t.subject, COALESCE(u.name, '') AS agent_name,
-			a.citation, ROW_NUMBER() OVER (PARTITION BY a.value_id ORDER BY a.id DESC) AS n
+			a.citation, ROW_NUMBER() OVER (PARTITION BY a.value_id ORDER BY a.created_at DESC, a.id DESC) AS n
 			FROM badge_awards a JOIN tickets t ON t.id = a.ticket_id LEFT JOIN users u ON u.id = a.agent_id
 			WHERE a.value_id IS NOT NULL) x
-		WHERE n <= $1 ORDER BY value_id, id DESC`, perValue)
+		WHERE n <= $1 ORDER BY value_id, n`, perValue)
 	if err != nil {
 		return nil, fmt.Errorf("recognition: examples: %w", err)
 	}

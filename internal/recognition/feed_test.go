@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -239,6 +240,43 @@ func TestWeeklyDigestMailsTheWeeksAwards(t *testing.T) {
 		d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'queued'`, recognition.KindDigest).Scan(&next)
 		if next != 1 {
 			t.Fatalf("%d next digests queued", next)
+		}
+	})
+}
+
+func TestFeedIsNewestFirstByDate(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		now := e.clock.Now()
+		// Recorded in this order, awarded in another: an award backdated
+		// (an import) comes after the newer ones.
+		e.clock.Set(now.Add(-time.Hour))
+		middle := e.award(0, e.ticketOf(e.ann), "An hour ago.")
+		e.clock.Set(now)
+		newest := e.award(1, e.ticketOf(e.bob), "Just now.")
+		e.clock.Set(now.Add(-48 * time.Hour))
+		oldest := e.award(0, e.ticketOf(e.bob), "Two days ago.")
+		e.clock.Set(now)
+
+		feed, err := e.rec.Feed(e.ctx(e.ann), e.ann, recognition.FeedFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, a := range feed {
+			got = append(got, a.ID)
+		}
+		if want := []int64{newest.ID, middle.ID, oldest.ID}; !slices.Equal(got, want) {
+			t.Fatalf("feed order %v, want %v", got, want)
+		}
+		// Pages follow the same order.
+		page, err := e.rec.Feed(e.ctx(e.ann), e.ann, recognition.FeedFilter{Before: middle.ID, Limit: 5})
+		if err != nil || len(page) != 1 || page[0].ID != oldest.ID {
+			t.Fatalf("page after the middle award: %+v %v", page, err)
+		}
+		ex, err := e.rec.ExamplesByValue(context.Background(), 0)
+		if got := ex[e.values[0].ID]; err != nil || len(got) != 2 || got[0].AwardID != middle.ID {
+			t.Fatalf("examples %+v %v", got, err)
 		}
 	})
 }

@@ -174,9 +174,18 @@ func TestLeaderboardAndAgentPages(t *testing.T) {
 		agentPath := "/agents/" + itoa(k.agent.ID)
 
 		page := wantStatus(t, "agent's board", k.get(k.agentB, "/leaderboard"), 200)
+		// One review is fewer than the default minimum of 3: no score yet.
 		if !strings.Contains(page, "Name of agent@example.com") || strings.Contains(page, "Name of other@example.com</a>") ||
-			!strings.Contains(page, `href="/leaderboard"`) || !strings.Contains(page, "weakest part") {
+			!strings.Contains(page, `href="/leaderboard"`) || strings.Contains(page, "weakest part") ||
+			!strings.Contains(page, "Not enough reviews yet: 1 of the 3 a score needs") {
 			t.Fatalf("agent's leaderboard:\n%s", page)
+		}
+		// The API says the same: no score, and why.
+		_, board := k.api("GET", "/api/v1/leaderboard", k.token(k.agent), "")
+		rows, _ := board["rows"].([]any)
+		if len(rows) != 1 || rows[0].(map[string]any)["score"] != nil ||
+			rows[0].(map[string]any)["reason"] != "not enough reviews yet" || board["min_reviews"] != float64(3) {
+			t.Fatalf("API leaderboard: %v", board)
 		}
 		resp := k.get(k.agentB, "/me")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != agentPath {
@@ -188,11 +197,16 @@ func TestLeaderboardAndAgentPages(t *testing.T) {
 				t.Fatalf("own page lacks %q:\n%s", want, page)
 			}
 		}
+		for _, placeholder := range []string{"Coming", "later:", "TODO", "lorem"} {
+			if strings.Contains(page, placeholder) {
+				t.Errorf("own page shows placeholder text %q", placeholder)
+			}
+		}
 		wantStatus(t, "other's view", k.get(k.otherB, agentPath), http.StatusNotFound)
 		wantStatus(t, "agent's settings", k.get(k.agentB, "/leaderboard/settings"), http.StatusForbidden)
 
 		settings := url.Values{"green_from": {"101"}, "orange_from": {"60"}, "weight_quality": {"60"},
-			"weight_badges": {"20"}, "weight_outcomes": {"20"}, "badge_target": {"3"}, "visible_to": {"everyone"}}
+			"weight_badges": {"20"}, "weight_outcomes": {"20"}, "badge_target": {"3"}, "min_reviews": {"1"}, "visible_to": {"everyone"}}
 		if page := wantStatus(t, "bad cut-off", k.post(k.leadB, "/leaderboard/settings", settings), http.StatusBadRequest); !strings.Contains(page, "green_from") {
 			t.Fatalf("bad cut-off page:\n%s", page)
 		}
@@ -200,6 +214,10 @@ func TestLeaderboardAndAgentPages(t *testing.T) {
 			"Sec-Fetch-Site", "cross-site"), http.StatusForbidden)
 		settings.Set("green_from", "80")
 		wantStatus(t, "settings", k.post(k.leadB, "/leaderboard/settings", settings), http.StatusSeeOther)
+		if page := wantStatus(t, "agent's board, minimum 1", k.get(k.agentB, "/leaderboard"), 200); !strings.Contains(page, "weakest part") ||
+			strings.Contains(page, "Not enough reviews") {
+			t.Fatalf("agent's leaderboard with a minimum of 1:\n%s", page)
+		}
 		if page := wantStatus(t, "other's view, open", k.get(k.otherB, agentPath), 200); strings.Contains(page, "weakest part") {
 			t.Fatalf("another agent sees what would move it:\n%s", page)
 		}

@@ -129,7 +129,8 @@ func TestPhilosophyPagesForAgentsAndLeads(t *testing.T) {
 			t.Fatal("an old version has the examples' placeholders")
 		}
 		edited := body(t, h.get(agent, "/philosophy/versions/"+itoa(int64(atoi(t, latest[1])-1))))
-		mustSee(t, "the version of the edit", edited, "Changed C Creative always: name, description, what it means")
+		mustSee(t, "the version of the edit", edited, "Changed C Creative always: name, description, what it means",
+			`<h3 class="diff-label">C Creative always: name</h3>`, `Creative<ins> always</ins></p>`)
 	})
 }
 

@@ -308,8 +308,17 @@ func TestAdminPagesWork(t *testing.T) {
 			t.Fatalf("users page lacks the new user or the notice:\n%s", page)
 		}
 		page := body(t, h.get(b, "/admin/audit?action=user.created"))
-		if !strings.Contains(page, "bea@example.com") || strings.Contains(page, "settings.updated") {
+		if !strings.Contains(page, "bea@example.com") || strings.Contains(page, "settings.updated") ||
+			!strings.Contains(page, "created user Bea (") || strings.Contains(page, "map[") {
 			t.Fatalf("filtered audit page:\n%s", page)
+		}
+		if resp := h.get(b, "/admin/audit?from=yesterday"); resp.StatusCode != http.StatusBadRequest ||
+			!strings.Contains(body(t, resp), "YYYY-MM-DD") {
+			t.Fatalf("bad date filter: %d", resp.StatusCode)
+		}
+		today := time.Now().UTC().Format("2006-01-02")
+		if page := body(t, h.get(b, "/admin/audit?to="+today+"&from="+today)); !strings.Contains(page, "created user Bea") {
+			t.Fatalf("today's audit page lacks the new user:\n%s", page)
 		}
 		if resp := h.postForm(b, "/admin/settings", url.Values{"require_2fa": {"on"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save settings: %d", resp.StatusCode)

@@ -20,22 +20,32 @@ type Standing struct {
 	AgentID   int64    `json:"agent_id"`
 	AgentName string   `json:"agent_name"`
 	Score     *float64 `json:"score"`
-	Tier      Tier     `json:"tier"`
-	Parts     []Part   `json:"parts"`
-	Move      *Move    `json:"move,omitempty"`
+	// Reason says why Score is null: ReasonFewReviews, or "" when there is
+	// a score (or nothing at all to score).
+	Reason  string `json:"reason,omitempty"`
+	Reviews int    `json:"reviews"` // submitted reviews in the period
+	Tier    Tier   `json:"tier"`
+	Parts   []Part `json:"parts"`
+	Move    *Move  `json:"move,omitempty"`
 }
+
+// ReasonFewReviews is why an agent with fewer reviews than the
+// programme's minimum has no score.
+const ReasonFewReviews = "not enough reviews yet"
 
 // Board is a period's leaderboard: every agent's standing for leads (and
 // for everyone when the setting allows), else the asker's own only.
 type Board struct {
-	Period   *quality.Period `json:"period"`
-	Cutoffs  Cutoffs         `json:"cutoffs"`
-	Everyone bool            `json:"everyone"` // the rows are the whole team's
-	Rows     []Standing      `json:"rows"`
+	Period  *quality.Period `json:"period"`
+	Cutoffs Cutoffs         `json:"cutoffs"`
+	// MinReviews is the reviews an agent needs in the period for a score.
+	MinReviews int        `json:"min_reviews"`
+	Everyone   bool       `json:"everyone"` // the rows are the whole team's
+	Rows       []Standing `json:"rows"`
 }
 
-// Leaderboard returns the standings for a period (0 for the current one:
-// the latest that has started), best first, agents with no score last.
+// Leaderboard returns the standings for a period (0 for the one to open
+// on: see pickPeriod), best first, agents with no score last.
 func (s *Service) Leaderboard(ctx context.Context, who *user.User, periodID int64) (*Board, error) {
 	if err := requireUser(who); err != nil {
 		return nil, err
@@ -53,7 +63,7 @@ func (s *Service) Leaderboard(ctx context.Context, who *user.User, periodID int6
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, Everyone: who.IsLead() || cfg.VisibleTo == VisibleToEveryone,
+	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, MinReviews: cfg.MinReviews, Everyone: who.IsLead() || cfg.VisibleTo == VisibleToEveryone,
 		Rows: []Standing{}}
 	for _, st := range all {
 		if st.AgentID != who.ID && !b.Everyone {
@@ -67,8 +77,8 @@ func (s *Service) Leaderboard(ctx context.Context, who *user.User, periodID int6
 	return b, nil
 }
 
-// AgentStanding returns one agent's standing for a period (0 for the
-// current one), or "not found" to whoever may not see it.
+// AgentStanding returns one agent's standing for a period (0 as for
+// Leaderboard), or "not found" to whoever may not see it.
 func (s *Service) AgentStanding(ctx context.Context, who *user.User, agentID, periodID int64) (*Standing, error) {
 	b, err := s.Leaderboard(ctx, who, periodID)
 	if err != nil {
@@ -93,16 +103,24 @@ func (s *Service) AgentStanding(ctx context.Context, who *user.User, agentID, pe
 	return &Standing{AgentID: agentID, AgentName: name, Parts: []Part{}}, nil
 }
 
-// pickPeriod returns period id, or for 0 the latest period that has
-// started (the latest of all if none has).
+// pickPeriod returns period id, or for 0 the period a board opens on: the
+// latest that is over and has a submitted review (a current period is
+// mostly empty until its end, and would show a team with nothing to see);
+// before any such period, the latest that has started (the latest of all
+// if none has).
 func (s *Service) pickPeriod(ctx context.Context, q db.Queryer, id int64) (*quality.Period, error) {
 	const cols = `id, starts_at, ends_at, per_agent, scorecard_id, created_by, created_at`
 	var row *sql.Row
-	if id != 0 {
+	now := db.Time(s.now())
+	switch {
+	case id != 0:
 		row = q.QueryRowContext(ctx, `SELECT `+cols+` FROM review_periods WHERE id = $1`, id)
-	} else {
-		row = q.QueryRowContext(ctx, `SELECT `+cols+` FROM review_periods
-			ORDER BY CASE WHEN starts_at <= $1 THEN 0 ELSE 1 END, starts_at DESC, id DESC LIMIT 1`, db.Time(s.now()))
+	default:
+		row = q.QueryRowContext(ctx, `SELECT `+cols+` FROM review_periods p
+			ORDER BY CASE WHEN p.ends_at <= $1 AND EXISTS (SELECT 1 FROM reviews r
+				WHERE r.period_id = p.id AND r.status = 'submitted' AND r.calibration_id IS NULL) THEN 0
+				WHEN p.starts_at <= $1 THEN 1 ELSE 2 END,
+				CASE WHEN p.ends_at <= $1 THEN p.ends_at ELSE p.starts_at END DESC, p.id DESC LIMIT 1`, now)
 	}
 	var p quality.Period
 	err := row.Scan(&p.ID, db.ScanTime(&p.StartsAt), db.ScanTime(&p.EndsAt), &p.PerAgent, &p.ScorecardID,
@@ -131,8 +149,14 @@ func (s *Service) standings(ctx context.Context, q db.Queryer, p *quality.Period
 		}
 	}
 	parts := map[int64][]Part{}
+	reviews := map[int64]int{}
 	for i, c := range s.components {
 		m := measured[i]
+		if _, ok := c.(qualityComponent); ok {
+			for agent, v := range m {
+				reviews[agent] = v.Count
+			}
+		}
 		if _, ok := c.(badgeComponent); ok && len(m) > 0 {
 			fillZeroBadges(m, agents, cfg)
 		}
@@ -151,7 +175,7 @@ func (s *Service) standings(ctx context.Context, q db.Queryer, p *quality.Period
 		if !active {
 			continue
 		}
-		out = append(out, standingOf(agent, name, ps, cfg.Cutoffs))
+		out = append(out, standingOf(agent, name, ps, reviews[agent], cfg))
 	}
 	slices.SortFunc(out, byScore)
 	return out, nil
@@ -167,13 +191,20 @@ func fillZeroBadges(m map[int64]Measure, agents map[int64]bool, cfg Config) {
 	}
 }
 
-func standingOf(agent int64, name string, parts []Part, c Cutoffs) Standing {
+// standingOf weighs an agent's parts into a score and tier, unless they
+// have fewer reviews than the minimum: then the parts are shown, but no
+// score, and the reason why.
+func standingOf(agent int64, name string, parts []Part, reviews int, cfg Config) Standing {
 	slices.SortFunc(parts, func(a, b Part) int { return cmp.Compare(partOrder[a.Name], partOrder[b.Name]) })
-	st := Standing{AgentID: agent, AgentName: name, Parts: parts}
+	st := Standing{AgentID: agent, AgentName: name, Parts: parts, Reviews: reviews}
+	if reviews < cfg.MinReviews {
+		st.Reason = ReasonFewReviews
+		return st
+	}
 	if score, ok := Balance(parts); ok {
 		st.Score = &score
-		st.Tier = c.TierOf(score)
-		st.Move = MoveFor(parts, score, st.Tier, c)
+		st.Tier = cfg.TierOf(score)
+		st.Move = MoveFor(parts, score, st.Tier, cfg.Cutoffs)
 	}
 	return st
 }

@@ -14,6 +14,7 @@ import (
 type Measure struct {
 	Value  float64
 	Detail string
+	Count  int // how many things were measured (reviews, badges, tickets)
 }
 
 // Component is one part of the balanced score. Measure returns a value for
@@ -61,7 +62,7 @@ func (qualityComponent) Measure(ctx context.Context, q db.Queryer, p *quality.Pe
 	out := map[int64]Measure{}
 	for agent, reviews := range byAgent {
 		if score, n, ok := quality.PeriodScore(reviews); ok {
-			out[agent] = Measure{Value: score, Detail: fmt.Sprintf("mean of %d %s", n, plural(n, "review"))}
+			out[agent] = Measure{Value: score, Detail: fmt.Sprintf("mean of %d %s", n, plural(n, "review")), Count: n}
 		}
 	}
 	return out, nil

@@ -36,6 +36,10 @@ type Config struct {
 	VisibleTo   Visibility `json:"visible_to"`
 	Weights     Weights    `json:"weights"`
 	BadgeTarget int        `json:"badge_target"` // badges in a period that make the badges component 100
+	// MinReviews is how many submitted reviews in a period an agent needs
+	// before they are given a score: below it a score says more about
+	// chance (or badges alone) than about their work.
+	MinReviews int `json:"min_reviews"`
 }
 
 // The settings keys; SettingVisibleTo is the visibility setting.
@@ -47,12 +51,13 @@ const (
 	keyWeightBadges   = "standing_weight_badges"
 	keyWeightOutcomes = "standing_weight_outcomes"
 	keyBadgeTarget    = "standing_badge_target"
+	keyMinReviews     = "standing_min_reviews"
 )
 
 // DefaultConfig is the configuration of a team that changed nothing.
 func DefaultConfig() Config {
 	return Config{Cutoffs: Cutoffs{GreenFrom: 80, OrangeFrom: 60}, VisibleTo: VisibleToLeads,
-		Weights: Weights{Quality: 60, Badges: 20, Outcomes: 20}, BadgeTarget: 3}
+		Weights: Weights{Quality: 60, Badges: 20, Outcomes: 20}, BadgeTarget: 3, MinReviews: 3}
 }
 
 // ConfigPatch changes the configuration: nil fields are left alone.
@@ -62,6 +67,7 @@ type ConfigPatch struct {
 	VisibleTo   *Visibility `json:"visible_to"`
 	Weights     *Weights    `json:"weights"`
 	BadgeTarget *int        `json:"badge_target"`
+	MinReviews  *int        `json:"min_reviews"`
 }
 
 func (c Config) values() map[string]string {
@@ -70,6 +76,7 @@ func (c Config) values() map[string]string {
 		keyGreenFrom: f(c.GreenFrom), keyOrangeFrom: f(c.OrangeFrom), SettingVisibleTo: string(c.VisibleTo),
 		keyWeightQuality: f(c.Weights.Quality), keyWeightBadges: f(c.Weights.Badges),
 		keyWeightOutcomes: f(c.Weights.Outcomes), keyBadgeTarget: strconv.Itoa(c.BadgeTarget),
+		keyMinReviews: strconv.Itoa(c.MinReviews),
 	}
 }
 
@@ -92,6 +99,9 @@ func (c *Config) apply(stored map[string]string) {
 	if n, err := strconv.Atoi(stored[keyBadgeTarget]); err == nil {
 		c.BadgeTarget = n
 	}
+	if n, err := strconv.Atoi(stored[keyMinReviews]); err == nil {
+		c.MinReviews = n
+	}
 }
 
 // check reports the first field of c that is out of bounds.
@@ -110,6 +120,8 @@ func (c Config) check() error {
 		return apperr.Invalid("weights", "at least one weight must be above 0")
 	case c.BadgeTarget < 1 || c.BadgeTarget > 100:
 		return apperr.Invalid("badge_target", "must be between 1 and 100")
+	case c.MinReviews < 0 || c.MinReviews > 100:
+		return apperr.Invalid("min_reviews", "must be between 0 and 100")
 	}
 	return nil
 }
@@ -180,6 +192,9 @@ func (p ConfigPatch) applyTo(c Config) Config {
 	}
 	if p.BadgeTarget != nil {
 		c.BadgeTarget = *p.BadgeTarget
+	}
+	if p.MinReviews != nil {
+		c.MinReviews = *p.MinReviews
 	}
 	return c
 }

@@ -36,7 +36,17 @@
 //
 // The cut-offs are absolute, set by a lead (defaults 80 and 60): there is no
 // quota per tier, so a whole team can be green. An agent with no component
-// that applies has no score and no tier.
+// that applies has no score and no tier, and so has an agent with fewer
+// submitted reviews in the period than the programme's minimum (the
+// setting standing_min_reviews, default 3): their parts are shown, the
+// score is null with the reason "not enough reviews yet", since a score
+// from badges or one review alone says more about chance than about work.
+//
+// # Which period a board opens on
+//
+// Asked for no period, a leaderboard and an agent's tier show the latest
+// period that is over and has a submitted review: the current one fills up
+// only as it runs. Before there is such a period, the latest that started.
 //
 // # What would move it
 //

@@ -47,6 +47,10 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		PerAgent: 10}); err != nil {
 		t.Fatal(err)
 	}
+	// The fixtures review a ticket or two per agent: these tests are about
+	// the weighing, so every agent with data is scored. The minimum has
+	// its own test, TestFewReviewsGiveNoScore.
+	e.setConfig(standing.ConfigPatch{MinReviews: ptr(0)})
 	return e
 }
 

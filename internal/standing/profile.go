@@ -20,6 +20,8 @@ type Profile struct {
 	Period   *quality.Period `json:"period"`   // the current period; nil before the first
 	Standing *Standing       `json:"standing"` // in Period
 	Cutoffs  Cutoffs         `json:"cutoffs"`
+	// MinReviews is the reviews in a period a score needs.
+	MinReviews int `json:"min_reviews"`
 
 	// ShowReviews is false when the viewer may not read the agent's
 	// reviews; Trend, Reviews, Values, Strengths and Growth are then empty.
@@ -53,7 +55,7 @@ func (s *Service) Profile(ctx context.Context, who *user.User, agentID int64) (*
 	if err != nil {
 		return nil, err
 	}
-	p := &Profile{AgentID: agentID, AgentName: name, Own: who.ID == agentID, Cutoffs: cfg.Cutoffs,
+	p := &Profile{AgentID: agentID, AgentName: name, Own: who.ID == agentID, Cutoffs: cfg.Cutoffs, MinReviews: cfg.MinReviews,
 		Trend: []TrendPoint{}, Reviews: []ReviewLine{}, Values: []ValueRating{}, Badges: []BadgeRow{}}
 	if err := s.fillStanding(ctx, who, p); err != nil {
 		return nil, err

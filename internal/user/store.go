@@ -11,13 +11,14 @@ import (
 )
 
 const userColumns = `id, email, name, role, password_hash, totp_secret, totp_enabled,
-	totp_last_step, session_epoch, time_zone, disabled_at, created_at, updated_at`
+	totp_last_step, session_epoch, time_zone, disabled_at, created_at, updated_at, signature`
 
 // scanUser reads userColumns, after any extra leading columns a query selects.
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
 	err := row.Scan(append(extra, &u.ID, &u.Email, &u.Name, &u.Role, &u.passwordHash, &u.totpSecret, &u.TOTPEnabled,
-		&u.totpLastStep, &u.SessionEpoch, &u.TimeZone, db.ScanNullTime(&u.DisabledAt), db.ScanTime(&u.CreatedAt), db.ScanTime(&u.UpdatedAt))...)
+		&u.totpLastStep, &u.SessionEpoch, &u.TimeZone, db.ScanNullTime(&u.DisabledAt), db.ScanTime(&u.CreatedAt),
+		db.ScanTime(&u.UpdatedAt), &u.Signature)...)
 	if err != nil {
 		return nil, err
 	}
@@ -64,10 +65,12 @@ func saveUser(ctx context.Context, q db.Queryer, u *User) error {
 	u.UpdatedAt = db.Now()
 	_, err := q.ExecContext(ctx, `
 		UPDATE users SET name = $1, role = $2, password_hash = $3, totp_secret = $4, totp_enabled = $5,
-			totp_last_step = $6, session_epoch = $7, time_zone = $8, disabled_at = $9, updated_at = $10
-		WHERE id = $11`,
+			totp_last_step = $6, session_epoch = $7, time_zone = $8, disabled_at = $9, updated_at = $10,
+			signature = $11
+		WHERE id = $12`,
 		u.Name, u.Role, u.passwordHash, u.totpSecret, u.TOTPEnabled,
-		u.totpLastStep, u.SessionEpoch, u.TimeZone, db.NullTime(u.DisabledAt), db.Time(u.UpdatedAt), u.ID)
+		u.totpLastStep, u.SessionEpoch, u.TimeZone, db.NullTime(u.DisabledAt), db.Time(u.UpdatedAt),
+		u.Signature, u.ID)
 	if err != nil {
 		return fmt.Errorf("user: save %d: %w", u.ID, err)
 	}

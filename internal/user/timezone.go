@@ -8,21 +8,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/timezone"
 )
 
-// MePatch is a user's change to their own profile; nil fields stay as they
-// are.
-type MePatch struct {
-	// TimeZone is an IANA zone name such as Europe/Oslo.
-	TimeZone *string `json:"time_zone"`
-}
-
-// UpdateMe applies a user's change to their own profile.
-func (s *Service) UpdateMe(ctx context.Context, id int64, p MePatch) (*User, error) {
-	if p.TimeZone == nil {
-		return s.Get(ctx, id)
-	}
-	return s.SetTimeZone(ctx, id, *p.TimeZone)
-}
-
 // SetTimeZone sets the zone pages show the user times in, refusing a name
 // that is not an IANA zone.
 func (s *Service) SetTimeZone(ctx context.Context, id int64, name string) (*User, error) {

@@ -53,6 +53,8 @@ type User struct {
 	DisabledAt *time.Time `json:"disabled_at"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
+	// Signature is written below the user's replies in mail (plain text).
+	Signature string `json:"signature"`
 
 	passwordHash string
 	totpSecret   string // sealed

@@ -25,6 +25,7 @@ type accountPage struct {
 	RecoveryCodes []string
 	// RecoveryDownload is a data: URL of RecoveryCodes as a text file.
 	RecoveryDownload template.URL
+	SignatureMax     int
 }
 
 func (wb *Pages) accountPage(r *http.Request) (*accountPage, error) {
@@ -42,7 +43,8 @@ func (wb *Pages) accountPage(r *http.Request) (*accountPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{Page: wb.BasePage(r, "Your account"), Tokens: tokens, RecoveryLeft: left, Require2FA: s.Require2FA}, nil
+	return &accountPage{Page: wb.BasePage(r, "Your account"), Tokens: tokens, RecoveryLeft: left, Require2FA: s.Require2FA,
+		SignatureMax: user.MaxSignatureLen}, nil
 }
 
 func (wb *Pages) account(w http.ResponseWriter, r *http.Request) error {
@@ -89,6 +91,19 @@ func (wb *Pages) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb.Sessions.Put(ctx, kit.KeyEpoch, fresh.SessionEpoch)
 	wb.Flash(r, "Your password is changed. Other sign-ins have ended.")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
+}
+
+// saveSignature serves POST /account/signature: the text written below
+// one's replies in the mail customers get.
+func (wb *Pages) saveSignature(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	sig := r.PostFormValue("signature")
+	if _, err := wb.Users.UpdateProfile(ctx, user.FromContext(ctx).ID, user.ProfilePatch{Signature: &sig}); err != nil {
+		return wb.accountError(w, r, err)
+	}
+	wb.Flash(r, "Your signature is saved.")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }

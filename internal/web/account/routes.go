@@ -12,6 +12,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /signin/two-factor", Level: kit.Public, Handler: wb.twoFactor},
 		{Pattern: "POST /signout", Level: kit.Public, Handler: wb.signOut},
 		{Pattern: "GET /account", Level: kit.Agent, Handler: wb.account},
+		{Pattern: "POST /account/signature", Level: kit.Agent, Handler: wb.saveSignature},
 		{Pattern: "POST /account/password", Level: kit.Agent, Handler: wb.changePassword},
 		{Pattern: "POST /account/email", Level: kit.Agent, Handler: wb.changeEmail},
 		{Pattern: "POST /account/time-zone", Level: kit.Agent, Handler: wb.changeTimeZone},

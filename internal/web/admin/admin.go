@@ -2,9 +2,7 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -96,29 +94,6 @@ func (wb *Pages) resetUserTwoFactor(w http.ResponseWriter, r *http.Request) erro
 	}
 	wb.Flash(r, "Two-factor sign-in is off for that user; they must enrol again.")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
-	return nil
-}
-
-type auditPage struct {
-	Page
-	Entries []audit.Entry
-	Action  string
-	Next    int64
-}
-
-func (wb *Pages) auditLog(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
-	const pageSize = 100
-	entries, err := audit.List(r.Context(), wb.DB.Reader(r.Context()), audit.Filter{Action: q.Get("action"), Before: before, Limit: pageSize})
-	if err != nil {
-		return err
-	}
-	p := &auditPage{Page: wb.BasePage(r, "Audit log"), Entries: entries, Action: q.Get("action")}
-	if len(entries) == pageSize {
-		p.Next = entries[len(entries)-1].ID
-	}
-	wb.Render(w, r, http.StatusOK, "audit", p)
 	return nil
 }
 

@@ -33,20 +33,27 @@ type standingView struct {
 	Tier  string
 	Class string // tier-green, tier-orange, tier-red, tier-none
 	Score string
-	Move  string
-	Parts []partView
+	// Reason stands in for the score when there is none yet, in words.
+	Reason string
+	Move   string
+	Parts  []partView
 }
 
 type partView struct {
 	Label, Value, Weight, Detail string
 }
 
-func viewStanding(st *standing.Standing) standingView {
+// viewStanding shows a standing; minReviews is the programme's minimum,
+// named when an agent has fewer.
+func viewStanding(st *standing.Standing, minReviews int) standingView {
 	if st == nil {
 		return standingView{Tier: tierText(standing.None), Class: "tier-none", Score: "–"}
 	}
 	v := standingView{Has: st.Score != nil, Tier: tierText(st.Tier), Class: "tier-" + string(st.Tier),
 		Score: scoreText(st.Score), Move: moveText(st)}
+	if st.Reason == standing.ReasonFewReviews {
+		v.Reason = fmt.Sprintf("Not enough reviews yet: %d of the %d a score needs", st.Reviews, minReviews)
+	}
 	if st.Tier == standing.None {
 		v.Class = "tier-none"
 	}
@@ -85,7 +92,7 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &agentPageData{Page: wb.BasePage(r, p.AgentName), P: p, Lead: me.IsLead(),
-		Standing: viewStanding(p.Standing), Trend: newTrendChart(p.Trend)}
+		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend)}
 	if p.Own {
 		d.Title = "My page"
 	}

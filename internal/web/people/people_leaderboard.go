@@ -53,7 +53,7 @@ func (wb *Pages) leaderboardPage(w http.ResponseWriter, r *http.Request) error {
 		for i := range b.Rows {
 			st := &b.Rows[i]
 			d.Rows = append(d.Rows, leaderRow{AgentID: st.AgentID, Name: st.AgentName, Mine: st.AgentID == me.ID,
-				Standing: viewStanding(st)})
+				Standing: viewStanding(st, b.MinReviews)})
 		}
 	}
 	if d.Periods, err = wb.Quality.Periods(ctx); err != nil {
@@ -143,6 +143,9 @@ func configFromForm(r *http.Request, shown *standing.Config) (standing.ConfigPat
 		return standing.ConfigPatch{}, apperr.Invalid("badge_target", "give a whole number of badges")
 	}
 	c.BadgeTarget = n
+	if c.MinReviews, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("min_reviews"))); err != nil {
+		return standing.ConfigPatch{}, apperr.Invalid("min_reviews", "give a whole number of reviews")
+	}
 	return standing.ConfigPatch{GreenFrom: &c.GreenFrom, OrangeFrom: &c.OrangeFrom, VisibleTo: &c.VisibleTo,
-		Weights: &c.Weights, BadgeTarget: &c.BadgeTarget}, nil
+		Weights: &c.Weights, BadgeTarget: &c.BadgeTarget, MinReviews: &c.MinReviews}, nil
 }

@@ -33,7 +33,9 @@ type versionPage struct {
 	Page
 	Version versionLine
 	Changes []string
-	Body    philosophyBody
+	// Diffs show each text that changed, word by word.
+	Diffs []quality.FieldDiff
+	Body  philosophyBody
 }
 
 // changeNames says in words what each kind of saved change was.
@@ -139,6 +141,7 @@ func (wb *Pages) philosophyVersion(w http.ResponseWriter, r *http.Request) error
 	}
 	wb.Render(w, r, http.StatusOK, "philosophy_version", &versionPage{
 		Page: wb.BasePage(r, "Philosophy version "+strconv.FormatInt(id, 10)), Version: lines[0],
-		Changes: quality.Changes(before, &v.Philosophy), Body: newBody(&v.Philosophy, false)})
+		Changes: quality.Changes(before, &v.Philosophy), Diffs: quality.TextChanges(before, &v.Philosophy),
+		Body: newBody(&v.Philosophy, false)})
 	return nil
 }
