@@ -60,7 +60,9 @@ var docs = map[string]op{
 		In: tokenRequest{}, Out: tokenCreated{}, Status: 201},
 	"DELETE /api/v1/tokens/{id}": {Summary: "Revoke an API token"},
 
-	"GET /api/v1/audit":      {Summary: "Read the audit log, newest first", Query: []string{"action: only this action", "cursor: next_cursor of the previous page", "limit: at most 500"}, Out: list[audit.Entry]{}},
+	"GET /api/v1/audit": {Summary: "Read the audit log, newest first", Query: []string{"action: only this action", "actor_id: only what this user did",
+		"from: from this day (YYYY-MM-DD, UTC) or time (RFC 3339)", "to: up to and including this day, or before this time",
+		"cursor: next_cursor of the previous page", "limit: at most 500"}, Out: list[audit.Entry]{}},
 	"GET /api/v1/settings":   {Summary: "Read the instance settings", Out: settings.Settings{}},
 	"PATCH /api/v1/settings": {Summary: "Change the instance settings", In: settings.Patch{}, Out: settings.Settings{}},
 

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -166,8 +167,11 @@ func (h *accountHandlers) revokeToken(w http.ResponseWriter, r *http.Request) er
 
 func (h *accountHandlers) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := audit.Filter{Action: q.Get("action")}
-	var err error
+	// Days are UTC days through the API; an exact time can be given instead.
+	f, err := audit.ParseFilter(q, time.UTC)
+	if err != nil {
+		return err
+	}
 	if f.Before, err = queryID(q, "cursor"); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -133,6 +134,39 @@ func TestAdminChangesAreAudited(t *testing.T) {
 		want := "settings.updated,user.updated,user.created"
 		if strings.Join(got, ",") != want {
 			t.Fatalf("audited actions by the admin: %v, want %s", got, want)
+		}
+
+		// The filters the audit page has, through the API: person, action, days.
+		actions := func(query string) string {
+			t.Helper()
+			resp, out := h.api("GET", "/api/v1/audit?"+query, tok, "")
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("audit?%s: %d %v", query, resp.StatusCode, out)
+			}
+			var got []string
+			for _, it := range out["items"].([]any) {
+				e := it.(map[string]any)
+				if e["sentence"] == "" || e["sentence"] == nil {
+					t.Fatalf("audit?%s: an entry without a sentence: %v", query, e)
+				}
+				got = append(got, e["action"].(string))
+			}
+			return strings.Join(got, ",")
+		}
+		adminID := itoa(admin.ID)
+		if got := actions("actor_id=" + adminID + "&action=user.updated"); got != "user.updated" {
+			t.Fatalf("the admin's user.updated entries: %q", got)
+		}
+		today := time.Now().UTC().Format("2006-01-02")
+		if got := actions("actor_id=" + adminID + "&from=" + today + "&to=" + today); got != want {
+			t.Fatalf("the admin's entries today: %q, want %s", got, want)
+		}
+		tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")
+		if got := actions("from=" + tomorrow); got != "" {
+			t.Fatalf("entries from tomorrow: %q", got)
+		}
+		if got := actions("actor_id=" + id); strings.Contains(got, "settings.updated") {
+			t.Fatalf("the new user's entries include the admin's: %q", got)
 		}
 	})
 }

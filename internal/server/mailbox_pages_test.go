@@ -85,7 +85,7 @@ func TestMailboxAdminPages(t *testing.T) {
 		}
 		page = body(t, h.get(b, "/admin/mailboxes"))
 		if !strings.Contains(page, "help@example.com") || !strings.Contains(page, "Mailbox help@example.com added") ||
-			!strings.Contains(page, "<td>Billing</td>") || !strings.Contains(page, "smtp.example.com:587") {
+			!strings.Contains(page, `<td data-label="Team">Billing</td>`) || !strings.Contains(page, "smtp.example.com:587") {
 			t.Fatalf("list after add:\n%s", page)
 		}
 		if strings.Contains(page, "hunter2") {

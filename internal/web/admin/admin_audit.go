@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
@@ -32,8 +30,12 @@ const auditPageSize = 100
 func (wb *Pages) auditLog(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	f, err := auditFilter(q)
+	// Days in the filter are the viewer's days, as the times shown are.
+	f, err := audit.ParseFilter(q, wb.Location(r))
 	if err != nil {
+		return err
+	}
+	if f.Before, err = pageCursor(q); err != nil {
 		return err
 	}
 	f.Limit = auditPageSize
@@ -67,53 +69,15 @@ func (wb *Pages) auditLog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// auditFilter reads the page's filters; a value that does not parse is
-// refused, naming the field.
-func auditFilter(q url.Values) (audit.Filter, error) {
-	f := audit.Filter{Action: strings.TrimSpace(q.Get("action"))}
-	if err := apperr.CheckStorable("action", f.Action); err != nil {
-		return f, err
-	}
-	var err error
-	if f.ActorID, err = optionalID(q, "actor_id"); err != nil {
-		return f, err
-	}
-	if f.Before, err = optionalID(q, "before"); err != nil {
-		return f, err
-	}
-	if f.From, err = optionalDate(q, "from"); err != nil {
-		return f, err
-	}
-	if f.Until, err = optionalDate(q, "to"); err != nil {
-		return f, err
-	}
-	if !f.Until.IsZero() {
-		f.Until = f.Until.AddDate(0, 0, 1) // "to" names the last day shown
-	}
-	return f, nil
-}
-
-func optionalID(q url.Values, field string) (int64, error) {
-	v := q.Get(field)
+// pageCursor reads "before", the id the page of older entries starts below.
+func pageCursor(q url.Values) (int64, error) {
+	v := q.Get("before")
 	if v == "" {
 		return 0, nil
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, apperr.Invalid(field, "%q is not an id", v)
+		return 0, apperr.Invalid("before", "%q is not an id", v)
 	}
 	return id, nil
-}
-
-// optionalDate reads a YYYY-MM-DD date as the start of that day, UTC.
-func optionalDate(q url.Values, field string) (time.Time, error) {
-	v := strings.TrimSpace(q.Get(field))
-	if v == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return time.Time{}, apperr.Invalid(field, "give a date as YYYY-MM-DD, not %q", v)
-	}
-	return d, nil
 }

@@ -202,3 +202,7 @@ func (s Surface) BasePage(r *http.Request, title string) Page { return s.kit.Bas
 
 // Flash keeps a one-line message for the next page.
 func (s Surface) Flash(r *http.Request, msg string) { s.kit.Flash(r, msg) }
+
+// Location is the time zone r's viewer reads times in (Kit.Location), for a
+// page that reads a day the viewer typed.
+func (s Surface) Location(r *http.Request) *time.Location { return s.kit.Location(r) }
