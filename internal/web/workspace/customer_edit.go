@@ -19,7 +19,7 @@ import (
 // problem beside its form and the input kept.
 
 // saveCustomer answers POST /customers/{id}/edit.
-func (wb *Pages) saveCustomer(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) saveCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (wb *Pages) saveCustomer(w http.ResponseWriter, r *http.Request) error {
 
 // addCustomerIdentity answers POST /customers/{id}/identities. An identity
 // another customer has is refused with an offer to merge that customer in.
-func (wb *Pages) addCustomerIdentity(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) addCustomerIdentity(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func (wb *Pages) addCustomerIdentity(w http.ResponseWriter, r *http.Request) err
 }
 
 // removeCustomerIdentity answers POST /customers/{id}/identities/{identity_id}/delete.
-func (wb *Pages) removeCustomerIdentity(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) removeCustomerIdentity(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (wb *Pages) removeCustomerIdentity(w http.ResponseWriter, r *http.Request) 
 
 // customerProblem shows the customer page again with problem beside the
 // form of section; keep puts back what the person typed.
-func (wb *Pages) customerProblem(w http.ResponseWriter, r *http.Request, id int64, section string,
+func (wb customerPages) customerProblem(w http.ResponseWriter, r *http.Request, id int64, section string,
 	keep func(*customerPage), problem error) error {
 	status, fp, err := kit.ProblemOf(r, problem)
 	if err != nil {
@@ -128,7 +128,7 @@ type mergePage struct {
 }
 
 // mergeView answers GET /customers/{id}/merge?from=: the confirmation.
-func (wb *Pages) mergeView(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) mergeView(w http.ResponseWriter, r *http.Request) error {
 	p, err := wb.mergePageFor(r, r.URL.Query().Get("from"))
 	if err != nil {
 		return err
@@ -137,7 +137,7 @@ func (wb *Pages) mergeView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (wb *Pages) mergePageFor(r *http.Request, from string) (*mergePage, error) {
+func (wb customerPages) mergePageFor(r *http.Request, from string) (*mergePage, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func (wb *Pages) mergePageFor(r *http.Request, from string) (*mergePage, error) 
 
 // mergeCustomer answers POST /customers/{id}/merge: customer from moves
 // into this one, through the merge the API uses.
-func (wb *Pages) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

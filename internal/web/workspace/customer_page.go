@@ -99,7 +99,7 @@ type customerEdit struct {
 
 // customerView answers GET /customers/{id}. Every agent may see every
 // customer, as in the API (GET /api/v1/customers/{id} is for any user).
-func (wb *Pages) customerView(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) customerView(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (wb *Pages) customerView(w http.ResponseWriter, r *http.Request) error {
 
 // customerPageFor gathers the customer page with its forms showing the
 // customer as they are.
-func (wb *Pages) customerPageFor(r *http.Request, id int64) (*customerPage, error) {
+func (wb customerPages) customerPageFor(r *http.Request, id int64) (*customerPage, error) {
 	c, err := wb.Customers.Get(r.Context(), id)
 	if err != nil {
 		return nil, err
@@ -145,3 +145,9 @@ func customerTitle(c *customer.Customer) string {
 	}
 	return "Customer " + idText(c.ID)
 }
+
+// customerPages are the pages about customers rather than tickets: a
+// customer's page and its edits and merges, and opening a ticket for one.
+// They share the workspace's dependencies but not its method set, which
+// stays small enough to read.
+type customerPages struct{ *Pages }

@@ -8,6 +8,7 @@ import "github.com/centerdesk/centerdesk/internal/web/kit"
 // customers, as the API's customer routes allow; the macro service
 // decides who may change which macro (so /admin/macros is for agents).
 func (wb *Pages) routes() []kit.Route {
+	cp := customerPages{wb}
 	return []kit.Route{
 		{Pattern: "GET /inbox", Level: kit.Agent, Handler: wb.inbox},
 		{Pattern: "GET /inbox/rows", Level: kit.Agent, Handler: wb.inboxRowsFragment},
@@ -25,21 +26,21 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /notifications", Level: kit.Agent, Handler: wb.notifications},
 		{Pattern: "POST /notifications/read", Level: kit.Agent, Handler: wb.readAllNotifications},
 		{Pattern: "POST /notifications/{id}/read", Level: kit.Agent, Handler: wb.readNotification},
-		{Pattern: "GET /tickets/new", Level: kit.Agent, Handler: wb.newTicketView},
-		{Pattern: "POST /tickets/new", Level: kit.Agent, Handler: wb.createTicket},
+		{Pattern: "GET /tickets/new", Level: kit.Agent, Handler: cp.newTicketView},
+		{Pattern: "POST /tickets/new", Level: kit.Agent, Handler: cp.createTicket},
 		{Pattern: "GET /tickets/{id}", Level: kit.Agent, Handler: wb.ticketView},
 		{Pattern: "GET /tickets/{id}/conversation", Level: kit.Agent, Handler: wb.conversationAfter},
 		{Pattern: "GET /tickets/{id}/composer", Level: kit.Agent, Handler: wb.composerFragment},
 		{Pattern: "POST /tickets/{id}/messages", Level: kit.Agent, Handler: wb.postMessage},
 		{Pattern: "POST /tickets/{id}/properties", Level: kit.Agent, Handler: wb.saveProperties},
 		{Pattern: "GET /attachments/{id}", Level: kit.Agent, Handler: wb.attachmentFile},
-		{Pattern: "GET /customers/lookup", Level: kit.Agent, Handler: wb.customerLookup},
-		{Pattern: "GET /customers/{id}", Level: kit.Agent, Handler: wb.customerView},
-		{Pattern: "POST /customers/{id}/edit", Level: kit.Agent, Handler: wb.saveCustomer},
-		{Pattern: "POST /customers/{id}/identities", Level: kit.Agent, Handler: wb.addCustomerIdentity},
-		{Pattern: "POST /customers/{id}/identities/{identity_id}/delete", Level: kit.Agent, Handler: wb.removeCustomerIdentity},
-		{Pattern: "GET /customers/{id}/merge", Level: kit.Agent, Handler: wb.mergeView},
-		{Pattern: "POST /customers/{id}/merge", Level: kit.Agent, Handler: wb.mergeCustomer},
+		{Pattern: "GET /customers/lookup", Level: kit.Agent, Handler: cp.customerLookup},
+		{Pattern: "GET /customers/{id}", Level: kit.Agent, Handler: cp.customerView},
+		{Pattern: "POST /customers/{id}/edit", Level: kit.Agent, Handler: cp.saveCustomer},
+		{Pattern: "POST /customers/{id}/identities", Level: kit.Agent, Handler: cp.addCustomerIdentity},
+		{Pattern: "POST /customers/{id}/identities/{identity_id}/delete", Level: kit.Agent, Handler: cp.removeCustomerIdentity},
+		{Pattern: "GET /customers/{id}/merge", Level: kit.Agent, Handler: cp.mergeView},
+		{Pattern: "POST /customers/{id}/merge", Level: kit.Agent, Handler: cp.mergeCustomer},
 		{Pattern: "GET /admin/macros", Level: kit.Agent, Handler: wb.macrosList},
 		{Pattern: "POST /admin/macros", Level: kit.Agent, Handler: wb.macroCreate},
 		{Pattern: "GET /admin/macros/{id}", Level: kit.Agent, Handler: wb.macroEdit},

@@ -78,7 +78,7 @@ func readNewTicketForm(v url.Values) newTicketForm {
 
 // newTicketView answers GET /tickets/new; its query may hold a form sent
 // back by the Find button, or ?customer_id= from a customer's page.
-func (wb *Pages) newTicketView(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) newTicketView(w http.ResponseWriter, r *http.Request) error {
 	f := readNewTicketForm(r.URL.Query())
 	if f.Token == "" {
 		f.Token = rand.Text()
@@ -91,7 +91,7 @@ func (wb *Pages) newTicketView(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (wb *Pages) newTicketPageFor(r *http.Request, f newTicketForm, problem kit.FormProblem) (*newTicketPage, error) {
+func (wb customerPages) newTicketPageFor(r *http.Request, f newTicketForm, problem kit.FormProblem) (*newTicketPage, error) {
 	p := &newTicketPage{Page: wb.BasePage(r, "New ticket"), Form: f, FormProblem: problem}
 	for _, c := range ticket.AgentChannels {
 		p.Channels = append(p.Channels, selectChoice{c, channelLabel(c), c == f.Channel})
@@ -121,7 +121,7 @@ func channelLabel(c string) string {
 
 // findCustomers searches customers by name, email address or phone number,
 // leaving out exclude (the customer a merge goes into).
-func (wb *Pages) findCustomers(ctx context.Context, q, selected string, exclude int64) (*customerChoices, error) {
+func (wb customerPages) findCustomers(ctx context.Context, q, selected string, exclude int64) (*customerChoices, error) {
 	out := &customerChoices{Query: q, Selected: selected, MergeInto: exclude}
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -154,7 +154,7 @@ func withoutCustomer(cs []*customer.Customer, id int64) []*customer.Customer {
 // customerLookup answers GET /customers/lookup?q=: the customers found, as
 // a fragment for the page that searches as the agent types; ?merge_into=
 // lists them as merges into that customer, else as choices for a ticket.
-func (wb *Pages) customerLookup(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) customerLookup(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var into int64
 	if v := q.Get("merge_into"); v != "" {
@@ -181,7 +181,7 @@ func (wb *Pages) customerLookup(w http.ResponseWriter, r *http.Request) error {
 }
 
 // createTicket answers POST /tickets/new.
-func (wb *Pages) createTicket(w http.ResponseWriter, r *http.Request) error {
+func (wb customerPages) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("", "the form cannot be read: %v", err)
 	}
@@ -213,7 +213,7 @@ func (wb *Pages) createTicket(w http.ResponseWriter, r *http.Request) error {
 
 // openTicket adds the new customer, if the form has one, and opens the
 // ticket; it returns where to go next.
-func (wb *Pages) openTicket(ctx context.Context, r *http.Request, f newTicketForm) (string, error) {
+func (wb customerPages) openTicket(ctx context.Context, r *http.Request, f newTicketForm) (string, error) {
 	id, err := wb.customerOfForm(ctx, f)
 	if err != nil {
 		return "", err
@@ -237,7 +237,7 @@ func (wb *Pages) openTicket(ctx context.Context, r *http.Request, f newTicketFor
 
 // customerOfForm is the customer chosen, or the new one the form
 // describes, made now (in the ticket's transaction).
-func (wb *Pages) customerOfForm(ctx context.Context, f newTicketForm) (int64, error) {
+func (wb customerPages) customerOfForm(ctx context.Context, f newTicketForm) (int64, error) {
 	if f.CustomerID != newCustomerChoice {
 		if f.CustomerID == "" {
 			return 0, apperr.Invalid("customer_id", "is required: choose a customer, or add a new one")
@@ -283,7 +283,7 @@ func newTicketField(f string) string {
 // sent again gets that answer (the same redirect) and changes nothing. A
 // failure stores nothing, so the corrected form can be sent with the same
 // token.
-func (wb *Pages) once(w http.ResponseWriter, r *http.Request, token string, create func(ctx context.Context) (string, error)) error {
+func (wb customerPages) once(w http.ResponseWriter, r *http.Request, token string, create func(ctx context.Context) (string, error)) error {
 	if token == "" || len(token) > 64 {
 		return apperr.Invalid("form_token", "is missing: reload the page and send the form again")
 	}
