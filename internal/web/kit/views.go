@@ -40,6 +40,9 @@ func (k *Kit) Views(fsys fs.FS) (*Views, error) {
 		"when": func(t any) template.HTML { return TimeElement(t, time.Now(), time.UTC) },
 		"zone": func() string { return "UTC" },
 		"day":  Day,
+		// waited writes how long someone has waited (a duration, the same
+		// in every zone) in a <time> that carries when the wait began.
+		"waited": Waited,
 		// timeZones lists the IANA zones for a select (the profile page,
 		// the desk's setting).
 		"timeZones": timezone.Names,

@@ -85,6 +85,15 @@ func TimeElement(t any, now time.Time, loc *time.Location) template.HTML {
 		html.EscapeString(Relative(at, now, loc)) + `</time>`)
 }
 
+// Waited is a wait as an inbox shows it: its length in words (already
+// worked out, "3h"), in a <time> whose datetime is when the wait began, in
+// UTC. A duration reads the same in every zone, so unlike when it needs no
+// viewer's zone and time.js leaves it alone (it has no data-tz).
+func Waited(since time.Time, length string) template.HTML {
+	return template.HTML(`<time datetime="` + since.UTC().Format(time.RFC3339) + `">` +
+		html.EscapeString(length) + `</time>`)
+}
+
 // Day is a calendar date (a review period's first day, a follow-up date),
 // stored as midnight UTC: "12 Mar 2025", the same for every viewer, since
 // a date is not a moment and shifting it into a zone would move it a day.

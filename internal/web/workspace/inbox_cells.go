@@ -21,7 +21,7 @@ type inboxCell struct {
 	Muted bool       // the text says something is missing
 	Tags  []string   // the tags, for the tags column
 	At    *time.Time // the moment, for time columns (written with when)
-	Time  string     // the machine-readable start of a wait, for the waiting column
+	Since *time.Time // when a wait began, for the waiting column (written with waited)
 	// Snippet follows the subject: the start of the last public message.
 	Snippet string
 	// Replied marks a wait that began with the customer writing back after
@@ -87,7 +87,7 @@ func (r *inboxRow) waitingCell(c *inboxCell, now time.Time) {
 		return
 	}
 	since := *r.WaitingSince
-	c.Text, c.Time = waitFor(now.Sub(since)), since.UTC().Format(time.RFC3339)
+	c.Text, c.Since = waitFor(now.Sub(since)), &since
 	c.Title = "Waiting for " + waitLong(now.Sub(since))
 	c.Replied = r.FirstReplyAt != nil && r.FirstReplyAt.Before(since)
 	if c.Replied {
