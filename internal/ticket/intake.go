@@ -99,6 +99,9 @@ func (s *Service) OpenReceived(ctx context.Context, r Received) (*Ticket, *Messa
 		t = &Ticket{Subject: receivedSubject(r.Subject), Status: "new", Priority: "normal",
 			Channel: r.Channel, RequesterID: r.CustomerID, TeamID: r.TeamID, Tags: []string{},
 			CustomFields: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+		// The customer's first message starts their wait: written with the
+		// row, so storing the message needs no second write to it.
+		t.WaitingSince = &now
 		var err error
 		if t.Number, err = s.nextNumber(ctx, tx); err != nil {
 			return err

@@ -101,6 +101,10 @@ func (s *Service) Create(ctx context.Context, n NewTicket) (*Ticket, error) {
 			return requesterError(err)
 		}
 		t.RequesterID = requesterID
+		// The requester's first message starts their wait: written with
+		// the row, so storing the message needs no second write to it.
+		since := t.CreatedAt
+		t.WaitingSince = &since
 		if t.Number, err = s.nextNumber(ctx, tx); err != nil {
 			return err
 		}

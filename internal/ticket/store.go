@@ -80,10 +80,10 @@ func lockTicket(ctx context.Context, q db.Queryer, id int64) error {
 func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 	err := q.QueryRowContext(ctx, `
 		INSERT INTO tickets (number, subject, status, priority, channel, requester_id,
-			assignee_id, team_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			assignee_id, team_id, created_at, updated_at, waiting_since)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
 		t.Number, t.Subject, t.Status, t.Priority, t.Channel, t.RequesterID,
-		t.AssigneeID, t.TeamID, db.Time(t.CreatedAt)).Scan(&t.ID)
+		t.AssigneeID, t.TeamID, db.Time(t.CreatedAt), db.NullTime(t.WaitingSince)).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("ticket: insert: %w", err)
 	}

@@ -34,7 +34,9 @@ func waitingAfter(m *Message) (since *time.Time, changes bool) {
 // says, in the database and, when t is given, in t.
 func noteWaiting(ctx context.Context, q db.Queryer, m *Message, t *Ticket) error {
 	since, changes := waitingAfter(m)
-	if !changes {
+	if !changes || t != nil && sameMoment(t.WaitingSince, since) {
+		// t mirrors its row (read under the lock, or just inserted with
+		// its first wait), so the row already says this.
 		return nil
 	}
 	if _, err := q.ExecContext(ctx, `UPDATE tickets SET waiting_since = $1 WHERE id = $2`,
@@ -45,6 +47,14 @@ func noteWaiting(ctx context.Context, q db.Queryer, m *Message, t *Ticket) error
 		t.WaitingSince = since
 	}
 	return nil
+}
+
+// sameMoment reports whether two optional times are both unset or equal.
+func sameMoment(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // recountWaiting works out the tickets' waiting_since again from their
