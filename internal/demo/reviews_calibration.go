@@ -14,8 +14,8 @@ import (
 func (rd *reviewDemo) calibration(ctx context.Context, start time.Time) error {
 	var ticketID, agent int64
 	err := rd.g.d.Reader(ctx).QueryRowContext(ctx, `SELECT id, assignee_id FROM tickets WHERE solved_at >= $1
-		AND solved_at < $2 AND assignee_id NOT IN ($3, $4) ORDER BY id LIMIT 1`,
-		db.Time(start), db.Time(start.AddDate(0, 0, 7)), rd.reviewers[1].ID, rd.reviewers[2].ID).Scan(&ticketID, &agent)
+		AND solved_at < $2 AND assignee_id NOT IN ($3, $4, $5) ORDER BY id LIMIT 1`,
+		db.Time(start), db.Time(start.AddDate(0, 0, 7)), rd.reviewers[0].ID, rd.reviewers[1].ID, rd.reviewers[2].ID).Scan(&ticketID, &agent)
 	if err != nil {
 		return nil // no ticket that week: no session
 	}
