@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
@@ -62,6 +63,11 @@ type Deps struct {
 	Coaching    *coaching.Service // coaching sessions and concerns
 	Standing    *standing.Service // leaderboard, tiers, agents' pages
 
+	// Sections are the domains' parts of the API that live in packages of
+	// their own (internal/api/<domain>api); Register serves their routes
+	// beside the core table, behind the same access levels.
+	Sections []apikit.Section
+
 	// TokenLimit counts requests per token, AddressLimit those without a
 	// valid token per client address; nil limits nothing.
 	TokenLimit   *ratelimit.Policy
@@ -72,6 +78,7 @@ type Deps struct {
 type API struct {
 	Deps
 	routes []route        // the route table, built by Register
+	docs   map[string]op  // each route's document entry, by pattern
 	doc    map[string]any // the OpenAPI document of routes, built once by Register
 }
 
@@ -171,17 +178,9 @@ func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
 }
 
 // list wraps a listing so clients always get {"items": [...]}.
-type list[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
+type list[T any] = apikit.List[T]
 
-func listOf[T any](items []T) list[T] {
-	if items == nil {
-		items = []T{}
-	}
-	return list[T]{Items: items}
-}
+func listOf[T any](items []T) list[T] { return apikit.ListOf(items) }
 
 // AdminOnly serves h, which is not part of the API, to admins' tokens only,
 // with the API's authentication, rate limit and error convention (the

@@ -27,23 +27,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/view"
 )
 
-// op documents one route for the OpenAPI document. Every row of the route
-// table (routes.go) must have one, and every op a row (a test checks both
-// ways); who may call the route comes from the row, not from here.
-type op struct {
-	Summary string
-	Query   []string // query parameters, "name: what it does"
-	In      any      // the JSON request body, nil for none
-	Out     any      // the JSON answer, nil for 204 No Content
-	Status  int      // the success status; 200 when zero
-	Upload  bool     // the request body is a file, not JSON
-	File    bool     // the answer is a file, not JSON
-	// IfMatch: the route writes to ticket {id} and honours If-Match
-	// (ticket_versions.go), answering 412 with the current ticket.
-	IfMatch bool
-	ETag    bool // the answer carries the ticket's ETag
-}
-
 // docs describes every route of the API, keyed by its ServeMux pattern.
 var docs = map[string]op{
 	"GET /api/v1/me":   {Summary: "The user the token belongs to; time_zone is the desk's until they choose one", Out: user.User{}},
@@ -237,7 +220,7 @@ func (a *API) openAPI() map[string]any {
 	errRef := sch.of(httpx.ErrorBody{})
 	paths := map[string]any{}
 	for _, rt := range a.routes {
-		d, ok := docs[rt.pattern]
+		d, ok := a.docs[rt.pattern]
 		if !ok {
 			continue // the coverage test names it
 		}
@@ -333,6 +316,9 @@ func responses(sch *schemas, d op, errRef map[string]any) map[string]any {
 		"content": map[string]any{"application/json": map[string]any{"schema": sch.of(d.Out)}}}
 	if d.ETag {
 		ok["headers"] = etagHeader
+	}
+	if d.CSV {
+		ok["content"].(map[string]any)["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
 	}
 	out[strconv.Itoa(status)] = ok
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
@@ -23,7 +24,8 @@ func registered(t *testing.T) *API {
 // TestEveryRouteIsDocumented checks the OpenAPI table against the route
 // table, both ways, so the document cannot drift from the API.
 func TestEveryRouteIsDocumented(t *testing.T) {
-	for _, problem := range docProblems(registered(t).routes, docs) {
+	a := registered(t)
+	for _, problem := range docProblems(a.routes, a.docs) {
 		t.Error(problem)
 	}
 }
@@ -139,5 +141,35 @@ func TestAllowed(t *testing.T) {
 				t.Errorf("%v route, %s: %v, want forbidden", who, role, err)
 			}
 		}
+	}
+}
+
+// sectionForTest is a domain's part of the API as another package brings it.
+type sectionForTest struct{}
+
+func (sectionForTest) Routes() []apikit.Route {
+	return []apikit.Route{{Pattern: "GET /api/v1/section-probe", Who: apikit.Lead,
+		Handler: func(w http.ResponseWriter, r *http.Request) error { return nil },
+		Doc:     apikit.Op{Summary: "A probe", Out: map[string]any{}, CSV: true}}}
+}
+
+// TestSectionsJoinTheTableAndTheDocument shows a section's route is served
+// behind its access level and documented like a core route.
+func TestSectionsJoinTheTableAndTheDocument(t *testing.T) {
+	a := New(Deps{Sections: []apikit.Section{sectionForTest{}}})
+	a.Register(http.NewServeMux())
+	if !slices.Contains(a.Routes(), "GET /api/v1/section-probe") {
+		t.Fatalf("routes %v lack the section's", a.Routes())
+	}
+	for _, problem := range docProblems(a.routes, a.docs) {
+		t.Error(problem)
+	}
+	get := a.doc["paths"].(map[string]any)["/api/v1/section-probe"].(map[string]any)["get"].(map[string]any)
+	if get["x-access"] != "lead" {
+		t.Errorf("x-access = %v, want lead", get["x-access"])
+	}
+	content := get["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)
+	if _, ok := content["text/csv"]; !ok {
+		t.Errorf("200 content %v lacks text/csv", content)
 	}
 }

@@ -1,46 +1,28 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 )
 
-// access says who may call a route. The route table's middleware enforces
-// it before the handler runs, so handlers never check it again; what is
-// about the record (an agent reads only their own review) stays in the
-// domain service.
-type access int
-
-const (
-	public access = iota // no token; counted against the client address's rate limit
-	agent                // any user with a valid token
-	lead                 // leads and admins (user.User.IsLead)
-	admin                // admins only
+// access, keyed and op are apikit's, so core routes and sections' routes
+// are one kind of row.
+type (
+	access = apikit.Access
+	keyed  = apikit.Keyed
+	op     = apikit.Op
 )
 
-// String names the level as the OpenAPI document shows it (x-access).
-func (level access) String() string {
-	switch level {
-	case public:
-		return "public"
-	case agent:
-		return "agent"
-	case lead:
-		return "lead"
-	case admin:
-		return "admin"
-	}
-	return "unknown"
-}
-
-// keyed says whether a route honours Idempotency-Key, so a client may
-// retry it and get the first answer rather than a second write.
-type keyed bool
-
 const (
-	noKey keyed = false // ignores the header
-	once  keyed = true  // POSTs that create something, so clients can retry
+	public = apikit.Public
+	agent  = apikit.Agent
+	lead   = apikit.Lead
+	admin  = apikit.Admin
+	noKey  = apikit.NoKey
+	once   = apikit.Once
 )
 
 // route is one row of the route table.
@@ -54,7 +36,13 @@ type route struct {
 // Register serves every route of the table on mux, behind its access
 // level, and answers any other /api/ path with the error convention.
 func (a *API) Register(mux *http.ServeMux) {
-	a.routes = a.table()
+	a.routes, a.docs = a.table(), maps.Clone(docs)
+	for _, sec := range a.Sections {
+		for _, rt := range sec.Routes() {
+			a.routes = append(a.routes, route{rt.Pattern, rt.Who, rt.Handler, rt.Key})
+			a.docs[rt.Pattern] = rt.Doc
+		}
+	}
 	a.doc = a.openAPI()
 	for _, rt := range a.routes {
 		mux.Handle(rt.pattern, a.serve(rt))
