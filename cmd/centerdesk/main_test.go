@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	}()
 	waitReady(t, "http://"+addr+"/readyz")
 	cancel()
-	if code := <-done; code != 0 {
+	if code := awaitExit(t, done); code != 0 {
 		t.Fatalf("serve exited %d:\n%s", code, stderr.String())
 	}
 	log := stderr.String()
@@ -141,4 +142,20 @@ func waitReady(t *testing.T, url string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s never became ready", url)
+}
+
+// awaitExit waits for the serve command to return. A shutdown that hangs
+// fails with every goroutine's stack, which names what it waits on, rather
+// than leaving the whole package to the test binary's timeout.
+func awaitExit(t *testing.T, done <-chan int) int {
+	t.Helper()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(2 * time.Minute):
+		stacks := make([]byte, 1<<20)
+		stacks = stacks[:runtime.Stack(stacks, true)]
+		t.Fatalf("serve did not stop within 2 minutes of its context ending:\n%s", stacks)
+		return -1
+	}
 }
