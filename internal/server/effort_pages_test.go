@@ -41,7 +41,8 @@ func TestLogACallFromTheTicketPage(t *testing.T) {
 			t.Fatalf("effort after the call %v", e)
 		}
 		page = k.page("/tickets/" + itoa(id))
-		if !strings.Contains(page, "Call logged.") || !strings.Contains(page, "2 contacts by API, Phone") {
+		if !strings.Contains(page, "Call logged.") || !strings.Contains(page, "2 contacts by API, Phone") ||
+			!strings.Contains(page, "Reached us by Phone (logged by ") {
 			t.Fatalf("the header does not count the call:\n%s", page)
 		}
 		customer := k.page("/customers/" + itoa(int64(tk["requester_id"].(float64))))
