@@ -7,6 +7,8 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/effort"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/privacy"
 )
@@ -15,6 +17,13 @@ import (
 type customerHandlers struct {
 	customers *customer.Service
 	privacy   *privacy.Service
+	db        *db.DB
+}
+
+// customerEffort is a customer with the effort of all their tickets summed.
+type customerEffort struct {
+	*customer.Customer
+	Effort effort.Effort `json:"effort"`
 }
 
 func init() {
@@ -96,7 +105,11 @@ func (h *customerHandlers) getCustomer(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, c)
+	sum, err := effort.ForCustomer(r.Context(), h.db.Reader(r.Context()), c.ID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, customerEffort{Customer: c, Effort: sum})
 	return nil
 }
 

@@ -70,7 +70,8 @@ var docs = map[string]op{
 	"PATCH /api/v1/tickets/{id}":        {Summary: "Change a ticket; every change is recorded as an event", In: ticket.Patch{}, Out: ticket.Ticket{}, IfMatch: true, ETag: true},
 	"GET /api/v1/tickets/{id}/messages": {Summary: "A ticket's messages, oldest first", Out: list[ticket.Message]{}},
 	"POST /api/v1/tickets/{id}/messages": {Summary: "Add a public reply or an internal note: body, body_html (sanitised) or both, and uploads to attach; " +
-		"with macro_id the macro's actions apply too (unless skip_macro_actions), and then_status (pending, on_hold, solved) sets the status, all in one transaction",
+		"with macro_id the macro's actions apply too (unless skip_macro_actions), and then_status (pending, on_hold, solved) sets the status, all in one transaction; " +
+		"channel says how it came (the ticket's when absent), and author \"customer\" with channel phone, walk_in or chat logs what the requester said (a call) as their message",
 		In: reply.Draft{}, Out: ticket.Message{}, Status: 201, IfMatch: true},
 	"POST /api/v1/tickets/bulk": {Summary: "Change up to 500 tickets at once: {\"ids\", \"patch\"} applies the patch to each, {\"ids\", \"merge_into\"} merges each into that ticket; " +
 		"one result per ticket: changed, unchanged, or refused with the reason",
@@ -95,7 +96,7 @@ var docs = map[string]op{
 	"GET /api/v1/customers": {Summary: "List customers, newest first, with their identities and organization", Query: []string{"email: only the customer with this address", "organization: only customers of this organization id", "cursor: next_cursor of the previous page", "limit: at most 200"}, Out: list[customer.Customer]{}},
 	"POST /api/v1/customers": {Summary: "Create a customer with an email address, other identities (kind email, phone or external; phone numbers in international form, external ids as system:id), or both; " +
 		"without organization_id, the organization of the email domain is joined", In: customer.NewCustomer{}, Out: customer.Customer{}, Status: 201},
-	"GET /api/v1/customers/{id}":   {Summary: "Get a customer", Out: customer.Customer{}},
+	"GET /api/v1/customers/{id}":   {Summary: "Get a customer, with the effort of all their tickets summed", Out: customerEffort{}},
 	"PATCH /api/v1/customers/{id}": {Summary: "Change a customer's name, notes or organization (null leaves it)", In: customer.Patch{}, Out: customer.Customer{}},
 	"POST /api/v1/customers/{id}/identities": {Summary: "Add an email address, phone number (+ and country code) or external id (system:id) to a customer; " +
 		"one another customer has is a conflict", In: customer.NewIdentity{}, Out: customer.Customer{}, Status: 201},

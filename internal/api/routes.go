@@ -72,7 +72,7 @@ func (a *API) table() []route {
 	files := &attachmentHandlers{attachments: a.Attachments}
 	flds := &fieldHandlers{fields: a.Fields, tickets: a.Tickets}
 	views := &viewHandlers{views: a.Views}
-	custs := &customerHandlers{customers: a.Customers, privacy: a.Privacy}
+	custs := &customerHandlers{customers: a.Customers, privacy: a.Privacy, db: a.DB}
 	teams := &teamHandlers{teams: a.Teams}
 	boxes := &mailboxHandlers{mailboxes: a.Mailboxes}
 	macros := &macroHandlers{macros: a.Macros}

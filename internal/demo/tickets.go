@@ -346,6 +346,12 @@ func (b *batchRows) insert(ctx context.Context, tx *sql.Tx, dialect db.Dialect) 
 	for _, row := range b.tickets {
 		first, last = min(first, row[0].(int64)), max(last, row[0].(int64))
 	}
+	// Each message came by its ticket's channel (the column's default is
+	// email), before effort is worked out from them.
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET channel = (SELECT t.channel FROM tickets t
+		WHERE t.id = messages.ticket_id) WHERE ticket_id BETWEEN $1 AND $2`, first, last); err != nil {
+		return fmt.Errorf("demo: message channels: %w", err)
+	}
 	return ticket.RecountWaiting(ctx, tx, first, last)
 }
 

@@ -110,7 +110,7 @@ func (s *Service) OpenReceived(ctx context.Context, r Received) (*Ticket, *Messa
 			return err
 		}
 		m = &Message{TicketID: t.ID, Kind: KindReply, AuthorType: events.ActorCustomer,
-			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now}
+			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now, Channel: r.Channel}
 		if err := storeMessage(ctx, tx, t, m, r.Attachments); err != nil {
 			return err
 		}
@@ -158,7 +158,7 @@ func (s *Service) AppendReceived(ctx context.Context, id int64, r Received, reop
 			return nil
 		}
 		m := &Message{TicketID: id, Kind: KindReply, AuthorType: events.ActorCustomer,
-			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now}
+			AuthorID: &r.CustomerID, Body: body, BodyHTML: html, CreatedAt: now, Channel: r.Channel}
 		if err := addMessage(ctx, tx, t, m, r.Attachments); err != nil {
 			return err
 		}

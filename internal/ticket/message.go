@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
+	"github.com/centerdesk/centerdesk/internal/effort"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/htmlsafe"
 )
@@ -20,6 +21,9 @@ type NewMessage struct {
 	BodyHTML    string  `json:"body_html"`
 	Kind        string  `json:"kind"`
 	Attachments []int64 `json:"attachments"`
+	// Author "customer" logs the requester's call: effort.CheckLogged.
+	Author  string `json:"author"`
+	Channel string `json:"channel"`
 }
 
 // AddMessage adds an agent's plain-text reply or note to a ticket, as the
@@ -39,9 +43,12 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 	if err := oneOf("kind", in.Kind, MessageKinds); err != nil {
 		return nil, err
 	}
+	if err := effort.CheckLogged(in.Author, in.Kind, in.Channel); err != nil {
+		return nil, err
+	}
 	authorType, authorID := events.ActorFrom(ctx)
 	m := &Message{TicketID: id, Kind: in.Kind, AuthorType: authorType, AuthorID: authorID,
-		Body: text, BodyHTML: html, CreatedAt: s.now()}
+		Body: text, BodyHTML: html, CreatedAt: s.now(), Channel: in.Channel}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockTicket(ctx, tx, id); err != nil {
 			return err
@@ -54,11 +61,19 @@ func (s *Service) PostMessage(ctx context.Context, id int64, in NewMessage) (*Me
 			return apperr.Unprocessable("", "ticket #%d is closed, and closed is final: "+
 				"open a new ticket (link it as related) to carry on the conversation", t.Number)
 		}
+		if in.Author == effort.AuthorCustomer { // the requester's words, logged by the agent in ctx
+			m.AuthorType, m.AuthorID, m.LoggedBy = events.ActorCustomer, &t.RequesterID, authorID
+		}
 		if err := addMessage(ctx, tx, t, m, in.Attachments); err != nil {
 			return err
 		}
+		if m.LoggedBy != nil && (t.Status == "solved" || t.Status == "pending") {
+			if err := s.reopen(ctx, tx, t, t.RequesterID); err != nil {
+				return err
+			}
+		}
 		t.UpdatedAt = m.CreatedAt
-		if in.Kind == KindReply && authorType == events.ActorAgent && t.FirstReplyAt == nil {
+		if in.Kind == KindReply && m.AuthorType == events.ActorAgent && t.FirstReplyAt == nil {
 			t.FirstReplyAt = &m.CreatedAt
 		}
 		if err := saveTicket(ctx, tx, t); err != nil {
@@ -85,7 +100,7 @@ func addMessage(ctx context.Context, tx *sql.Tx, t *Ticket, m *Message, attachme
 // storeMessage is addMessage without the event, for a change that appends
 // it with others.
 func storeMessage(ctx context.Context, tx *sql.Tx, t *Ticket, m *Message, attachmentIDs []int64) error {
-	if err := insertMessage(ctx, tx, m); err != nil {
+	if err := insertMessage(ctx, tx, t, m); err != nil {
 		return err
 	}
 	if err := noteWaiting(ctx, tx, m, t); err != nil {
@@ -96,11 +111,16 @@ func storeMessage(ctx context.Context, tx *sql.Tx, t *Ticket, m *Message, attach
 	return err
 }
 
-// messageAdded is the event of a stored message.
+// messageAdded is the event of a stored message; one an agent logged for
+// the customer names the agent as logged_by.
 func messageAdded(m *Message) *events.Event {
-	return &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
+	e := &events.Event{TicketID: m.TicketID, Type: EventMessageAdded, At: m.CreatedAt,
 		ActorType: m.AuthorType, ActorID: m.AuthorID,
 		Data: map[string]any{"message_id": m.ID, "kind": m.Kind, "attachments": len(m.Attachments)}}
+	if m.LoggedBy != nil {
+		e.Data["logged_by"], e.Data["channel"] = *m.LoggedBy, m.Channel
+	}
+	return e
 }
 
 // checkBodies checks what an author sent as a message's body: plain text,

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/effort"
 )
 
 // ticketColumns are a ticket's row with, from beside it, its tags (sorted,
@@ -88,7 +89,7 @@ func insertTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 		return fmt.Errorf("ticket: insert: %w", err)
 	}
 	t.Version = 1 // the column's default
-	return nil
+	return effort.Start(ctx, q, effortState(t), &t.Effort)
 }
 
 // saveTicket writes every mutable column of t and increments its version;
@@ -105,7 +106,12 @@ func saveTicket(ctx context.Context, q db.Queryer, t *Ticket) error {
 		return fmt.Errorf("ticket: save %d: %w", t.ID, err)
 	}
 	t.Version++
-	return nil
+	return effort.Saved(ctx, q, effortState(t), &t.Effort)
+}
+
+// effortState is what effort compares a saved ticket by.
+func effortState(t *Ticket) effort.State {
+	return effort.State{TicketID: t.ID, Status: t.Status, AssigneeID: t.AssigneeID, TeamID: t.TeamID, At: t.UpdatedAt}
 }
 
 // replaceTags makes the ticket's tags exactly tags.
@@ -122,16 +128,24 @@ func replaceTags(ctx context.Context, q db.Queryer, ticketID int64, tags []strin
 	return nil
 }
 
-func insertMessage(ctx context.Context, q db.Queryer, m *Message) error {
+// insertMessage stores m and counts it in the effort of its ticket, and of
+// t when given.
+func insertMessage(ctx context.Context, q db.Queryer, t *Ticket, m *Message) error {
 	err := q.QueryRowContext(ctx, `
-		INSERT INTO messages (ticket_id, kind, author_type, author_id, body_text, body_html, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		INSERT INTO messages (ticket_id, kind, author_type, author_id, body_text, body_html, created_at, channel)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, (SELECT channel FROM tickets WHERE id = $1)))
+		RETURNING id, channel`,
 		m.TicketID, m.Kind, m.AuthorType, m.AuthorID, m.Body, nullString(m.BodyHTML),
-		db.Time(m.CreatedAt)).Scan(&m.ID)
+		db.Time(m.CreatedAt), nullString(m.Channel)).Scan(&m.ID, &m.Channel)
 	if err != nil {
 		return fmt.Errorf("ticket: insert message: %w", err)
 	}
-	return nil
+	var dst *effort.Effort
+	if t != nil {
+		dst = &t.Effort
+	}
+	return effort.Noted(ctx, q, effort.Message{TicketID: m.TicketID, Kind: m.Kind, AuthorType: m.AuthorType,
+		Channel: m.Channel, At: m.CreatedAt}, dst)
 }
 
 // nullString stores an empty string as NULL.
@@ -169,7 +183,7 @@ func listMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message
 func scanMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT m.id, m.ticket_id, m.kind, m.author_type, m.author_id, m.body_text, m.body_html, m.created_at,
-			e.delivery_state, e.delivery_error
+			m.channel, e.delivery_state, e.delivery_error
 		FROM messages m LEFT JOIN email_messages e ON e.message_id = m.id AND e.direction = 'out'
 		WHERE m.ticket_id = $1 ORDER BY m.id`, ticketID)
 	if err != nil {
@@ -184,7 +198,7 @@ func scanMessages(ctx context.Context, q db.Queryer, ticketID int64) ([]*Message
 			delivery, deliverErr sql.NullString
 		)
 		if err := rows.Scan(&m.ID, &m.TicketID, &m.Kind, &m.AuthorType, &m.AuthorID, &m.Body, &html,
-			db.ScanTime(&m.CreatedAt), &delivery, &deliverErr); err != nil {
+			db.ScanTime(&m.CreatedAt), &m.Channel, &delivery, &deliverErr); err != nil {
 			return nil, fmt.Errorf("ticket: scan message: %w", err)
 		}
 		m.Delivery = deliveryOf(delivery, deliverErr)

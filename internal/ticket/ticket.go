@@ -11,6 +11,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/effort"
 )
 
 // Ticket is one customer issue, however it reached us.
@@ -42,6 +43,7 @@ type Ticket struct {
 	CustomStatus *StatusRef `json:"custom_status,omitempty"`
 	// CustomFields holds the ticket's custom field values by field key.
 	CustomFields map[string]any `json:"custom_fields"`
+	Effort       effort.Effort  `json:"effort"` // what the ticket cost its customer (internal/effort)
 }
 
 // Message is a public reply or an internal note on a ticket.
@@ -52,11 +54,13 @@ type Message struct {
 	AuthorType string `json:"author_type"`
 	AuthorID   *int64 `json:"author_id"`
 	Body       string `json:"body"`
+	Channel    string `json:"channel"` // how it came (effort.Channels); written by agents: the ticket's
 	// BodyHTML is the sanitised HTML the author sent; empty for plain text.
 	BodyHTML string `json:"body_html,omitempty"`
 	// Attachments are the files that came with the message.
 	Attachments []attachment.Attachment `json:"attachments"`
 	CreatedAt   time.Time               `json:"created_at"`
+	LoggedBy    *int64                  `json:"logged_by,omitempty"` // who logged a customer's call (in its event only)
 	// Delivery is how a message sent by email fares; nil for the rest.
 	Delivery *Delivery `json:"delivery,omitempty"`
 }

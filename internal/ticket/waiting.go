@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/effort"
 	"github.com/centerdesk/centerdesk/internal/events"
 )
 
@@ -81,7 +82,7 @@ func RecountWaiting(ctx context.Context, q db.Queryer, first, last int64) error 
 	if err != nil {
 		return fmt.Errorf("ticket: recount waiting on %d to %d: %w", first, last, err)
 	}
-	return nil
+	return effort.Recount(ctx, q, first, last) // the waits, contacts and switches moved too
 }
 
 // snippetRunes is how much of a message a snippet keeps: more than one

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"github.com/centerdesk/centerdesk/internal/effort"
 	"log/slog"
 	"net/http"
 
@@ -136,7 +137,7 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency})
+				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB)})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,

@@ -39,6 +39,8 @@ type customerStory struct {
 	// Feedback is the slot for the customer's ratings (CSAT) and effort
 	// score, which later issues fill; nil until then.
 	Feedback any
+	// Effort is what the customer's tickets cost them, summed.
+	Effort *effortView
 }
 
 type storyTicket struct {
@@ -64,6 +66,9 @@ func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit i
 	s := &customerStory{Customer: c, Organization: c.Organization, CurrentID: current}
 	page, err := wb.Tickets.List(ctx, ticket.Filter{RequesterID: c.ID, Limit: limit})
 	if err != nil {
+		return nil, err
+	}
+	if s.Effort, err = wb.customerEffort(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	s.More = page.NextCursor != ""

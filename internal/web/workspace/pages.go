@@ -3,6 +3,7 @@ package workspace
 
 import (
 	"embed"
+	"github.com/centerdesk/centerdesk/internal/effort"
 
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
@@ -46,6 +47,7 @@ type Deps struct {
 	Conversations *conversation.Loader
 	Privacy       *privacy.Service   // merges customers (the customer page)
 	Idempotency   *idempotency.Store // the new ticket form is sent once
+	Effort        *effort.Service    // the customer's effort across their tickets
 }
 
 // Pages serves the surface's pages.

@@ -32,6 +32,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /tickets/{id}/conversation", Level: kit.Agent, Handler: wb.conversationAfter},
 		{Pattern: "GET /tickets/{id}/composer", Level: kit.Agent, Handler: wb.composerFragment},
 		{Pattern: "POST /tickets/{id}/messages", Level: kit.Agent, Handler: wb.postMessage},
+		{Pattern: "POST /tickets/{id}/calls", Level: kit.Agent, Handler: wb.logCall},
 		{Pattern: "POST /tickets/{id}/properties", Level: kit.Agent, Handler: wb.saveProperties},
 		{Pattern: "GET /attachments/{id}", Level: kit.Agent, Handler: wb.attachmentFile},
 		{Pattern: "GET /customers/lookup", Level: kit.Agent, Handler: cp.customerLookup},

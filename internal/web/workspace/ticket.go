@@ -31,6 +31,8 @@ type ticketPage struct {
 	History     []eventView
 	Props       *propsView
 	Composer    *composerView
+	Call        *callView   // the "Log a call" form (ticket_call.go)
+	Effort      *effortView // what the ticket cost its customer so far
 	Story       *customerStory
 	CanReview   bool // offer "Review this ticket" (web/quality)
 	Lead        bool // offer a calibration session on it
@@ -102,7 +104,10 @@ func (wb *Pages) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsVi
 	if err := wb.fillComposer(ctx, t, comp); err != nil {
 		return nil, err
 	}
-	p.Composer = comp
+	p.Composer, p.Effort = comp, effortViewOf(t.Effort)
+	if p.Call == nil {
+		p.Call = &callView{Channel: "phone", Channels: callChannels()}
+	}
 	if p.Story, err = wb.storyOf(ctx, t.RequesterID, t.ID, sidebarTickets); err != nil {
 		return nil, err
 	}

@@ -47,7 +47,10 @@ func describeEvent(e events.Event, ppl *conversation.People) string {
 		return fmt.Sprintf("Opened the ticket (channel %v)", e.Data["channel"])
 	case "message.added":
 		what := "Replied"
-		switch {
+		switch by, logged := e.Data["logged_by"].(float64); {
+		case logged:
+			agent := int64(by)
+			what = fmt.Sprintf("Reached us by %s (logged by %s)", channelLabel(fmt.Sprint(e.Data["channel"])), ppl.UserName(&agent))
 		case e.ActorType == events.ActorCustomer:
 			what = "Wrote in"
 		case e.Data["kind"] == "note":
