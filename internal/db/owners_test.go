@@ -23,6 +23,12 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// Business hours and SLA clocks (issue 17).
+	"schedules":      {"internal/schedule/"},
+	"team_schedules": {"internal/schedule/"},
+	"sla_policies":   {"internal/sla/"},
+	"sla_clocks":     {"internal/sla/"},
+	"sla_segments":   {"internal/sla/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is
