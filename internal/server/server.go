@@ -121,6 +121,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	tickets := ticket.NewService(d)
 	customers := customer.NewService(d)
 	teams := team.NewService(d)
+	svc := newServiceLevel(d)
 	fields := field.NewService(d)
 	searcher := search.NewService(d)
 	macros := macro.NewService(d, tickets, customers)
@@ -174,7 +175,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
-		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+		TokenLimit: tokenLimit, AddressLimit: addressLimit,
+		Sections: serviceLevelSections(svc)})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
