@@ -42,6 +42,10 @@ func get(ctx context.Context, q db.Queryer, id int64) (*Schedule, error) {
 	return s, fillTeams(ctx, q, map[int64]*Schedule{s.ID: s})
 }
 
+// Load reads schedule id in q, for packages that work inside a
+// transaction of their own (SLA clocks).
+func Load(ctx context.Context, q db.Queryer, id int64) (*Schedule, error) { return get(ctx, q, id) }
+
 func list(ctx context.Context, q db.Queryer) ([]*Schedule, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM schedules ORDER BY name, id`)
 	if err != nil {
