@@ -51,7 +51,7 @@ type Clock struct {
 	Priority      string
 	StartedAt     time.Time
 	RunningSince  *time.Time // while active (breached clocks keep running until met)
-	UsedSeconds   int64      // open time used before RunningSince
+	UsedMillis    int64      // open time used before RunningSince
 	DueAt         *time.Time
 	AtRiskAt      *time.Time
 	AtRiskFiredAt *time.Time
@@ -94,7 +94,7 @@ func (c *Clock) target() time.Duration { return time.Duration(c.TargetMinutes) *
 
 // Used is the open time the clock has counted up to t.
 func (c *Clock) Used(t time.Time) time.Duration {
-	used := time.Duration(c.UsedSeconds) * time.Second
+	used := time.Duration(c.UsedMillis) * time.Millisecond
 	if c.running() && t.After(*c.RunningSince) {
 		used += c.cal().Elapsed(*c.RunningSince, t)
 	}
@@ -106,13 +106,13 @@ func (c *Clock) append(kind string, at time.Time, status string) {
 		ScheduleID: c.ScheduleID, ScheduleName: c.ScheduleName, DueAt: c.DueAt})
 }
 
-// checkpoint folds the open time up to t into UsedSeconds, so the
+// checkpoint folds the open time up to t into UsedMillis, so the
 // calendar or target can change from t on.
 func (c *Clock) checkpoint(t time.Time) {
 	if !c.running() {
 		return
 	}
-	c.UsedSeconds = int64(c.Used(t) / time.Second)
+	c.UsedMillis = c.Used(t).Milliseconds()
 	c.RunningSince = &t
 }
 
@@ -125,7 +125,7 @@ func (c *Clock) plan() {
 		}
 		return
 	}
-	used := time.Duration(c.UsedSeconds) * time.Second
+	used := time.Duration(c.UsedMillis) * time.Millisecond
 	c.DueAt = c.moment(c.target() - used)
 	share := c.AtRiskShare
 	if share <= 0 || share > 100 {

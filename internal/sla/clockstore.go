@@ -11,14 +11,14 @@ import (
 
 const clockColumns = `id, ticket_id, metric, state, policy_id, policy_name, target_minutes, business_hours,
 	pause_statuses, at_risk_share, schedule_id, schedule_name, team_id, channel, priority, started_at,
-	running_since, used_seconds, due_at, at_risk_at, at_risk_fired_at, breached_at, fulfilled_at, updated_at`
+	running_since, used_ms, due_at, at_risk_at, at_risk_fired_at, breached_at, fulfilled_at, updated_at`
 
 func scanClock(row interface{ Scan(...any) error }) (*Clock, error) {
 	var c Clock
 	var pauses string
 	err := row.Scan(&c.ID, &c.TicketID, &c.Metric, &c.State, &c.PolicyID, &c.PolicyName, &c.TargetMinutes,
 		&c.BusinessHours, &pauses, &c.AtRiskShare, &c.ScheduleID, &c.ScheduleName, &c.TeamID, &c.Channel,
-		&c.Priority, db.ScanTime(&c.StartedAt), db.ScanNullTime(&c.RunningSince), &c.UsedSeconds,
+		&c.Priority, db.ScanTime(&c.StartedAt), db.ScanNullTime(&c.RunningSince), &c.UsedMillis,
 		db.ScanNullTime(&c.DueAt), db.ScanNullTime(&c.AtRiskAt), db.ScanNullTime(&c.AtRiskFiredAt),
 		db.ScanNullTime(&c.BreachedAt), db.ScanNullTime(&c.FulfilledAt), db.ScanTime(&c.UpdatedAt))
 	if err != nil {
@@ -77,12 +77,12 @@ func insertClock(ctx context.Context, q db.Queryer, c *Clock) error {
 	err := q.QueryRowContext(ctx, `
 		INSERT INTO sla_clocks (ticket_id, metric, state, policy_id, policy_name, target_minutes, business_hours,
 			pause_statuses, at_risk_share, schedule_id, schedule_name, team_id, channel, priority, started_at,
-			running_since, used_seconds, due_at, at_risk_at, at_risk_fired_at, breached_at, fulfilled_at, updated_at)
+			running_since, used_ms, due_at, at_risk_at, at_risk_fired_at, breached_at, fulfilled_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 		RETURNING id`,
 		c.TicketID, c.Metric, c.State, c.PolicyID, c.PolicyName, c.TargetMinutes, c.BusinessHours,
 		jsonText(c.PauseStatuses), c.AtRiskShare, c.ScheduleID, c.ScheduleName, c.TeamID, c.Channel, c.Priority,
-		db.Time(c.StartedAt), db.NullTime(c.RunningSince), c.UsedSeconds, db.NullTime(c.DueAt),
+		db.Time(c.StartedAt), db.NullTime(c.RunningSince), c.UsedMillis, db.NullTime(c.DueAt),
 		db.NullTime(c.AtRiskAt), db.NullTime(c.AtRiskFiredAt), db.NullTime(c.BreachedAt),
 		db.NullTime(c.FulfilledAt), db.Time(c.UpdatedAt)).Scan(&c.ID)
 	if err != nil {
@@ -95,12 +95,12 @@ func saveClock(ctx context.Context, q db.Queryer, c *Clock) error {
 	_, err := q.ExecContext(ctx, `
 		UPDATE sla_clocks SET state = $1, policy_id = $2, policy_name = $3, target_minutes = $4,
 			business_hours = $5, pause_statuses = $6, at_risk_share = $7, schedule_id = $8, schedule_name = $9,
-			team_id = $10, channel = $11, priority = $12, running_since = $13, used_seconds = $14, due_at = $15,
+			team_id = $10, channel = $11, priority = $12, running_since = $13, used_ms = $14, due_at = $15,
 			at_risk_at = $16, at_risk_fired_at = $17, breached_at = $18, fulfilled_at = $19, updated_at = $20
 		WHERE id = $21`,
 		c.State, c.PolicyID, c.PolicyName, c.TargetMinutes, c.BusinessHours, jsonText(c.PauseStatuses),
 		c.AtRiskShare, c.ScheduleID, c.ScheduleName, c.TeamID, c.Channel, c.Priority,
-		db.NullTime(c.RunningSince), c.UsedSeconds, db.NullTime(c.DueAt), db.NullTime(c.AtRiskAt),
+		db.NullTime(c.RunningSince), c.UsedMillis, db.NullTime(c.DueAt), db.NullTime(c.AtRiskAt),
 		db.NullTime(c.AtRiskFiredAt), db.NullTime(c.BreachedAt), db.NullTime(c.FulfilledAt),
 		db.Time(c.UpdatedAt), c.ID)
 	if err != nil {
@@ -162,4 +162,3 @@ func openTicketIDs(ctx context.Context, q db.Queryer) ([]int64, error) {
 	}
 	return ids, rows.Err()
 }
-

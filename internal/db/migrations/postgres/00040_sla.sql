@@ -16,7 +16,7 @@
 --   fulfilled_at when the metric was met (set on breached clocks too, when
 --               met late)
 --   breached_at the deadline that passed (state breached)
---   used_seconds open time already used before running_since
+--   used_ms     open time already used before running_since, in milliseconds
 --   team_id, channel, priority: the ticket's, when the clock was last
 --               targeted, so reports group without joining history
 -- sla_segments is each clock's append-only log.
@@ -51,7 +51,7 @@ CREATE TABLE sla_clocks (
     priority         TEXT    NOT NULL DEFAULT '',
     started_at       TIMESTAMPTZ NOT NULL,
     running_since    TIMESTAMPTZ,
-    used_seconds     BIGINT  NOT NULL DEFAULT 0,
+    used_ms          BIGINT  NOT NULL DEFAULT 0,
     due_at           TIMESTAMPTZ,
     at_risk_at       TIMESTAMPTZ,
     at_risk_fired_at TIMESTAMPTZ,

@@ -16,7 +16,7 @@
 --   fulfilled_at when the metric was met (set on breached clocks too, when
 --               met late)
 --   breached_at the deadline that passed (state breached)
---   used_seconds open time already used before running_since
+--   used_ms     open time already used before running_since, in milliseconds
 --   team_id, channel, priority: the ticket's, when the clock was last
 --               targeted, so reports group without joining history
 -- sla_segments is each clock's append-only log.
@@ -51,7 +51,7 @@ CREATE TABLE sla_clocks (
     priority         TEXT    NOT NULL DEFAULT '',
     started_at       TEXT NOT NULL,
     running_since    TEXT,
-    used_seconds     INTEGER NOT NULL DEFAULT 0,
+    used_ms          INTEGER NOT NULL DEFAULT 0,
     due_at           TEXT,
     at_risk_at       TEXT,
     at_risk_fired_at TEXT,
