@@ -121,7 +121,6 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	tickets := ticket.NewService(d)
 	customers := customer.NewService(d)
 	teams := team.NewService(d)
-	svc := newServiceLevel(d)
 	fields := field.NewService(d)
 	searcher := search.NewService(d)
 	macros := macro.NewService(d, tickets, customers)
@@ -130,6 +129,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	qualitySvc := quality.NewService(d)
 	mailboxes := mailbox.NewService(d, box)
 	queue := jobs.New(d, log, jobs.Options{})
+	svc, err := newServiceLevel(d, queue, bus)
+	if err != nil {
+		return nil, err
+	}
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
 	// Recognition follows submitted reviews to propose badges, and sends
 	// awards on by webhook and weekly digest through the queue.
