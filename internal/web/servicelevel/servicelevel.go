@@ -38,7 +38,7 @@ func New(k *kit.Kit, deps Deps) (kit.Table, error) {
 		return kit.Table{}, err
 	}
 	wb := &Pages{Surface: s, Deps: deps}
-	return kit.Table{Surface: "servicelevel", Routes: wb.routes()}, nil
+	return kit.Table{Surface: "service", Routes: wb.routes()}, nil
 }
 
 // routes is the surface's route table: every route with who may open it.
