@@ -145,7 +145,11 @@ func (s *Service) handleEvent(ctx context.Context, tx *sql.Tx, e *events.Event) 
 		after, _ := e.Data["after"].(string)
 		w.statusChanged(before, after)
 	}
-	return s.retarget(ctx, tx, w)
+	policies, err := listPolicies(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return s.retarget(ctx, tx, w, policies)
 }
 
 // concerns says whether an event can change a ticket's clocks.
@@ -217,11 +221,7 @@ func loadCalendar(ctx context.Context, q db.Queryer, id int64) (*schedule.Calend
 // retarget matches the ticket's policy now, moves open clocks onto its
 // targets and schedule, starts the clocks that are wanted, pauses or
 // resumes by status, and saves what changed.
-func (s *Service) retarget(ctx context.Context, tx *sql.Tx, w *work) error {
-	policies, err := listPolicies(ctx, tx)
-	if err != nil {
-		return err
-	}
+func (s *Service) retarget(ctx context.Context, tx *sql.Tx, w *work, policies []*Policy) error {
 	var policy *Policy
 	for _, p := range policies {
 		if p.Matches(w.st.Facts) {

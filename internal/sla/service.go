@@ -70,6 +70,10 @@ func (s *Service) RetargetAll(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
+	policies, err := listPolicies(ctx, tx)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	for _, id := range ids {
 		w, err := s.load(ctx, tx, id, now, 0)
@@ -79,7 +83,7 @@ func (s *Service) RetargetAll(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := s.retarget(ctx, tx, w); err != nil {
+		if err := s.retarget(ctx, tx, w, policies); err != nil {
 			return err
 		}
 	}
