@@ -114,9 +114,7 @@ func scheduleForm(r *http.Request) (schedule.NewSchedule, error) {
 		}
 		n.Intervals = append(n.Intervals, schedule.Interval{Day: day, Start: strings.TrimSpace(start), End: strings.TrimSpace(end)})
 	}
-	for _, line := range strings.Fields(r.PostForm.Get("holidays")) {
-		n.Holidays = append(n.Holidays, line)
-	}
+	n.Holidays = append(n.Holidays, strings.Fields(r.PostForm.Get("holidays"))...)
 	for _, v := range r.PostForm["team"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
