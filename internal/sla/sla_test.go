@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -316,4 +317,44 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestListingsSortAndFilterByNextDeadline: views list tickets by their
+// soonest unmet deadline (those without one last), page by page, and keep
+// those due within a time.
+func TestListingsSortAndFilterByNextDeadline(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.policy(sla.NewPolicy{Name: "Urgent", Position: 1,
+			Conditions: []sla.Condition{{Field: "priority", Op: "is", Value: []byte(`"urgent"`)}},
+			Targets:    []sla.Target{calendarTarget(sla.FirstReply, 10)}})
+		r.policy(sla.NewPolicy{Name: "Not low", Position: 2,
+			Conditions: []sla.Condition{{Field: "priority", Op: "is_not", Value: []byte(`"low"`)}},
+			Targets:    []sla.Target{calendarTarget(sla.FirstReply, 60)}})
+		normal, urgent, low := r.ticket("normal"), r.ticket("urgent"), r.ticket("low")
+		var got []int64
+		cursor := ""
+		for range 4 {
+			page, err := r.tickets.List(r.ctx, ticket.Filter{Sort: ticket.SortDeadline, Limit: 1, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range page.Tickets {
+				got = append(got, tk.ID)
+			}
+			if cursor = page.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if want := []int64{urgent.ID, normal.ID, low.ID}; !slices.Equal(got, want) {
+			t.Fatalf("by deadline %v, want %v", got, want)
+		}
+		soon, err := r.tickets.List(r.ctx, ticket.Filter{DueBefore: urgent.CreatedAt.Add(30 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(soon.Tickets) != 1 || soon.Tickets[0].ID != urgent.ID {
+			t.Fatalf("due within 30 min: %+v", soon.Tickets)
+		}
+	})
 }
