@@ -239,12 +239,12 @@ func (s *Service) retarget(ctx context.Context, tx *sql.Tx, w *work, policies []
 	}
 	w.defaultStarts(lastReply)
 	for _, metric := range Metrics {
-		var target Targetted
+		var target targeted
 		ok := false
 		if policy != nil {
 			var t Target
 			if t, ok = policy.Target(metric); ok {
-				target = Targetted{Policy: policy, Target: t}
+				target = targeted{Policy: policy, Target: t}
 			}
 		}
 		if err := s.retargetMetric(ctx, tx, w, metric, target, ok, sched); err != nil {
@@ -254,13 +254,13 @@ func (s *Service) retarget(ctx context.Context, tx *sql.Tx, w *work, policies []
 	return s.persist(ctx, tx, w)
 }
 
-// Targetted is a policy's target with the policy it came from.
-type Targetted struct {
+// targeted is a policy's target with the policy it came from.
+type targeted struct {
 	Policy *Policy
 	Target Target
 }
 
-func (s *Service) retargetMetric(ctx context.Context, tx *sql.Tx, w *work, metric string, t Targetted, ok bool, sched *schedule.Schedule) error {
+func (s *Service) retargetMetric(ctx context.Context, tx *sql.Tx, w *work, metric string, t targeted, ok bool, sched *schedule.Schedule) error {
 	open := w.openClock(metric)
 	if !ok {
 		if open != nil {
@@ -331,14 +331,14 @@ func sameTime(a, b *time.Time) bool {
 
 // differs says whether t, the schedule or the ticket's grouping would
 // change the clock's targeting.
-func (c *Clock) differs(t Targetted, schedID *int64, st *ticketState) bool {
+func (c *Clock) differs(t targeted, schedID *int64, st *ticketState) bool {
 	return derefID(c.PolicyID) != t.Policy.ID || c.TargetMinutes != t.Target.Minutes ||
 		c.BusinessHours != t.Target.BusinessHours || !slices.Equal(c.PauseStatuses, t.Target.PauseStatuses) ||
 		!sameID(c.ScheduleID, schedID) || !sameID(c.TeamID, st.TeamID) || c.Channel != st.Channel ||
 		c.Priority != st.Priority
 }
 
-func (c *Clock) setTarget(t Targetted, cal *schedule.Calendar, schedID *int64, schedName string, st *ticketState) {
+func (c *Clock) setTarget(t targeted, cal *schedule.Calendar, schedID *int64, schedName string, st *ticketState) {
 	id := t.Policy.ID
 	c.PolicyID, c.PolicyName = &id, t.Policy.Name
 	c.TargetMinutes, c.BusinessHours = t.Target.Minutes, t.Target.BusinessHours
