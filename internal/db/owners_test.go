@@ -26,6 +26,12 @@ var tableOwners = map[string][]string{
 	// Effort figures are kept by internal/effort, inside the ticket
 	// package's transactions (see internal/effort).
 	"ticket_effort": {"internal/effort/"},
+	// Business hours and SLA clocks (issue 17).
+	"schedules":      {"internal/schedule/"},
+	"team_schedules": {"internal/schedule/"},
+	"sla_policies":   {"internal/sla/"},
+	"sla_clocks":     {"internal/sla/"},
+	"sla_segments":   {"internal/sla/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -129,6 +129,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	qualitySvc := quality.NewService(d)
 	mailboxes := mailbox.NewService(d, box)
 	queue := jobs.New(d, log, jobs.Options{})
+	svc, err := newServiceLevel(d, queue, bus)
+	if err != nil {
+		return nil, err
+	}
 	out := outbound.New(d, queue, mailboxes, tickets, attachments, tokenKey, log, outbound.Options{})
 	// Recognition follows submitted reviews to propose badges, and sends
 	// awards on by webhook and weekly digest through the queue.
@@ -156,7 +160,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem})
+		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
+		Schedules: svc.schedules, SLA: svc.sla})
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +179,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
-		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+		TokenLimit: tokenLimit, AddressLimit: addressLimit,
+		Sections: serviceLevelSections(svc)})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

@@ -32,7 +32,8 @@ type Filter struct {
 	Tag          string
 	RequesterID  int64
 	UpdatedSince time.Time
-	Cursor       string // from the previous page's NextCursor
+	DueBefore    time.Time // an unmet SLA clock (internal/sla) is due at or before it
+	Cursor       string    // from the previous page's NextCursor
 	Limit        int
 	// Fields filters on custom field values: field key to the value as
 	// text, parsed by the field's type.
@@ -145,6 +146,9 @@ func (f Filter) where(ctx context.Context, q db.Queryer) (*where, error) {
 	if !f.UpdatedSince.IsZero() {
 		w.add("t.updated_at >= %[1]s", db.Time(f.UpdatedSince))
 	}
+	if !f.DueBefore.IsZero() {
+		w.add("EXISTS (SELECT 1 FROM sla_clocks c WHERE c.ticket_id = t.id AND c.fulfilled_at IS NULL AND c.due_at <= %[1]s)", db.Time(f.DueBefore))
+	}
 	if err := f.setsWhere(w); err != nil {
 		return nil, err
 	}
@@ -208,7 +212,13 @@ func (s *Service) page(ctx context.Context, w *where, limit int, o order) (*Page
 	out := &Page{Tickets: make([]*Ticket, 0, len(page))}
 	if len(page) > limit {
 		page = page[:limit]
-		out.NextCursor = o.cursorAt(page[limit-1].Ticket).encode()
+		c := o.cursorAt(page[limit-1].Ticket)
+		if o.sort == SortDeadline { // the key is not on the ticket
+			if err := q.QueryRowContext(ctx, `SELECT `+deadlineKey+` FROM tickets t WHERE t.id = $1`, c.ID).Scan(db.ScanTime(&c.CreatedAt)); err != nil {
+				return nil, fmt.Errorf("ticket: deadline of %d: %w", c.ID, err)
+			}
+		}
+		out.NextCursor = c.encode()
 	}
 	for _, t := range page {
 		out.Tickets = append(out.Tickets, t.Ticket)

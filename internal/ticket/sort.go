@@ -20,10 +20,12 @@ const (
 	// waiting.go), then the tickets nobody waits on, least recently
 	// updated first; Ascending turns it round.
 	SortWaiting = "waiting"
+	// SortDeadline puts the soonest SLA deadline first (deadlineKey).
+	SortDeadline = "deadline"
 )
 
 // Sorts lists every order a listing can take.
-var Sorts = []string{SortUpdated, SortCreated, SortPriority, SortNumber, SortWaiting}
+var Sorts = []string{SortUpdated, SortCreated, SortPriority, SortNumber, SortWaiting, SortDeadline}
 
 // waitRank puts waiting tickets (0) before the rest (1), and waitKey
 // gives every ticket a time to sort on: when the wait began, or for the
@@ -31,6 +33,8 @@ var Sorts = []string{SortUpdated, SortCreated, SortPriority, SortNumber, SortWai
 const (
 	waitRank = `(CASE WHEN t.waiting_since IS NULL THEN 1 ELSE 0 END)`
 	waitKey  = `COALESCE(t.waiting_since, t.updated_at)`
+	// deadlineKey: the soonest due_at of the ticket's unmet SLA clocks (internal/sla's table, read only); none sorts last.
+	deadlineKey = `COALESCE((SELECT MIN(c.due_at) FROM sla_clocks c WHERE c.ticket_id = t.id AND c.fulfilled_at IS NULL), '9999-12-31T23:59:59.999Z')`
 )
 
 // MaxSetFilter bounds each of a filter's value sets (statuses, priorities,
@@ -103,6 +107,8 @@ func (o order) keys() []string {
 		return []string{"t.number", "t.id"}
 	case SortWaiting:
 		return []string{waitRank, waitKey, "t.id"}
+	case SortDeadline:
+		return []string{deadlineKey, "t.id"}
 	}
 	return []string{"t.updated_at", "t.id"}
 }
@@ -111,7 +117,7 @@ func (o order) keys() []string {
 // in the waiting order is the earliest wait, so that order runs the other
 // way round from the rest.
 func (o order) ascendingKeys() bool {
-	return o.asc != (o.sort == SortWaiting)
+	return o.asc != (o.sort == SortWaiting || o.sort == SortDeadline)
 }
 
 func (o order) sql() string {
@@ -169,6 +175,8 @@ func (o order) after(w *where, c *cursor) error {
 		vals = []any{c.N, c.ID}
 	case SortWaiting:
 		vals = []any{c.N, db.Time(c.CreatedAt), c.ID}
+	case SortDeadline:
+		vals = []any{db.Time(c.CreatedAt), c.ID}
 	default:
 		vals = []any{db.Time(c.UpdatedAt), c.ID}
 	}

@@ -49,6 +49,9 @@ type Filters struct {
 	RequesterID *int64   `json:"requester_id,omitempty"`
 	// UpdatedWithinDays keeps tickets changed in the last so many days.
 	UpdatedWithinDays int `json:"updated_within_days,omitempty"`
+	// DueWithinMinutes keeps tickets with an SLA deadline not met that
+	// falls within so many minutes from now, or has passed.
+	DueWithinMinutes int `json:"due_within_minutes,omitempty"`
 }
 
 // Assignee filter values other than a user id.
@@ -218,6 +221,9 @@ func (f *Filters) check() error {
 	if f.UpdatedWithinDays < 0 || f.UpdatedWithinDays > MaxDays {
 		return apperr.Invalid("filters.updated_within_days", "must be between 0 and %d", MaxDays)
 	}
+	if f.DueWithinMinutes < 0 || f.DueWithinMinutes > MaxDays*24*60 {
+		return apperr.Invalid("filters.due_within_minutes", "must be between 0 and %d", MaxDays*24*60)
+	}
 	return nil
 }
 
@@ -246,6 +252,9 @@ func (v *View) ticketFilter(userID int64, now time.Time) ticket.Filter {
 	}
 	if f.UpdatedWithinDays > 0 {
 		tf.UpdatedSince = now.AddDate(0, 0, -f.UpdatedWithinDays)
+	}
+	if f.DueWithinMinutes > 0 {
+		tf.DueBefore = now.Add(time.Duration(f.DueWithinMinutes) * time.Minute)
 	}
 	return tf
 }

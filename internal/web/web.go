@@ -27,8 +27,10 @@ import (
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
+	"github.com/centerdesk/centerdesk/internal/schedule"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -41,6 +43,7 @@ import (
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	"github.com/centerdesk/centerdesk/internal/web/servicelevel"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
@@ -82,6 +85,9 @@ type Deps struct {
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
+	// Business hours (admin pages) and SLA clocks (the ticket page's panel).
+	Schedules *schedule.Service
+	SLA       *sla.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -150,6 +156,9 @@ func (wb *Web) surfaces(d Deps) error {
 		func() (kit.Table, error) {
 			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
+		},
+		func() (kit.Table, error) {
+			return servicelevel.New(k, servicelevel.Deps{Schedules: d.Schedules, SLA: d.SLA, Teams: d.Teams})
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,

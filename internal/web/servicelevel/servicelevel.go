@@ -1,0 +1,55 @@
+// Package servicelevel serves the pages of service level: the admin pages
+// that edit business-hours schedules, and the SLA panel of the ticket page
+// (packages schedule and sla do the work).
+package servicelevel
+
+import (
+	"embed"
+
+	"github.com/centerdesk/centerdesk/internal/schedule"
+	"github.com/centerdesk/centerdesk/internal/sla"
+	"github.com/centerdesk/centerdesk/internal/team"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+)
+
+// Deps are the services the surface's pages call.
+type Deps struct {
+	Schedules *schedule.Service
+	SLA       *sla.Service
+	Teams     *team.Service
+}
+
+// Pages serves the surface's pages.
+type Pages struct {
+	kit.Surface
+	Deps
+}
+
+// Page is what every page's data starts with.
+type Page = kit.Page
+
+//go:embed templates
+var templates embed.FS
+
+// New parses the surface's templates and returns its route table.
+func New(k *kit.Kit, deps Deps) (kit.Table, error) {
+	s, err := k.Surface(templates)
+	if err != nil {
+		return kit.Table{}, err
+	}
+	wb := &Pages{Surface: s, Deps: deps}
+	return kit.Table{Surface: "service", Routes: wb.routes()}, nil
+}
+
+// routes is the surface's route table: every route with who may open it.
+func (wb *Pages) routes() []kit.Route {
+	return []kit.Route{
+		{Pattern: "GET /admin/schedules", Level: kit.Admin, Handler: wb.schedulesPage},
+		{Pattern: "POST /admin/schedules", Level: kit.Admin, Handler: wb.createSchedule},
+		{Pattern: "GET /admin/schedules/{id}", Level: kit.Admin, Handler: wb.schedulePage},
+		{Pattern: "POST /admin/schedules/{id}", Level: kit.Admin, Handler: wb.updateSchedule},
+		{Pattern: "POST /admin/schedules/{id}/holidays", Level: kit.Admin, Handler: wb.importHolidays},
+		{Pattern: "POST /admin/schedules/{id}/delete", Level: kit.Admin, Handler: wb.deleteSchedule},
+		{Pattern: "GET /tickets/{id}/sla", Level: kit.Agent, Handler: wb.ticketSLA},
+	}
+}
