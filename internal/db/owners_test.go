@@ -23,6 +23,10 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// Surveys after a solve, their frozen attribution and the opt-outs.
+	"feedback_surveys":       {"internal/feedback/"},
+	"feedback_survey_agents": {"internal/feedback/"},
+	"feedback_opt_outs":      {"internal/feedback/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is
