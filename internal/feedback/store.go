@@ -102,8 +102,8 @@ type Filter struct {
 	CustomerID int64
 	TicketID   int64
 	Channel    string
-	CSAT       int // exact CSAT score
-	CES        int // exact CES score
+	CSAT       int        // exact CSAT score
+	CES        int        // exact CES score
 	From, To   *time.Time // first answer in [From, To)
 	HasComment *bool
 	Cursor     string // next_cursor of the previous page
