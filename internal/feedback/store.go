@@ -224,3 +224,46 @@ func decodeCursor(s string) (time.Time, int64, error) {
 	}
 	return time.Unix(0, ns).UTC(), id, nil
 }
+
+// TicketSurvey is the current survey of a ticket as the API shows it.
+type TicketSurvey struct {
+	Status     string     `json:"status"`
+	URL        string     `json:"url"`
+	SentAt     *time.Time `json:"sent_at"`
+	AnsweredAt *time.Time `json:"answered_at"`
+	CSAT       *int       `json:"csat"`
+	CES        *int       `json:"ces"`
+	Comment    string     `json:"comment"`
+	Reason     string     `json:"reason"`
+	// Recovery says whether a low score waits for a follow-up.
+	Recovery string `json:"recovery"`
+}
+
+// ForTicket answers the ticket's current survey; a ticket never solved
+// since surveys began answers not_eligible with no link.
+func (s *Service) ForTicket(ctx context.Context, ticketID int64) (*TicketSurvey, error) {
+	sv, err := CurrentForTicket(ctx, s.db.Reader(ctx), ticketID)
+	if apperr.Is(err, apperr.KindNotFound) {
+		return &TicketSurvey{Status: StatusNotEligible, Recovery: RecoveryNone}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &TicketSurvey{Status: sv.Status, URL: s.URL(sv), SentAt: sv.SentAt, AnsweredAt: sv.AnsweredAt,
+		CSAT: sv.CSAT, CES: sv.CES, Comment: sv.Comment, Reason: sv.Reason, Recovery: sv.Recovery}, nil
+}
+
+// List is ListAnswers over the service's database.
+func (s *Service) List(ctx context.Context, f Filter) ([]*Answer, string, error) {
+	return ListAnswers(ctx, s.db.Reader(ctx), f)
+}
+
+// OptOut records that the customer never wants a survey again.
+func (s *Service) OptOut(ctx context.Context, customerID int64) error {
+	_, err := s.db.Writer(ctx).ExecContext(ctx, `INSERT INTO feedback_opt_outs (customer_id, created_at)
+		VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING`, customerID, db.Time(s.now()))
+	if err != nil {
+		return fmt.Errorf("feedback: opt out %d: %w", customerID, err)
+	}
+	return nil
+}
