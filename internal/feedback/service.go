@@ -73,3 +73,6 @@ func (s *Service) URL(sv *Survey) string {
 	}
 	return s.opts.PublicURL + Path(s.token(sv.tokenNonce))
 }
+
+// Now is the service's clock, for reports' default periods.
+func (s *Service) Now() time.Time { return s.now() }

@@ -242,7 +242,14 @@ type TicketSurvey struct {
 // ForTicket answers the ticket's current survey; a ticket never solved
 // since surveys began answers not_eligible with no link.
 func (s *Service) ForTicket(ctx context.Context, ticketID int64) (*TicketSurvey, error) {
-	sv, err := CurrentForTicket(ctx, s.db.Reader(ctx), ticketID)
+	q := s.db.Reader(ctx)
+	var one int
+	if err := q.QueryRowContext(ctx, `SELECT 1 FROM tickets WHERE id = $1`, ticketID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.NotFound("ticket")
+	} else if err != nil {
+		return nil, fmt.Errorf("feedback: read ticket %d: %w", ticketID, err)
+	}
+	sv, err := CurrentForTicket(ctx, q, ticketID)
 	if apperr.Is(err, apperr.KindNotFound) {
 		return &TicketSurvey{Status: StatusNotEligible, Recovery: RecoveryNone}, nil
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
+	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -23,6 +25,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
@@ -148,6 +151,11 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if err := bus.Register(notes.Consumer()); err != nil {
 		return nil, err
 	}
+	// Surveys after a solve: made by a durable consumer, sent by a job.
+	surveys := feedback.New(d, queue, out, tokenKey, log, feedback.Options{PublicURL: cfg.PublicURL})
+	if err := bus.Register(surveys.Consumer()); err != nil {
+		return nil, err
+	}
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
@@ -156,7 +164,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem})
+		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
+		Feedback: surveys})
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +183,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
-		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+		TokenLimit: tokenLimit, AddressLimit: addressLimit,
+		Sections: []apikit.Section{feedbackapi.Section{Feedback: surveys}}})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

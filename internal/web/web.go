@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
@@ -36,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
@@ -81,6 +83,9 @@ type Deps struct {
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
+	// Feedback: customers' surveys (/feedback/{token}, the portal's solved
+	// tickets) and the needs-recovery list (/recovery); nil serves none.
+	Feedback *feedback.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -152,7 +157,8 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
-				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal,
+				Feedback: d.Feedback})
 		},
 	}
 	for _, build := range builds {
@@ -161,6 +167,14 @@ func (wb *Web) surfaces(d Deps) error {
 			return err
 		}
 		wb.tables = append(wb.tables, t)
+	}
+	if d.Feedback != nil {
+		public, workspace, err := feedbackpages.New(k, feedbackpages.Deps{Log: d.Log, Settings: d.Settings,
+			Feedback: d.Feedback})
+		if err != nil {
+			return err
+		}
+		wb.tables = append(wb.tables, public, workspace)
 	}
 	return nil
 }
