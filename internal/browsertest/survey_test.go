@@ -85,6 +85,8 @@ func TestCustomerAnswersTheSurvey(t *testing.T) {
 			chromedp.SendKeys(`#email`, "cleo@example.com", chromedp.ByID),
 			chromedp.Submit(`#email`, chromedp.ByID),
 			waitFor(`document.body.textContent.includes("Check your email")`),
+		)
+		e.run(cu, "follow the link",
 			chromedp.Navigate(e.url+relay.signInLink(t)),
 			chromedp.Click(`form[action^="/portal/signin/"] button[type=submit]`, chromedp.ByQuery),
 		)
