@@ -226,3 +226,27 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, sv *Survey, in Input) 
 	}
 	return sv, nil
 }
+
+// OptOutByToken records that the customer of the survey of token never
+// wants a survey again (the link at the foot of the survey page).
+func (s *Service) OptOutByToken(ctx context.Context, token string) error {
+	if !wellFormed(token) {
+		return apperr.NotFound("survey")
+	}
+	sv, err := getSurvey(ctx, s.db.Reader(ctx), `s.token_hash = $1`, hashToken(token))
+	if err != nil {
+		return err
+	}
+	return s.OptOut(ctx, sv.CustomerID)
+}
+
+// OptedOut reports whether the customer asked never to get a survey.
+func (s *Service) OptedOut(ctx context.Context, customerID int64) (bool, error) {
+	var n int
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM feedback_opt_outs WHERE customer_id = $1`,
+		customerID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("feedback: read opt-out of %d: %w", customerID, err)
+	}
+	return n > 0, nil
+}

@@ -223,6 +223,18 @@ func TestSurveyMailIsSafeFromScannersAndAnsweredByPost(t *testing.T) {
 			t.Errorf("csat 6: %d, want 400", code)
 		}
 
+		// The customer may ask for no more surveys.
+		optOut := strings.SplitN(links[0], "?", 2)[0] + "/opt-out"
+		if code, _ := surveyPost(t, desk.base, optOut, url.Values{}); code != http.StatusOK {
+			t.Fatalf("opt out: %d", code)
+		}
+		if !strings.Contains(surveyGet(t, links[0]), "You will not get surveys from us any more.") {
+			t.Fatal("the page does not say the customer opted out")
+		}
+		if n := testutil.Count(t, d, "feedback_opt_outs"); n != 1 {
+			t.Fatalf("%d opt-outs, want 1", n)
+		}
+
 		// Reopened: the link shows so, and a POST records nothing.
 		if code := desk.call("PATCH", fmt.Sprintf("/api/v1/tickets/%d", tk.ID), `{"status": "open"}`, nil); code != http.StatusOK {
 			t.Fatalf("reopen: %d", code)

@@ -48,6 +48,7 @@ func New(k *kit.Kit, deps Deps) (public, workspace kit.Table, err error) {
 	public = kit.Table{Surface: "feedback", Adapt: p.surveyPage, Routes: []kit.Route{
 		{Pattern: "GET /feedback/{token}", Level: kit.Public, Handler: p.surveyForm},
 		{Pattern: "POST /feedback/{token}", Level: kit.Public, Handler: p.surveyAnswer},
+		{Pattern: "POST /feedback/{token}/opt-out", Level: kit.Public, Handler: p.surveyOptOut},
 	}}
 	workspace = kit.Table{Surface: "feedback-recovery", Routes: []kit.Route{
 		{Pattern: "GET " + feedback.RecoveryPath, Level: kit.Agent, Handler: p.recoveryList},

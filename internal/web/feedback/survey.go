@@ -24,8 +24,10 @@ type surveyPage struct {
 	Reason    string
 	// ChangeUntil is when the answer stops being changeable.
 	ChangeUntil *time.Time
-	Error       string
-	ErrorField  string
+	// OptedOut: the customer asked for no more surveys.
+	OptedOut   bool
+	Error      string
+	ErrorField string
 }
 
 // Scale is one choice of a score.
@@ -76,6 +78,11 @@ func (p *Pages) surveyForm(w http.ResponseWriter, r *http.Request) error {
 func (p *Pages) pageOf(r *http.Request, f *feedback.Form) *surveyPage {
 	page := &surveyPage{Brand: brand{Name: f.Company}, Form: f, Title: "How did we do?", State: "form"}
 	sv := f.Survey
+	if out, err := p.Feedback.OptedOut(r.Context(), sv.CustomerID); err == nil {
+		page.OptedOut = out
+	} else {
+		p.Log.Warn("feedback: read opt-out", "err", err)
+	}
 	page.CSAT, page.CES, page.Comment, page.Reason = deref(sv.CSAT), deref(sv.CES), sv.Comment, sv.Reason
 	if sv.AnsweredAt != nil {
 		until := sv.AnsweredAt.Add(feedback.ChangeWindow)
@@ -141,4 +148,15 @@ func deref(n *int) int {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// surveyOptOut records that the customer wants no more surveys; the
+// survey itself stays as it is.
+func (p *Pages) surveyOptOut(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	if err := p.Feedback.OptOutByToken(r.Context(), token); err != nil {
+		return err
+	}
+	http.Redirect(w, r, feedback.Path(token), http.StatusSeeOther)
+	return nil
 }
