@@ -32,6 +32,10 @@ var tableOwners = map[string][]string{
 	"sla_policies":   {"internal/sla/"},
 	"sla_clocks":     {"internal/sla/"},
 	"sla_segments":   {"internal/sla/"},
+	// Surveys after a solve, their frozen attribution and the opt-outs.
+	"feedback_surveys":       {"internal/feedback/"},
+	"feedback_survey_agents": {"internal/feedback/"},
+	"feedback_opt_outs":      {"internal/feedback/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

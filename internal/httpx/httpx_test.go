@@ -93,6 +93,8 @@ func TestAccessLogKeepsNoSignInToken(t *testing.T) {
 		"/portal/signin/abc.def/more": "/portal/signin/REDACTED/more",
 		"/portal/signin/":             "/portal/signin/",
 		"/portal/tickets/4":           "/portal/tickets/4",
+		"/feedback/tok_en":            "/feedback/REDACTED",
+		"/feedback/tok_en/opt-out":    "/feedback/REDACTED/opt-out",
 	} {
 		if got := httpx.RedactPath(path); got != want {
 			t.Errorf("RedactPath(%q) = %q, want %q", path, got, want)

@@ -108,8 +108,9 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 // secretPathPrefixes are the routes whose next path segment is a
 // credential: a portal sign-in link carries its one-time token in the path
 // (mail clients and browsers keep the whole link), and an access log is read
-// by more people, and kept longer, than the token should live.
-var secretPathPrefixes = []string{"/portal/signin/"}
+// by more people, and kept longer, than the token should live. A survey link
+// (/feedback/{token}) answers the customer's survey.
+var secretPathPrefixes = []string{"/portal/signin/", "/feedback/"}
 
 // RedactPath returns the path as the access log may keep it: the segment
 // after a secret prefix becomes "REDACTED".

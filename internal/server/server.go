@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -23,6 +24,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
@@ -152,6 +154,11 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if err := bus.Register(notes.Consumer()); err != nil {
 		return nil, err
 	}
+	// Surveys after a solve: made by a durable consumer, sent by a job.
+	surveys := feedback.New(d, queue, out, tokenKey, log, feedback.Options{PublicURL: cfg.PublicURL})
+	if err := bus.Register(surveys.Consumer()); err != nil {
+		return nil, err
+	}
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
@@ -161,7 +168,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
-		Schedules: svc.schedules, SLA: svc.sla})
+		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys})
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +187,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
-		Sections: serviceLevelSections(svc)})
+		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
@@ -39,6 +40,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
@@ -88,6 +90,9 @@ type Deps struct {
 	// Business hours (admin pages) and SLA clocks (the ticket page's panel).
 	Schedules *schedule.Service
 	SLA       *sla.Service
+	// Feedback: customers' surveys (/feedback/{token}, the portal's solved
+	// tickets) and the needs-recovery list (/recovery); nil serves none.
+	Feedback *feedback.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -162,7 +167,8 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
-				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal,
+				Feedback: d.Feedback})
 		},
 	}
 	for _, build := range builds {
@@ -171,6 +177,14 @@ func (wb *Web) surfaces(d Deps) error {
 			return err
 		}
 		wb.tables = append(wb.tables, t)
+	}
+	if d.Feedback != nil {
+		public, workspace, err := feedbackpages.New(k, feedbackpages.Deps{Log: d.Log, Settings: d.Settings,
+			Feedback: d.Feedback})
+		if err != nil {
+			return err
+		}
+		wb.tables = append(wb.tables, public, workspace)
 	}
 	return nil
 }

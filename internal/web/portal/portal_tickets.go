@@ -156,6 +156,7 @@ type portalTicketPage struct {
 	Body           string
 	CanSolve       bool
 	Closed         bool
+	Survey         *portalSurvey // the survey of a solved ticket, if any
 }
 
 func (wb *Pages) portalTicket(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
@@ -178,6 +179,9 @@ func (wb *Pages) renderPortalTicket(w http.ResponseWriter, r *http.Request, c *c
 		if status, err = p.withProblem(r, problem); err != nil {
 			return err
 		}
+	}
+	if p.Survey, err = wb.surveyOf(r, t, c); err != nil {
+		return err
 	}
 	names := map[string]string{}
 	for _, m := range msgs {
