@@ -37,6 +37,9 @@ type standingView struct {
 	Reason string
 	Move   string
 	Parts  []partView
+	// Reviews and Answers are what the score stands on: submitted reviews
+	// and answered customer surveys in the period.
+	Reviews, Answers int
 }
 
 type partView struct {
@@ -50,7 +53,7 @@ func viewStanding(st *standing.Standing, minReviews int) standingView {
 		return standingView{Tier: tierText(standing.None), Class: "tier-none", Score: "–"}
 	}
 	v := standingView{Has: st.Score != nil, Tier: tierText(st.Tier), Class: "tier-" + string(st.Tier),
-		Score: scoreText(st.Score), Move: moveText(st)}
+		Score: scoreText(st.Score), Move: moveText(st), Reviews: st.Reviews, Answers: st.Answers}
 	if st.Reason == standing.ReasonFewReviews {
 		v.Reason = fmt.Sprintf("Not enough reviews yet: %d of the %d a score needs", st.Reviews, minReviews)
 	}
