@@ -8,6 +8,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/standing"
+	"github.com/centerdesk/centerdesk/internal/team"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 )
 
@@ -145,6 +147,56 @@ func TestWeightsAreChecked(t *testing.T) {
 		}
 		if got := standing.DefaultConfig(); got.Weights != (standing.Weights{Quality: 50, Customer: 30, Badges: 20}) || got.MinAnswers != 5 {
 			t.Fatalf("defaults %+v", got)
+		}
+	})
+}
+
+// TestProfileFeedback: an agent's page lists the answers attributed to
+// them, with the ticket, and their months beside their team's; a lead sees
+// anyone's; another agent sees none, even where pages are open to all.
+func TestProfileFeedback(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		a, b := e.user("agent"), e.user("agent")
+		tm, err := team.NewService(d).Create(e.ctx(e.lead), team.NewTeam{Name: "Care", MemberIDs: []int64{a.ID, b.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ta, tb := e.solved(a, false), e.solved(b, false)
+		for _, tk := range []int64{ta, tb} {
+			if _, err := e.tickets.Update(e.ctx(e.lead), tk, ticket.Patch{TeamID: ticket.SetID(&tm.ID)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := db.Now()
+		answer(t, d, ta, now, 5, 7, "Ana was wonderful", a.ID)
+		answer(t, d, tb, now, 2, 3, "Slow", b.ID)
+		answer(t, d, tb, now, 4, 0, "", b.ID, a.ID) // a replied on b's ticket
+
+		p, err := e.s.Profile(e.ctx(a), a, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.ShowFeedback || len(p.Feedback.Lines) != 2 {
+			t.Fatalf("own feedback %+v", p.Feedback)
+		}
+		for _, l := range p.Feedback.Lines {
+			if l.Comment == "Slow" || l.TicketNumber == 0 {
+				t.Fatalf("a line not a's or without its ticket: %+v", l)
+			}
+		}
+		last := p.Feedback.Series[len(p.Feedback.Series)-1]
+		// a: CSAT 5 and 4 (100% good), CES 7; team: 5, 2, 4 (66.7%), CES 7 and 3 (5).
+		if last.Answers != 2 || *last.CSATScore != 100 || *last.CESMean != 7 || last.TeamAnswers != 3 ||
+			*last.TeamCSATScore != 66.7 || *last.TeamCESMean != 5 {
+			t.Fatalf("this month %+v", last)
+		}
+		if lp, err := e.s.Profile(e.ctx(e.lead), e.lead, b.ID); err != nil || !lp.ShowFeedback || len(lp.Feedback.Lines) != 2 {
+			t.Fatalf("lead on b: %+v %v", lp, err)
+		}
+		e.setConfig(standing.ConfigPatch{VisibleTo: ptr(standing.VisibleToEveryone)})
+		if op, err := e.s.Profile(e.ctx(b), b, a.ID); err != nil || op.ShowFeedback || op.Feedback != nil {
+			t.Fatalf("b on a: %+v %v", op, err)
 		}
 	})
 }
