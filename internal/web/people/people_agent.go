@@ -25,6 +25,7 @@ type agentPageData struct {
 	// open to agents.
 	ShowCoaching bool
 	Coaching     []*coaching.Session
+	Feedback     feedbackView
 }
 
 // standingView is a standing as the pages show it.
@@ -95,7 +96,7 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &agentPageData{Page: wb.BasePage(r, p.AgentName), P: p, Lead: me.IsLead(),
-		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend)}
+		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend), Feedback: newFeedbackView(p)}
 	if p.Own {
 		d.Title = "My page"
 	}
