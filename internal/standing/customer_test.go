@@ -9,8 +9,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/team"
-	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
 // answer writes an answered survey of ticketID straight into package

@@ -1,4 +1,4 @@
--- Notifications learn the kind 'feedback': a customer's comment on a
+-- Feedback reaches people. Notifications learn the kind 'feedback': a customer's comment on a
 -- ticket the recipient worked, written once per survey and agent (source
 -- feedback:<survey id>). SQLite cannot alter a CHECK, so the table is
 -- rebuilt as 00022 left it, with the new kind.
@@ -26,7 +26,19 @@ ALTER TABLE notifications_new RENAME TO notifications;
 CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
 CREATE INDEX notifications_unread ON notifications (recipient_id) WHERE read_at IS NULL;
 
+-- The feedback wall: which customer comment a lead turned into a
+-- recognition post (a badge award, which links the ticket and the value).
+-- One per survey; withdrawing the award frees the comment again. Written
+-- only by internal/wall.
+CREATE TABLE wall_recognitions (
+    survey_id     INTEGER PRIMARY KEY REFERENCES feedback_surveys (id) ON DELETE CASCADE,
+    award_id      INTEGER NOT NULL UNIQUE REFERENCES badge_awards (id) ON DELETE CASCADE,
+    recognized_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    created_at    TEXT    NOT NULL
+);
+
 -- +goose Down
+DROP TABLE wall_recognitions;
 DELETE FROM notifications WHERE kind = 'feedback';
 CREATE TABLE notifications_old (
     id           INTEGER PRIMARY KEY,
