@@ -33,6 +33,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/wall"
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
@@ -40,6 +41,7 @@ import (
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	wallpages "github.com/centerdesk/centerdesk/internal/web/wall"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
@@ -78,6 +80,8 @@ type Deps struct {
 	Standing *standing.Service
 	// Privacy merges customers (the customer page), as the API does.
 	Privacy *privacy.Service
+	// Wall is the feedback wall: customers' answers for everyone.
+	Wall *wall.Service
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
@@ -141,6 +145,10 @@ func (wb *Web) surfaces(d Deps) error {
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
 				Standing: d.Standing})
+		},
+		func() (kit.Table, error) {
+			return wallpages.New(k, wallpages.Deps{Users: d.Users, Teams: d.Teams, Recognition: d.Recognition,
+				Wall: d.Wall})
 		},
 		func() (kit.Table, error) {
 			return qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets,
