@@ -262,3 +262,33 @@ func TestWhoMayRecognise(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCustomerFeedback: the customer's page gathers their answers across
+// all their tickets, newest first, with the figures over all of them.
+func TestCustomerFeedback(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ana := e.user("agent")
+		t1, t2 := e.ticketFor("Maria Lopez", ana.ID, 0), e.ticketFor("Maria Lopez", ana.ID, 0)
+		other := e.ticketFor("Jo", ana.ID, 0)
+		now := db.Now()
+		a := e.answer(t1, now.Add(-time.Hour), 5, 6, "Lovely", ana.ID)
+		b := e.answer(t2, now, 2, 3, "Slow", ana.ID)
+		e.answer(other, now, 1, 1, "Not Maria's", ana.ID)
+		var customer int64
+		if err := d.Write().QueryRow(`SELECT requester_id FROM tickets WHERE id = $1`, t1).Scan(&customer); err != nil {
+			t.Fatal(err)
+		}
+		f, err := e.w.ForCustomer(context.Background(), customer, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Answered != 2 || !f.More || len(f.Answers) != 1 || f.Answers[0].SurveyID != b || *f.CSATScore != 50 ||
+			*f.CSATMean != 3.5 || *f.CESMean != 4.5 || f.Answers[0].TicketID != t2 {
+			t.Fatalf("customer feedback %+v", f)
+		}
+		if f, _ := e.w.ForCustomer(context.Background(), customer, 10); len(f.Answers) != 2 || f.Answers[1].SurveyID != a {
+			t.Fatalf("all %+v", f)
+		}
+	})
+}

@@ -140,7 +140,7 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency})
+				Idempotency: d.Idempotency, Wall: d.Wall})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
