@@ -2,6 +2,7 @@ package people
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/standing"
 )
@@ -42,7 +43,11 @@ func newFeedbackView(p *standing.Profile) feedbackView {
 		return strconv.FormatFloat(*f, 'f', 2, 64)
 	}
 	for _, s := range p.Feedback.Series {
-		v.Series = append(v.Series, feedbackMonth{Month: s.Month, Answers: s.Answers, TeamAnswers: s.TeamAnswers,
+		label := s.Month
+		if m, err := time.Parse("2006-01", s.Month); err == nil {
+			label = m.Format("Jan 2006")
+		}
+		v.Series = append(v.Series, feedbackMonth{Month: label, Answers: s.Answers, TeamAnswers: s.TeamAnswers,
 			CSAT: pct(s.CSATScore), TeamCSAT: pct(s.TeamCSATScore), CES: mean(s.CESMean), TeamCES: mean(s.TeamCESMean)})
 	}
 	return v
