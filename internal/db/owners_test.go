@@ -36,6 +36,8 @@ var tableOwners = map[string][]string{
 	"feedback_surveys":       {"internal/feedback/"},
 	"feedback_survey_agents": {"internal/feedback/"},
 	"feedback_opt_outs":      {"internal/feedback/"},
+	// Customer comments turned into recognition posts on the feedback wall.
+	"wall_recognitions": {"internal/wall/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -33,6 +33,10 @@ func (s *Service) handle(ctx context.Context, tx *sql.Tx, batch []events.Event) 
 			if err := notifyMentioned(ctx, tx, e, &people); err != nil {
 				return err
 			}
+		case EventFeedbackAnswered:
+			if err := notifyFeedback(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -57,7 +57,7 @@ func (n *Notification) Text() string {
 	if who == "" {
 		who = "Centerdesk"
 	}
-	if n.Kind == KindFollowUp || n.Kind == KindBadge {
+	if n.Kind == KindFollowUp || n.Kind == KindBadge || n.Kind == KindFeedback {
 		return n.Note
 	}
 	if n.Kind == KindMentioned {

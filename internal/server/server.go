@@ -16,6 +16,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
+	"github.com/centerdesk/centerdesk/internal/api/wallapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -52,6 +53,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticketexport"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/wall"
 	"github.com/centerdesk/centerdesk/internal/web"
 )
 
@@ -162,13 +164,14 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
+	wallSvc := wall.NewService(d, recognitionSvc) // the feedback wall
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
-		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys})
+		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +190,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
-		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys})})
+		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
+			wallapi.Section{Wall: wallSvc})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

@@ -24,6 +24,9 @@ type Standing struct {
 	// a score (or nothing at all to score).
 	Reason  string `json:"reason,omitempty"`
 	Reviews int    `json:"reviews"` // submitted reviews in the period
+	// Answers is the answered customer surveys attributed to the agent
+	// whose ticket was solved in the period.
+	Answers int    `json:"answers"`
 	Tier    Tier   `json:"tier"`
 	Parts   []Part `json:"parts"`
 	Move    *Move  `json:"move,omitempty"`
@@ -39,7 +42,9 @@ type Board struct {
 	Period  *quality.Period `json:"period"`
 	Cutoffs Cutoffs         `json:"cutoffs"`
 	// MinReviews is the reviews an agent needs in the period for a score.
-	MinReviews int        `json:"min_reviews"`
+	MinReviews int `json:"min_reviews"`
+	// MinAnswers is the customer answers before customer feedback counts.
+	MinAnswers int        `json:"min_answers"`
 	Everyone   bool       `json:"everyone"` // the rows are the whole team's
 	Rows       []Standing `json:"rows"`
 }
@@ -63,7 +68,7 @@ func (s *Service) Leaderboard(ctx context.Context, who *user.User, periodID int6
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, MinReviews: cfg.MinReviews, Everyone: who.IsLead() || cfg.VisibleTo == VisibleToEveryone,
+	b := &Board{Period: p, Cutoffs: cfg.Cutoffs, MinReviews: cfg.MinReviews, MinAnswers: cfg.MinAnswers, Everyone: who.IsLead() || cfg.VisibleTo == VisibleToEveryone,
 		Rows: []Standing{}}
 	for _, st := range all {
 		if st.AgentID != who.ID && !b.Everyone {
@@ -149,20 +154,25 @@ func (s *Service) standings(ctx context.Context, q db.Queryer, p *quality.Period
 		}
 	}
 	parts := map[int64][]Part{}
-	reviews := map[int64]int{}
+	reviews, answers := map[int64]int{}, map[int64]int{}
 	for i, c := range s.components {
 		m := measured[i]
-		if _, ok := c.(qualityComponent); ok {
+		switch c.(type) {
+		case qualityComponent:
 			for agent, v := range m {
 				reviews[agent] = v.Count
 			}
-		}
-		if _, ok := c.(badgeComponent); ok && len(m) > 0 {
-			fillZeroBadges(m, agents, cfg)
+		case customerComponent:
+			for agent, v := range m {
+				answers[agent] = v.Count
+			}
+		case badgeComponent:
+			if len(m) > 0 {
+				fillZeroBadges(m, agents, cfg)
+			}
 		}
 		for agent, v := range m {
-			parts[agent] = append(parts[agent], Part{Name: c.Name(), Label: c.Label(), Value: v.Value,
-				Weight: c.Weight(cfg), Detail: v.Detail})
+			parts[agent] = append(parts[agent], partOf(c, v, cfg))
 		}
 	}
 	names, err := activeAgents(ctx, q)
@@ -175,10 +185,25 @@ func (s *Service) standings(ctx context.Context, q db.Queryer, p *quality.Period
 		if !active {
 			continue
 		}
-		out = append(out, standingOf(agent, name, ps, reviews[agent], cfg))
+		st := standingOf(agent, name, ps, reviews[agent], cfg)
+		st.Answers = answers[agent]
+		out = append(out, st)
 	}
 	slices.SortFunc(out, byScore)
 	return out, nil
+}
+
+// partOf is a component's measure of an agent as a part of their score.
+// Customer feedback on fewer answers than the minimum is shown but weighs
+// nothing, so its weight goes to the other parts in proportion to theirs
+// (Balance divides by the weights that count).
+func partOf(c Component, v Measure, cfg Config) Part {
+	p := Part{Name: c.Name(), Label: c.Label(), Value: v.Value, Weight: c.Weight(cfg), Detail: v.Detail}
+	if _, ok := c.(customerComponent); ok && v.Count < cfg.MinAnswers {
+		p.Weight = 0
+		p.Detail += fmt.Sprintf("; not counted below %d", cfg.MinAnswers)
+	}
+	return p
 }
 
 // fillZeroBadges gives 0 badges to every measured agent not awarded any,
@@ -209,7 +234,7 @@ func standingOf(agent int64, name string, parts []Part, reviews int, cfg Config)
 	return st
 }
 
-var partOrder = map[string]int{"quality": 0, "badges": 1, "outcomes": 2}
+var partOrder = map[string]int{"quality": 0, "customer": 1, "badges": 2, "outcomes": 3}
 
 func byScore(a, b Standing) int {
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -22,12 +23,24 @@ const (
 	VisibleToEveryone Visibility = "everyone"
 )
 
-// Weights are the components' weights in the balanced score.
+// Weights are the components' weights in the balanced score; a lead sets
+// them to sum to 100 (see doc.go).
 type Weights struct {
 	Quality  float64 `json:"quality"`
+	Customer float64 `json:"customer"` // customer feedback: CSAT and CES
 	Badges   float64 `json:"badges"`
 	Outcomes float64 `json:"outcomes"`
 }
+
+// WeightsPatch changes some weights: nil ones are left alone.
+type WeightsPatch struct {
+	Quality  *float64 `json:"quality"`
+	Customer *float64 `json:"customer"`
+	Badges   *float64 `json:"badges"`
+	Outcomes *float64 `json:"outcomes"`
+}
+
+func (w Weights) sum() float64 { return w.Quality + w.Customer + w.Badges + w.Outcomes }
 
 // Config is how standing is worked out and shown, kept in the settings
 // table under the keys below.
@@ -40,6 +53,10 @@ type Config struct {
 	// before they are given a score: below it a score says more about
 	// chance (or badges alone) than about their work.
 	MinReviews int `json:"min_reviews"`
+	// MinAnswers is how many answered surveys in a period an agent needs
+	// before customer feedback counts in their score; below it its weight
+	// goes to the other components in proportion (see doc.go).
+	MinAnswers int `json:"min_answers"`
 }
 
 // The settings keys; SettingVisibleTo is the visibility setting.
@@ -50,6 +67,8 @@ const (
 	keyWeightQuality  = "standing_weight_quality"
 	keyWeightBadges   = "standing_weight_badges"
 	keyWeightOutcomes = "standing_weight_outcomes"
+	keyWeightCustomer = "standing_weight_customer"
+	keyMinAnswers     = "standing_min_answers"
 	keyBadgeTarget    = "standing_badge_target"
 	keyMinReviews     = "standing_min_reviews"
 )
@@ -57,17 +76,18 @@ const (
 // DefaultConfig is the configuration of a team that changed nothing.
 func DefaultConfig() Config {
 	return Config{Cutoffs: Cutoffs{GreenFrom: 80, OrangeFrom: 60}, VisibleTo: VisibleToLeads,
-		Weights: Weights{Quality: 60, Badges: 20, Outcomes: 20}, BadgeTarget: 3, MinReviews: 3}
+		Weights: Weights{Quality: 50, Customer: 30, Badges: 20}, BadgeTarget: 3, MinReviews: 3, MinAnswers: 5}
 }
 
 // ConfigPatch changes the configuration: nil fields are left alone.
 type ConfigPatch struct {
-	GreenFrom   *float64    `json:"green_from"`
-	OrangeFrom  *float64    `json:"orange_from"`
-	VisibleTo   *Visibility `json:"visible_to"`
-	Weights     *Weights    `json:"weights"`
-	BadgeTarget *int        `json:"badge_target"`
-	MinReviews  *int        `json:"min_reviews"`
+	GreenFrom   *float64      `json:"green_from"`
+	OrangeFrom  *float64      `json:"orange_from"`
+	VisibleTo   *Visibility   `json:"visible_to"`
+	Weights     *WeightsPatch `json:"weights"`
+	BadgeTarget *int          `json:"badge_target"`
+	MinReviews  *int          `json:"min_reviews"`
+	MinAnswers  *int          `json:"min_answers"`
 }
 
 func (c Config) values() map[string]string {
@@ -76,7 +96,8 @@ func (c Config) values() map[string]string {
 		keyGreenFrom: f(c.GreenFrom), keyOrangeFrom: f(c.OrangeFrom), SettingVisibleTo: string(c.VisibleTo),
 		keyWeightQuality: f(c.Weights.Quality), keyWeightBadges: f(c.Weights.Badges),
 		keyWeightOutcomes: f(c.Weights.Outcomes), keyBadgeTarget: strconv.Itoa(c.BadgeTarget),
-		keyMinReviews: strconv.Itoa(c.MinReviews),
+		keyMinReviews: strconv.Itoa(c.MinReviews), keyWeightCustomer: f(c.Weights.Customer),
+		keyMinAnswers: strconv.Itoa(c.MinAnswers),
 	}
 }
 
@@ -93,6 +114,17 @@ func (c *Config) apply(stored map[string]string) {
 	num(keyWeightQuality, &c.Weights.Quality)
 	num(keyWeightBadges, &c.Weights.Badges)
 	num(keyWeightOutcomes, &c.Weights.Outcomes)
+	num(keyWeightCustomer, &c.Weights.Customer)
+	_, legacy := stored[keyWeightQuality]
+	if _, set := stored[keyWeightCustomer]; legacy && !set {
+		// Weights saved before customer feedback joined the score: the
+		// team's score stays what it was until a lead gives the customer
+		// a weight (the old defaults had outcomes 20).
+		c.Weights.Customer = 0
+		if _, ok := stored[keyWeightOutcomes]; !ok {
+			c.Weights.Outcomes = 20
+		}
+	}
 	if v := Visibility(stored[SettingVisibleTo]); v == VisibleToLeads || v == VisibleToEveryone {
 		c.VisibleTo = v
 	}
@@ -101,6 +133,9 @@ func (c *Config) apply(stored map[string]string) {
 	}
 	if n, err := strconv.Atoi(stored[keyMinReviews]); err == nil {
 		c.MinReviews = n
+	}
+	if n, err := strconv.Atoi(stored[keyMinAnswers]); err == nil {
+		c.MinAnswers = n
 	}
 }
 
@@ -114,14 +149,29 @@ func (c Config) check() error {
 		return apperr.Invalid("orange_from", "must be between 0 and green_from (%g)", c.GreenFrom)
 	case c.VisibleTo != VisibleToLeads && c.VisibleTo != VisibleToEveryone:
 		return apperr.Invalid("visible_to", "must be leads or everyone")
-	case !in100(c.Weights.Quality) || !in100(c.Weights.Badges) || !in100(c.Weights.Outcomes):
-		return apperr.Invalid("weights", "each weight must be between 0 and 100")
-	case c.Weights.Quality+c.Weights.Badges+c.Weights.Outcomes == 0:
-		return apperr.Invalid("weights", "at least one weight must be above 0")
 	case c.BadgeTarget < 1 || c.BadgeTarget > 100:
 		return apperr.Invalid("badge_target", "must be between 1 and 100")
 	case c.MinReviews < 0 || c.MinReviews > 100:
 		return apperr.Invalid("min_reviews", "must be between 0 and 100")
+	case c.MinAnswers < 0 || c.MinAnswers > 1000:
+		return apperr.Invalid("min_answers", "must be between 0 and 1000")
+	}
+	return c.Weights.check()
+}
+
+// check reports the first weight out of bounds, naming it, then whether
+// they sum to 100 (to a hundredth: the form sends decimals).
+func (w Weights) check() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"quality", w.Quality}, {"customer", w.Customer}, {"badges", w.Badges}, {"outcomes", w.Outcomes}} {
+		if f.v < 0 || f.v > 100 || math.IsNaN(f.v) {
+			return apperr.Invalid("weights."+f.name, "must be between 0 and 100")
+		}
+	}
+	if math.Abs(w.sum()-100) > 0.005 {
+		return apperr.Invalid("weights", "must sum to 100 (they sum to %g)", round2(w.sum()))
 	}
 	return nil
 }
@@ -187,8 +237,19 @@ func (p ConfigPatch) applyTo(c Config) Config {
 	if p.VisibleTo != nil {
 		c.VisibleTo = *p.VisibleTo
 	}
-	if p.Weights != nil {
-		c.Weights = *p.Weights
+	if w := p.Weights; w != nil {
+		set := func(dst *float64, v *float64) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&c.Weights.Quality, w.Quality)
+		set(&c.Weights.Customer, w.Customer)
+		set(&c.Weights.Badges, w.Badges)
+		set(&c.Weights.Outcomes, w.Outcomes)
+	}
+	if p.MinAnswers != nil {
+		c.MinAnswers = *p.MinAnswers
 	}
 	if p.BadgeTarget != nil {
 		c.BadgeTarget = *p.BadgeTarget

@@ -50,7 +50,10 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	// The fixtures review a ticket or two per agent: these tests are about
 	// the weighing, so every agent with data is scored. The minimum has
 	// its own test, TestFewReviewsGiveNoScore.
-	e.setConfig(standing.ConfigPatch{MinReviews: ptr(0)})
+	// The weights are those from before customer feedback joined, which
+	// the older tests' figures use; the customer's tests set their own.
+	e.setConfig(standing.ConfigPatch{MinReviews: ptr(0), Weights: &standing.WeightsPatch{Quality: ptr(60.0),
+		Customer: ptr(0.0), Badges: ptr(20.0), Outcomes: ptr(20.0)}})
 	return e
 }
 

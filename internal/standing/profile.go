@@ -34,6 +34,12 @@ type Profile struct {
 
 	Months []string   `json:"months"` // labels of the badge columns, oldest first
 	Badges []BadgeRow `json:"badges"`
+
+	// ShowFeedback is true for the agent and leads: what customers said
+	// of the agent is the agent's to see first, and a lead's to coach on.
+	// Feedback is nil otherwise.
+	ShowFeedback bool      `json:"show_feedback"`
+	Feedback     *Feedback `json:"feedback"`
 }
 
 // Profile gathers agentID's page for who: their own always, anyone's for
@@ -69,6 +75,11 @@ func (s *Service) Profile(ctx context.Context, who *user.User, agentID int64) (*
 		}
 	}
 	now := s.now()
+	if p.ShowFeedback = p.Own || who.IsLead(); p.ShowFeedback {
+		if p.Feedback, err = agentFeedback(ctx, q, agentID, now); err != nil {
+			return nil, err
+		}
+	}
 	p.Months = monthLabels(now, BadgeMonths)
 	p.Badges, err = badgesByValue(ctx, q, agentID, now)
 	return p, err

@@ -44,6 +44,7 @@ func TestScoreOnCutoffAfterRounding(t *testing.T) {
 // TestWorkedExample checks the figures of doc.go.
 func TestWorkedExample(t *testing.T) {
 	c := DefaultConfig()
+	c.Weights = Weights{Quality: 60, Badges: 20, Outcomes: 20}
 	parts := []Part{
 		{Name: "quality", Label: "Review quality", Value: 75, Weight: c.Weights.Quality},
 		{Name: "badges", Label: "Value badges", Value: badgeMeasure(2, c.BadgeTarget).Value, Weight: c.Weights.Badges},

@@ -19,7 +19,7 @@ type Service struct {
 // score (see doc.go).
 func NewService(d *db.DB) *Service {
 	return &Service{db: d, now: db.Now,
-		components: []Component{qualityComponent{}, badgeComponent{}, outcomeComponent{}}}
+		components: []Component{qualityComponent{}, customerComponent{}, badgeComponent{}, outcomeComponent{}}}
 }
 
 func requireUser(u *user.User) error {

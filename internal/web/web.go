@@ -37,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/wall"
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
@@ -46,6 +47,7 @@ import (
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
 	"github.com/centerdesk/centerdesk/internal/web/servicelevel"
+	wallpages "github.com/centerdesk/centerdesk/internal/web/wall"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
@@ -84,6 +86,8 @@ type Deps struct {
 	Standing *standing.Service
 	// Privacy merges customers (the customer page), as the API does.
 	Privacy *privacy.Service
+	// Wall is the feedback wall: customers' answers for everyone.
+	Wall *wall.Service
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
@@ -148,11 +152,15 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB)})
+				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB), Wall: d.Wall})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
 				Standing: d.Standing})
+		},
+		func() (kit.Table, error) {
+			return wallpages.New(k, wallpages.Deps{Users: d.Users, Teams: d.Teams, Recognition: d.Recognition,
+				Wall: d.Wall})
 		},
 		func() (kit.Table, error) {
 			return qualitypages.New(k, qualitypages.Deps{Log: d.Log, Users: d.Users, Tickets: d.Tickets,

@@ -25,6 +25,7 @@ type agentPageData struct {
 	// open to agents.
 	ShowCoaching bool
 	Coaching     []*coaching.Session
+	Feedback     feedbackView
 }
 
 // standingView is a standing as the pages show it.
@@ -37,6 +38,9 @@ type standingView struct {
 	Reason string
 	Move   string
 	Parts  []partView
+	// Reviews and Answers are what the score stands on: submitted reviews
+	// and answered customer surveys in the period.
+	Reviews, Answers int
 }
 
 type partView struct {
@@ -50,7 +54,7 @@ func viewStanding(st *standing.Standing, minReviews int) standingView {
 		return standingView{Tier: tierText(standing.None), Class: "tier-none", Score: "–"}
 	}
 	v := standingView{Has: st.Score != nil, Tier: tierText(st.Tier), Class: "tier-" + string(st.Tier),
-		Score: scoreText(st.Score), Move: moveText(st)}
+		Score: scoreText(st.Score), Move: moveText(st), Reviews: st.Reviews, Answers: st.Answers}
 	if st.Reason == standing.ReasonFewReviews {
 		v.Reason = fmt.Sprintf("Not enough reviews yet: %d of the %d a score needs", st.Reviews, minReviews)
 	}
@@ -92,7 +96,7 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &agentPageData{Page: wb.BasePage(r, p.AgentName), P: p, Lead: me.IsLead(),
-		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend)}
+		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend), Feedback: newFeedbackView(p)}
 	if p.Own {
 		d.Title = "My page"
 	}

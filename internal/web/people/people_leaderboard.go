@@ -133,7 +133,8 @@ func configFromForm(r *http.Request, shown *standing.Config) (standing.ConfigPat
 		name string
 		dst  *float64
 	}{{"green_from", &c.GreenFrom}, {"orange_from", &c.OrangeFrom}, {"weight_quality", &c.Weights.Quality},
-		{"weight_badges", &c.Weights.Badges}, {"weight_outcomes", &c.Weights.Outcomes}} {
+		{"weight_customer", &c.Weights.Customer}, {"weight_badges", &c.Weights.Badges},
+		{"weight_outcomes", &c.Weights.Outcomes}} {
 		if err := num(f.name, f.dst); err != nil {
 			return standing.ConfigPatch{}, err
 		}
@@ -146,6 +147,12 @@ func configFromForm(r *http.Request, shown *standing.Config) (standing.ConfigPat
 	if c.MinReviews, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("min_reviews"))); err != nil {
 		return standing.ConfigPatch{}, apperr.Invalid("min_reviews", "give a whole number of reviews")
 	}
+	if c.MinAnswers, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("min_answers"))); err != nil {
+		return standing.ConfigPatch{}, apperr.Invalid("min_answers", "give a whole number of answers")
+	}
+	w := c.Weights
 	return standing.ConfigPatch{GreenFrom: &c.GreenFrom, OrangeFrom: &c.OrangeFrom, VisibleTo: &c.VisibleTo,
-		Weights: &c.Weights, BadgeTarget: &c.BadgeTarget, MinReviews: &c.MinReviews}, nil
+		Weights: &standing.WeightsPatch{Quality: &w.Quality, Customer: &w.Customer, Badges: &w.Badges,
+			Outcomes: &w.Outcomes},
+		BadgeTarget: &c.BadgeTarget, MinReviews: &c.MinReviews, MinAnswers: &c.MinAnswers}, nil
 }

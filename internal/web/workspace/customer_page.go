@@ -24,6 +24,7 @@ import (
 const (
 	sidebarTickets = 20
 	pageTickets    = ticket.MaxLimit
+	storyAnswers   = 50 // the customer's answers a story lists, newest first
 )
 
 type customerStory struct {
@@ -36,8 +37,9 @@ type customerStory struct {
 	// CurrentID is the ticket on screen, marked in the list; 0 on the
 	// customer page.
 	CurrentID int64
-	// Feedback is the slot for the customer's ratings (CSAT) and effort
-	// score, which later issues fill; nil until then.
+	// Feedback is the customer's ratings and comments across all their
+	// tickets (*wall.CustomerFeedback; the partial customer-feedback shows
+	// it); their effort joins it from package effort.
 	Feedback any
 	// Effort is what the customer's tickets cost them, summed.
 	Effort *effortView
@@ -76,7 +78,10 @@ func (wb *Pages) storyOf(ctx context.Context, customerID, current int64, limit i
 		s.Tickets = append(s.Tickets, storyTicket{ID: t.ID, Number: t.Number, Subject: t.Subject,
 			Status: statusLabel(t), Category: t.Status, Channel: channelLabel(t.Channel), UpdatedAt: t.UpdatedAt, Current: t.ID == current})
 	}
-	return s, nil
+	if wb.Wall != nil {
+		s.Feedback, err = wb.Wall.ForCustomer(ctx, c.ID, min(limit, storyAnswers))
+	}
+	return s, err
 }
 
 type customerPage struct {

@@ -22,6 +22,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
+	"github.com/centerdesk/centerdesk/internal/wall"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
@@ -48,6 +49,7 @@ type Deps struct {
 	Privacy       *privacy.Service   // merges customers (the customer page)
 	Idempotency   *idempotency.Store // the new ticket form is sent once
 	Effort        *effort.Service    // the customer's effort across their tickets
+	Wall          *wall.Service      // the customer's ratings and comments in their story
 }
 
 // Pages serves the surface's pages.
