@@ -23,6 +23,11 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// Friction hunters and ambassadors (issue 16).
+	"departments":            {"internal/friction/"},
+	"department_ambassadors": {"internal/friction/"},
+	"friction_points":        {"internal/friction/"},
+	"ticket_friction":        {"internal/friction/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is
