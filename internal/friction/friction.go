@@ -171,3 +171,12 @@ func parseDay(field, s string) (time.Time, error) {
 	}
 	return d, nil
 }
+
+// FixedOnDay is the fix day as YYYY-MM-DD (the API's and a date field's
+// form), "" when there is none.
+func (p *Point) FixedOnDay() string {
+	if p.FixedOn == nil {
+		return ""
+	}
+	return p.FixedOn.UTC().Format(time.DateOnly)
+}

@@ -265,3 +265,7 @@ func WeekStart(t time.Time) time.Time {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
+
+// Period reads a report's period as ParsePeriod does, today being the
+// service's.
+func (s *Service) Period(from, to string) (Period, error) { return ParsePeriod(from, to, s.now()) }

@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/live"
@@ -36,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
@@ -81,6 +83,9 @@ type Deps struct {
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
+	// Friction: departments, friction points, the report, and the ticket
+	// page's friction panel.
+	Friction *friction.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -136,7 +141,10 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency})
+				Idempotency: d.Idempotency, Friction: d.Friction})
+		},
+		func() (kit.Table, error) {
+			return frictionpages.New(k, frictionpages.Deps{Users: d.Users, Friction: d.Friction})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,

@@ -7,6 +7,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
@@ -46,6 +47,7 @@ type Deps struct {
 	Conversations *conversation.Loader
 	Privacy       *privacy.Service   // merges customers (the customer page)
 	Idempotency   *idempotency.Store // the new ticket form is sent once
+	Friction      *friction.Service  // the ticket page's friction panel
 }
 
 // Pages serves the surface's pages.
