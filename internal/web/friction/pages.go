@@ -56,7 +56,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /friction/report", Level: kit.Agent, Handler: wb.reportPage},
 		{Pattern: "GET /friction/departments", Level: kit.Lead, Handler: wb.departmentsPage},
 		{Pattern: "POST /friction/departments", Level: kit.Lead, Handler: wb.createDepartment},
-		{Pattern: "POST /friction/departments/{id}", Level: kit.Lead, Handler: wb.updateDepartment},
+		{Pattern: "POST /friction/departments/{id}/edit", Level: kit.Lead, Handler: wb.updateDepartment},
 		{Pattern: "POST /friction/departments/{id}/delete", Level: kit.Lead, Handler: wb.deleteDepartment},
 		{Pattern: "GET /tickets/{id}/friction", Level: kit.Agent, Handler: wb.ticketForm},
 		{Pattern: "POST /tickets/{id}/friction", Level: kit.Agent, Handler: wb.ticketFriction},
