@@ -38,6 +38,11 @@ var tableOwners = map[string][]string{
 	"feedback_opt_outs":      {"internal/feedback/"},
 	// Customer comments turned into recognition posts on the feedback wall.
 	"wall_recognitions": {"internal/wall/"},
+	// Friction hunters and ambassadors (issue 16).
+	"departments":            {"internal/friction/"},
+	"department_ambassadors": {"internal/friction/"},
+	"friction_points":        {"internal/friction/"},
+	"ticket_friction":        {"internal/friction/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -16,6 +16,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
+	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
 	"github.com/centerdesk/centerdesk/internal/api/wallapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
@@ -27,6 +28,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
@@ -81,6 +83,7 @@ type Server struct {
 
 	recognition *recognition.Service // schedules the weekly digest at start
 	coaching    *coaching.Service    // reminds of coaching follow-ups
+	friction    *friction.Service    // schedules the ambassadors' weekly digest at start
 }
 
 // Options adjust a server for tests.
@@ -146,6 +149,9 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		recognition.Options{PublicURL: cfg.PublicURL, Egress: guarded})
 	qualitySvc.OnSubmit(recognitionSvc.OnReviewSubmitted)
 	coachingSvc, standingSvc := coaching.NewService(d), standing.NewService(d)
+	// Accepted friction points are recognised in the feed; ambassadors get
+	// a weekly digest through the queue.
+	frictionSvc := friction.New(d, queue, out, recognitionSvc, friction.Options{PublicURL: cfg.PublicURL})
 	tickets.OnMessage(out.OnMessage)
 	portalSvc, err := portal.New(d, tickets, attachments, st, queue, out, tokenKey, log, portal.Options{PublicURL: cfg.PublicURL})
 	if err != nil {
@@ -171,7 +177,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
-		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc})
+		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc})
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +197,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc,
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
-			wallapi.Section{Wall: wallSvc})})
+			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -213,7 +219,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
-		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc}, nil
+		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, friction: frictionSvc}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -281,6 +287,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() { s.jobs.Run(workCtx) })
 	if err := s.recognition.ScheduleDigest(workCtx); err != nil {
 		s.log.Error("recognition: schedule the weekly digest", "err", err)
+	}
+	if err := s.friction.ScheduleDigest(workCtx); err != nil {
+		s.log.Error("friction: schedule the ambassadors' weekly digest", "err", err)
 	}
 	work.Go(s.live.Listen(workCtx)) // subscribed before serving
 	work.Go(func() { s.presence.Run(workCtx) })

@@ -16,6 +16,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/live"
@@ -42,6 +43,7 @@ import (
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
+	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
@@ -97,6 +99,9 @@ type Deps struct {
 	// Feedback: customers' surveys (/feedback/{token}, the portal's solved
 	// tickets) and the needs-recovery list (/recovery); nil serves none.
 	Feedback *feedback.Service
+	// Friction: departments, friction points, the report, and the ticket
+	// page's friction panel.
+	Friction *friction.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -152,7 +157,10 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB), Wall: d.Wall})
+				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB), Wall: d.Wall, Friction: d.Friction})
+		},
+		func() (kit.Table, error) {
+			return frictionpages.New(k, frictionpages.Deps{Users: d.Users, Friction: d.Friction})
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,

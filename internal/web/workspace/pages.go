@@ -8,6 +8,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
@@ -50,6 +51,7 @@ type Deps struct {
 	Idempotency   *idempotency.Store // the new ticket form is sent once
 	Effort        *effort.Service    // the customer's effort across their tickets
 	Wall          *wall.Service      // the customer's ratings and comments in their story
+	Friction      *friction.Service  // the ticket page's friction panel
 }
 
 // Pages serves the surface's pages.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -34,8 +35,9 @@ type ticketPage struct {
 	Call        *callView   // the "Log a call" form (ticket_call.go)
 	Effort      *effortView // what the ticket cost its customer so far
 	Story       *customerStory
-	CanReview   bool // offer "Review this ticket" (web/quality)
-	Lead        bool // offer a calibration session on it
+	Friction    *friction.Panel // the causes of effort tagged (web/friction serves its forms)
+	CanReview   bool            // offer "Review this ticket" (web/quality)
+	Lead        bool            // offer a calibration session on it
 }
 
 // eventView is one line of the ticket's history.
@@ -110,6 +112,11 @@ func (wb *Pages) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsVi
 	}
 	if p.Story, err = wb.storyOf(ctx, t.RequesterID, t.ID, sidebarTickets); err != nil {
 		return nil, err
+	}
+	if wb.Friction != nil {
+		if p.Friction, err = wb.Friction.PanelFor(ctx, t.ID); err != nil {
+			return nil, err
+		}
 	}
 	// Nobody reviews their own work; an unassigned ticket has nobody to review.
 	worker := t.AssigneeID != nil && *t.AssigneeID != p.User.ID
