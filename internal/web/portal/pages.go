@@ -10,6 +10,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -25,6 +26,8 @@ type Deps struct {
 	Customers   *customer.Service
 	Attachments *attachment.Service
 	Portal      *portal.Service // the customer portal (/portal)
+	// Joining offers the customer's open requests on the new request form.
+	Joining *joining.Service
 }
 
 // Pages serves the surface's pages.

@@ -8,6 +8,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -46,6 +47,9 @@ type Deps struct {
 	Conversations *conversation.Loader
 	Privacy       *privacy.Service   // merges customers (the customer page)
 	Idempotency   *idempotency.Store // the new ticket form is sent once
+	// Joining offers a customer's open tickets on the new ticket form and
+	// "possibly the same issue" joins on the ticket page.
+	Joining *joining.Service
 }
 
 // Pages serves the surface's pages.
