@@ -33,6 +33,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /tickets/{id}/composer", Level: kit.Agent, Handler: wb.composerFragment},
 		{Pattern: "POST /tickets/{id}/messages", Level: kit.Agent, Handler: wb.postMessage},
 		{Pattern: "POST /tickets/{id}/properties", Level: kit.Agent, Handler: wb.saveProperties},
+		{Pattern: "POST /tickets/{id}/join", Level: kit.Agent, Handler: wb.joinTicket},
 		{Pattern: "GET /attachments/{id}", Level: kit.Agent, Handler: wb.attachmentFile},
 		{Pattern: "GET /customers/lookup", Level: kit.Agent, Handler: cp.customerLookup},
 		{Pattern: "GET /customers/{id}", Level: kit.Agent, Handler: cp.customerView},

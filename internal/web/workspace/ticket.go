@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
@@ -34,6 +35,9 @@ type ticketPage struct {
 	Story       *customerStory
 	CanReview   bool // offer "Review this ticket" (web/quality)
 	Lead        bool // offer a calibration session on it
+	// SameIssue are tickets suggested as possibly the same issue, each
+	// with a one-click join.
+	SameIssue []joining.Suggestion
 }
 
 // eventView is one line of the ticket's history.
@@ -104,6 +108,9 @@ func (wb *Pages) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsVi
 	}
 	p.Composer = comp
 	if p.Story, err = wb.storyOf(ctx, t.RequesterID, t.ID, sidebarTickets); err != nil {
+		return nil, err
+	}
+	if p.SameIssue, err = wb.sameIssueOf(r, t.ID); err != nil {
 		return nil, err
 	}
 	// Nobody reviews their own work; an unassigned ticket has nobody to review.
