@@ -28,6 +28,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /notifications/{id}/read", Level: kit.Agent, Handler: wb.readNotification},
 		{Pattern: "GET /tickets/new", Level: kit.Agent, Handler: cp.newTicketView},
 		{Pattern: "POST /tickets/new", Level: kit.Agent, Handler: cp.createTicket},
+		{Pattern: "GET /tickets/new/open", Level: kit.Agent, Handler: cp.openTicketsFragment},
 		{Pattern: "GET /tickets/{id}", Level: kit.Agent, Handler: wb.ticketView},
 		{Pattern: "GET /tickets/{id}/conversation", Level: kit.Agent, Handler: wb.conversationAfter},
 		{Pattern: "GET /tickets/{id}/composer", Level: kit.Agent, Handler: wb.composerFragment},

@@ -23,8 +23,8 @@ func (wb *Pages) sameIssueOf(r *http.Request, id int64) ([]joining.Suggestion, e
 // newer ticket into the older one.
 func (wb *Pages) joinTicket(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
+	if err != nil || wb.Joining == nil {
+		return apperr.NotFound("ticket")
 	}
 	other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
 	if err != nil || other <= 0 {

@@ -44,7 +44,7 @@ type newTicketForm struct {
 	Subject    string
 	Body       string
 	Kind       string
-	AddTo      string // one of the customer's open tickets, or newTicketChoice (ticket_new_join.go)
+	AddTo      string // one of the customer's open tickets, to add to instead (ticket_new_join.go)
 }
 
 type newTicketPage struct {
@@ -193,11 +193,8 @@ func (wb customerPages) createTicket(w http.ResponseWriter, r *http.Request) err
 		return apperr.Invalid("", "the form cannot be read: %v", err)
 	}
 	f := readNewTicketForm(r.PostForm)
-	if shown, err := wb.offerOpenTickets(w, r, f); err != nil || shown {
-		return err
-	}
 	err := wb.once(w, r, f.Token, func(ctx context.Context) (string, error) {
-		if f.AddTo != "" && f.AddTo != newTicketChoice {
+		if f.AddTo != "" {
 			return wb.addToTicket(ctx, r, f)
 		}
 		return wb.openTicket(ctx, r, f)

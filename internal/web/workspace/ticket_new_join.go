@@ -8,16 +8,12 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/ticket"
-	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
-// One issue, one ticket: an agent about to open a ticket for a customer
-// who has unsolved tickets is shown them first and may add the message to
-// one instead (package joining records it as a join, a channel switch when
-// the customer used another channel).
-
-// newTicketChoice is the add_to of "open a new ticket anyway".
-const newTicketChoice = "new"
+// One issue, one ticket: an agent opening a ticket for a customer who has
+// unsolved tickets is shown them, once the customer is chosen, and may add
+// the message to one instead (package joining records it as a join, a
+// channel switch when the customer used another channel).
 
 // openTicketsOf returns the customer's unsolved tickets.
 func (wb customerPages) openTicketsOf(ctx context.Context, customerID int64) ([]joining.Candidate, error) {
@@ -27,21 +23,18 @@ func (wb customerPages) openTicketsOf(ctx context.Context, customerID int64) ([]
 	return wb.Joining.Unsolved(ctx, customerID)
 }
 
-// offerOpenTickets shows the form again with the customer's unsolved
-// tickets when the agent has not yet chosen between them and a new
-// ticket; shown says it answered the request.
-func (wb customerPages) offerOpenTickets(w http.ResponseWriter, r *http.Request, f newTicketForm) (bool, error) {
-	if f.AddTo != "" || f.CustomerID == newCustomerChoice {
-		return false, nil
+// openTicketsFragment answers GET /tickets/new/open?customer_id=: the
+// customer's unsolved tickets, as the form shows them once the agent picks
+// the customer (nothing for a new customer).
+func (wb customerPages) openTicketsFragment(w http.ResponseWriter, r *http.Request) error {
+	var open []joining.Candidate
+	if id, err := strconv.ParseInt(r.URL.Query().Get("customer_id"), 10, 64); err == nil && id > 0 {
+		if open, err = wb.openTicketsOf(r.Context(), id); err != nil {
+			return err
+		}
 	}
-	p, err := wb.newTicketPageFor(r, f, kit.FormProblem{})
-	if err != nil || len(p.Open) == 0 || p.Chosen == nil {
-		return false, err
-	}
-	p.FormProblem = kit.FormProblem{ErrorField: "add_to",
-		Error: "this customer has unsolved tickets: add the message to one of them, or open a new ticket"}
-	wb.Render(w, r, http.StatusOK, "ticket_new", p)
-	return true, nil
+	wb.Fragment(w, r, http.StatusOK, "ticket_new", "open-tickets", open)
+	return nil
 }
 
 // addToTicket adds the form's message to the open ticket chosen; it
