@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/testutil"
+)
+
+// One issue, whatever channel: the portal's new request form offers the
+// customer's open requests and adds to the one chosen; a new request is
+// suggested to agents as possibly the same issue, joined with one click;
+// an agent's new ticket form offers the customer's open tickets.
+func TestOneIssueAcrossPortalAndWorkspace(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		p := newPortalDesk(t, d)
+		ann := p.signInCustomer("ann@example.com")
+		if page := body(t, p.get(ann, "/portal/tickets/new")); strings.Contains(page, "Is this about one of these?") {
+			t.Fatal("a customer with no requests is asked about them")
+		}
+		resp := p.postMultipart(ann, "/portal/tickets", map[string]string{"subject": "Printer on fire",
+			"description": "It smokes."}, "", "")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("first request: %d\n%s", resp.StatusCode, body(t, resp))
+		}
+		first := ticketIDFrom(t, resp.Header.Get("Location"))
+		page := body(t, p.get(ann, "/portal/tickets/new"))
+		if !strings.Contains(page, "Is this about one of these?") || !strings.Contains(page, `id="portal-join-`+itoa(first)+`"`) {
+			t.Fatalf("the form does not offer the open request:\n%s", page)
+		}
+
+		// Choosing it adds the message to it: no new ticket.
+		tickets := count(t, d, "tickets")
+		resp = p.postMultipart(ann, "/portal/tickets", map[string]string{"join": itoa(first),
+			"description": "Now it beeps too."}, "", "")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/portal/tickets/"+itoa(first) {
+			t.Fatalf("join: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body(t, resp))
+		}
+		if count(t, d, "tickets") != tickets || scalar(t, d, `SELECT COUNT(*) FROM messages WHERE ticket_id = $1`, first) != 2 {
+			t.Fatal("the join opened a ticket or lost the message")
+		}
+		if n := scalar(t, d, `SELECT COUNT(*) FROM events WHERE ticket_id = $1 AND type = 'ticket.joined'`, first); n != 1 {
+			t.Fatalf("%d join events", n)
+		}
+		// Nobody joins someone else's request, and a blank message is refused.
+		bob := p.signInCustomer("bob@example.com")
+		resp = p.postMultipart(bob, "/portal/tickets", map[string]string{"join": itoa(first), "description": "Me too"}, "", "")
+		if page := body(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || strings.Contains(page, "Printer on fire") {
+			t.Fatalf("a stranger's join: %d\n%s", resp.StatusCode, page)
+		}
+		resp = p.postMultipart(ann, "/portal/tickets", map[string]string{"join": itoa(first), "description": " "}, "", "")
+		if page := body(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="description"`) {
+			t.Fatalf("an empty join: %d\n%s", resp.StatusCode, page)
+		}
+		resp = p.postMultipart(ann, "/portal/tickets", map[string]string{"join": "x", "description": "hi"}, "", "")
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a bad join: %d", resp.StatusCode)
+		}
+		if scalar(t, d, `SELECT COUNT(*) FROM messages WHERE ticket_id = $1`, first) != 2 {
+			t.Fatal("a refused join added a message")
+		}
+
+		// Something new: a ticket of its own, suggested as possibly the
+		// same issue as the open one.
+		resp = p.postMultipart(ann, "/portal/tickets", map[string]string{"join": "", "subject": "Invoice question",
+			"description": "Which VAT rate?"}, "", "")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new request: %d\n%s", resp.StatusCode, body(t, resp))
+		}
+		second := ticketIDFrom(t, resp.Header.Get("Location"))
+		if second == first || scalar(t, d, `SELECT COUNT(*) FROM ticket_join_suggestions WHERE ticket_id = $1 AND other_id = $2`, second, first) != 1 {
+			t.Fatal("the new request was not suggested as the same issue")
+		}
+
+		// The agent joins it with one click: a merge into the older one.
+		p.createUser("agent@example.com", "agent")
+		k := &deskOf{harness: p.harness, b: p.browser()}
+		p.signIn(k.b, "agent@example.com")
+		page = k.page("/tickets/" + itoa(second))
+		if !strings.Contains(page, "Possibly the same issue") || !strings.Contains(page, `name="other_id" value="`+itoa(first)+`"`) {
+			t.Fatalf("the ticket page offers no join:\n%s", page)
+		}
+		resp = p.postForm(k.b, "/tickets/"+itoa(second)+"/join", url.Values{"other_id": {itoa(first)}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/tickets/"+itoa(first) {
+			t.Fatalf("join: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body(t, resp))
+		}
+		if scalar(t, d, `SELECT COUNT(*) FROM tickets WHERE id = $1 AND status = 'closed'`, second) != 1 ||
+			scalar(t, d, `SELECT COUNT(*) FROM messages WHERE ticket_id = $1`, first) != 3 {
+			t.Fatal("the join did not merge")
+		}
+		if page := k.page("/tickets/" + itoa(first)); !strings.Contains(page, "into this one as the same issue") ||
+			strings.Contains(page, "Possibly the same issue") {
+			t.Fatalf("the history does not tell the join:\n%s", page)
+		}
+		if resp := p.postForm(k.b, "/tickets/"+itoa(first)+"/join", url.Values{"other_id": {"abc"}}); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a bad other_id: %d", resp.StatusCode)
+		}
+
+		// An agent opening a ticket for Ann is shown her open ticket and
+		// adds what she said on the phone to it.
+		annID := int64(scalar(t, d, `SELECT customer_id FROM customer_identities WHERE value = 'ann@example.com'`))
+		if page := k.page("/tickets/new?customer_id=" + itoa(annID)); !strings.Contains(page, `id="add-to-`+itoa(first)+`"`) {
+			t.Fatalf("the new ticket form does not offer the open ticket:\n%s", page)
+		}
+		if frag := k.page("/tickets/new/open?customer_id=" + itoa(annID)); !strings.Contains(frag, `value="`+itoa(first)+`"`) {
+			t.Fatalf("the open tickets fragment:\n%s", frag)
+		}
+		if frag := k.page("/tickets/new/open?customer_id=new"); strings.Contains(frag, "add-to") {
+			t.Fatalf("a new customer has open tickets:\n%s", frag)
+		}
+		form := k.newTicketForm(map[string]string{"customer_id": itoa(annID), "add_to": itoa(first),
+			"body": "She called: the smoke stopped."})
+		resp = p.postForm(k.b, "/tickets/new", form)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/tickets/"+itoa(first) {
+			t.Fatalf("add to: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body(t, resp))
+		}
+		if scalar(t, d, `SELECT COUNT(*) FROM messages WHERE ticket_id = $1`, first) != 4 {
+			t.Fatal("the agent's message is not on the ticket")
+		}
+		if page := k.page("/tickets/" + itoa(first)); !strings.Contains(page, "switched from the portal to phone") {
+			t.Fatalf("the history does not tell the channel switch:\n%s", page)
+		}
+		// Bob's ticket is not Ann's to add to.
+		bobID := int64(scalar(t, d, `SELECT customer_id FROM customer_identities WHERE value = 'bob@example.com'`))
+		resp = p.postForm(k.b, "/tickets/new", k.newTicketForm(map[string]string{"customer_id": itoa(bobID),
+			"add_to": itoa(first), "body": "Wrong person."}))
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("add to another customer's ticket: %d", resp.StatusCode)
+		}
+	})
+}
