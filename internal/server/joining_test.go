@@ -1,13 +1,20 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
 // One issue, whatever channel: the portal's new request form offers the
@@ -129,6 +136,82 @@ func TestOneIssueAcrossPortalAndWorkspace(t *testing.T) {
 			"add_to": itoa(first), "body": "Wrong person."}))
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("add to another customer's ticket: %d", resp.StatusCode)
+		}
+	})
+}
+
+// A customer who writes by email about their portal request, without
+// thread headers, lands in the same ticket: a channel switch, an
+// acknowledgement naming the request, and a retried delivery changes
+// nothing.
+func TestEmailAboutAPortalRequestJoinsIt(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		box := newBox(t)
+		relay := newRelay(t)
+		if _, err := mailbox.NewService(d, box).Create(ctx, mailbox.NewMailbox{Address: "help@desk.test",
+			Name: "Desk Help", SMTPHost: "127.0.0.1", SMTPPort: relay.port, SMTPSecurity: "none"}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := customer.NewService(d).Create(ctx, customer.NewCustomer{Name: "Ann", Email: "ann@customer.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk, _, err := ticket.NewService(d).OpenReceived(ctx, ticket.Received{CustomerID: c.ID,
+			Subject: "Printer on fire", Body: "It smokes.", Channel: "portal"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		desk := startMailDesk(t, d, box)
+		desk.withToken("agent", "agent")
+		mail := `From: Ann <ann@customer.test>
+To: help@desk.test
+Subject: RE: printer on FIRE
+Message-ID: <joins@customer.test>
+Date: Mon, 23 Nov 2026 09:00:00 +0000
+
+It is still smoking.
+`
+		if err := desk.send("ann@customer.test", "help@desk.test", mail); err != nil {
+			t.Fatal(err)
+		}
+		desk.awaitMessages(tk.ID, 2)
+		if n := len(desk.tickets()); n != 1 {
+			t.Fatalf("%d tickets, want the portal one only", n)
+		}
+		raw := relay.await(t, func(h gomail.Header) bool {
+			s, _ := h.Subject()
+			return strings.HasPrefix(s, fmt.Sprintf("We added your message to request #%d: Printer on fire", tk.Number))
+		})
+		if !strings.Contains(string(raw), fmt.Sprintf("request #%d", tk.Number)) {
+			t.Fatalf("the acknowledgement does not name the request:\n%s", raw)
+		}
+		var evs struct {
+			Items []struct {
+				Type string         `json:"type"`
+				Data map[string]any `json:"data"`
+			}
+		}
+		desk.call("GET", fmt.Sprintf("/api/v1/tickets/%d/events", tk.ID), "", &evs)
+		switched := 0
+		for _, e := range evs.Items {
+			if e.Type == "ticket.channel_switched" && e.Data["previous_channel"] == "portal" && e.Data["channel"] == "email" {
+				switched++
+			}
+		}
+		if switched != 1 {
+			t.Fatalf("channel switch events: %+v", evs.Items)
+		}
+		// The sender retries the same mail: stored once, acknowledged once.
+		if err := desk.send("ann@customer.test", "help@desk.test", mail); err != nil {
+			t.Fatal(err)
+		}
+		desk.awaitMessages(tk.ID, 2)
+		if n := scalar(t, d, `SELECT COUNT(*) FROM email_join_acks`); n != 1 {
+			t.Fatalf("%d join acknowledgements, want 1", n)
+		}
+		if n := scalar(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = 'email.ack'`); n != 1 {
+			t.Fatalf("%d acknowledgement jobs, want 1", n)
 		}
 	})
 }
