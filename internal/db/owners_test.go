@@ -23,6 +23,10 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// One issue across channels: suggestions are the joining rules', the
+	// acknowledgements of joined mail the sending side's.
+	"ticket_join_suggestions": {"internal/joining/"},
+	"email_join_acks":         {"internal/outbound/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -175,3 +175,33 @@ func previousChannel(ctx context.Context, q db.Queryer, ticketID int64) (string,
 	}
 	return ch, nil
 }
+
+// UnsolvedOfCustomer is Unsolved for a customer who must exist: an
+// unknown id is NotFound rather than an empty list.
+func (s *Service) UnsolvedOfCustomer(ctx context.Context, customerID int64) ([]Candidate, error) {
+	if err := exists(ctx, s.db.Reader(ctx), `SELECT 1 FROM customers WHERE id = $1`, customerID, "customer"); err != nil {
+		return nil, err
+	}
+	return s.Unsolved(ctx, customerID)
+}
+
+// SuggestionsOfTicket is Suggestions for a ticket that must exist.
+func (s *Service) SuggestionsOfTicket(ctx context.Context, id int64) ([]Suggestion, error) {
+	if err := exists(ctx, s.db.Reader(ctx), `SELECT 1 FROM tickets WHERE id = $1`, id, "ticket"); err != nil {
+		return nil, err
+	}
+	return s.Suggestions(ctx, id)
+}
+
+// exists answers NotFound(what) when query finds no row for id.
+func exists(ctx context.Context, q db.Queryer, query string, id int64, what string) error {
+	var one int
+	err := q.QueryRowContext(ctx, query, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound(what)
+	}
+	if err != nil {
+		return fmt.Errorf("joining: find %s %d: %w", what, id, err)
+	}
+	return nil
+}

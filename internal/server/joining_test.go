@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -212,6 +214,52 @@ It is still smoking.
 		}
 		if n := scalar(t, d, `SELECT COUNT(*) FROM jobs WHERE kind = 'email.ack'`); n != 1 {
 			t.Fatalf("%d acknowledgement jobs, want 1", n)
+		}
+	})
+}
+
+// The API: a customer's unsolved tickets, the same-issue suggestions of a
+// ticket and the one-call join, with bad input answered 400 or 404.
+func TestJoiningAPI(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d, "agent@example.com", "agent")
+		first := k.ticketVia(`{"subject": "Printer on fire", "requester": {"email": "ann@example.com"}, "body": "Smoke."}`)
+		ann := int64(scalar(t, d, `SELECT customer_id FROM customer_identities WHERE value = 'ann@example.com'`))
+		resp, out := k.api("GET", "/api/v1/customers/"+itoa(ann)+"/unsolved-tickets", k.tok, "")
+		if items, _ := out["items"].([]any); resp.StatusCode != http.StatusOK || len(items) != 1 ||
+			items[0].(map[string]any)["id"] != float64(first) {
+			t.Fatalf("unsolved tickets: %d %v", resp.StatusCode, out)
+		}
+		if resp, _ := k.api("GET", "/api/v1/customers/999999/unsolved-tickets", k.tok, ""); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("an unknown customer: %d", resp.StatusCode)
+		}
+		second := k.ticketVia(`{"subject": "Still smoking", "requester": {"email": "ann@example.com"}, "body": "More smoke."}`)
+		if _, err := joining.New(d, ticket.NewService(d)).Suggest(context.Background(), second, ann); err != nil {
+			t.Fatal(err)
+		}
+		resp, out = k.api("GET", "/api/v1/tickets/"+itoa(second)+"/same-issue", k.tok, "")
+		if items, _ := out["items"].([]any); resp.StatusCode != http.StatusOK || len(items) != 1 ||
+			items[0].(map[string]any)["newer"] != true {
+			t.Fatalf("same issue: %d %v", resp.StatusCode, out)
+		}
+		for _, bad := range []struct {
+			body string
+			want int
+		}{{`{}`, 400}, {`{"other_id": "x"}`, 400}, {`{"other_id": 999999}`, 422}} {
+			if resp, out := k.api("POST", "/api/v1/tickets/"+itoa(second)+"/join", k.tok, bad.body); resp.StatusCode != bad.want {
+				t.Errorf("join %s: %d %v, want %d", bad.body, resp.StatusCode, out, bad.want)
+			}
+		}
+		resp, out = k.api("POST", "/api/v1/tickets/"+itoa(first)+"/join", k.tok, `{"other_id": `+itoa(second)+`}`)
+		if resp.StatusCode != http.StatusOK || out["target"].(map[string]any)["id"] != float64(first) {
+			t.Fatalf("join: %d %v", resp.StatusCode, out)
+		}
+		types := k.eventTypes(first)
+		if !slices.Contains(types, "ticket.joined") || !slices.Contains(types, "ticket.merged") {
+			t.Fatalf("events of the older ticket: %v", types)
+		}
+		if resp, _ := k.api("POST", "/api/v1/tickets/"+itoa(first)+"/join", k.tok, `{"other_id": `+itoa(second)+`}`); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a second join: %d", resp.StatusCode)
 		}
 	})
 }

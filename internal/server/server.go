@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
+	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -152,13 +154,14 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
+	joins := joining.New(d, tickets)
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
-		Joining: joining.New(d, tickets)})
+		Joining: joins})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +179,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
-		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+		TokenLimit: tokenLimit, AddressLimit: addressLimit,
+		Sections: []apikit.Section{joiningapi.Section{Joining: joins}}})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
