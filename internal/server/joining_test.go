@@ -263,3 +263,30 @@ func TestJoiningAPI(t *testing.T) {
 		}
 	})
 }
+
+// join_window_days is a desk setting, on the settings page and in the API,
+// refused outside 0-365 naming the field.
+func TestJoinWindowSetting(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d, "admin@example.com", "admin")
+		if page := k.page("/admin/settings"); !strings.Contains(page, `name="join_window_days"`) || !strings.Contains(page, `value="7"`) {
+			t.Fatalf("the settings page lacks the join window:\n%s", page)
+		}
+		resp := k.postForm(k.b, "/admin/settings", url.Values{"join_window_days": {"3"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", resp.StatusCode, body(t, resp))
+		}
+		resp = k.postForm(k.b, "/admin/settings", url.Values{"join_window_days": {"a week"}})
+		if page := body(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "whole number of days") {
+			t.Fatalf("a bad window: %d\n%s", resp.StatusCode, page)
+		}
+		resp, out := k.api("GET", "/api/v1/settings", k.tok, "")
+		if resp.StatusCode != http.StatusOK || out["join_window_days"] != float64(3) {
+			t.Fatalf("settings: %d %v", resp.StatusCode, out)
+		}
+		resp, out = k.api("PATCH", "/api/v1/settings", k.tok, `{"join_window_days": 400}`)
+		if resp.StatusCode != http.StatusBadRequest || errorOf(t, out)["field"] != "join_window_days" {
+			t.Fatalf("a window too long: %d %v", resp.StatusCode, out)
+		}
+	})
+}
