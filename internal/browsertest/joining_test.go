@@ -1,14 +1,18 @@
 package browsertest
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
 // TestPortalOffersOpenRequests: a customer with an open request who starts
@@ -74,6 +78,75 @@ func TestPortalOffersOpenRequests(t *testing.T) {
 				document.body.textContent.includes("It is still blank today.")`),
 		)
 		e.shot(cu, "390-portal-joined")
+		e.checkProblems()
+	})
+}
+
+// TestWorkspaceOffersJoins: the ticket page offers "possibly the same
+// issue" with a one-click join, and the new ticket form shows the chosen
+// customer's open tickets as soon as the customer is picked, on a desktop
+// and on a 390 px phone without sideways scroll.
+func TestWorkspaceOffersJoins(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.agent("bo@example.com", "Bo Berg")
+		ctx := context.Background()
+		c, err := customer.NewService(d).Create(ctx, customer.NewCustomer{Name: "Elif Example", Email: "elif@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets := ticket.NewService(d)
+		older, _, err := tickets.OpenReceived(ctx, ticket.Received{CustomerID: c.ID, Channel: "portal",
+			Subject: "The invoice PDF for order 88231 opens as a blank page in every reader", Body: "Blank."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		newer, _, err := tickets.OpenReceived(ctx, ticket.Received{CustomerID: c.ID, Channel: "email",
+			Subject: "Invoice 88231 unreadable", Body: "Still blank."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := joining.New(d, tickets).Suggest(ctx, newer.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		tab := e.tab()
+		e.signIn(tab, "bo@example.com")
+		newerPath := "/tickets/" + strconv.FormatInt(newer.ID, 10)
+		for _, size := range []struct {
+			name string
+			w, h int64
+		}{{"1366", 1366, 768}, {"390", 390, 844}} {
+			var wide string
+			e.run(tab, "the ticket page at "+size.name,
+				chromedp.EmulateViewport(size.w, size.h),
+				chromedp.Navigate(e.url+newerPath),
+				chromedp.WaitVisible(`#same-issue`, chromedp.ByID),
+				chromedp.Evaluate(tooWide, &wide),
+			)
+			e.shot(tab, size.name+"-ticket-same-issue")
+			if wide != "" {
+				t.Errorf("the ticket page scrolls sideways at %s px; too wide: %s", size.name, wide)
+			}
+			e.run(tab, "the new ticket form at "+size.name,
+				chromedp.Navigate(e.url+"/tickets/new?q=elif"),
+				chromedp.WaitVisible(`#customer-results input[name=customer_id]`, chromedp.ByQuery),
+				chromedp.Click(`#customer-results input[name=customer_id]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#add-to-`+strconv.FormatInt(older.ID, 10), chromedp.ByID),
+				chromedp.Evaluate(tooWide, &wide),
+			)
+			e.shot(tab, size.name+"-new-ticket-open-tickets")
+			if wide != "" {
+				t.Errorf("the new ticket form scrolls sideways at %s px; too wide: %s", size.name, wide)
+			}
+		}
+		e.run(tab, "join with one click",
+			chromedp.Navigate(e.url+newerPath),
+			chromedp.WaitVisible(`#same-issue button`, chromedp.ByQuery),
+			chromedp.Click(`#same-issue button`, chromedp.ByQuery),
+			waitFor(`location.pathname === "/tickets/`+strconv.FormatInt(older.ID, 10)+`" &&
+				document.getElementById("history").textContent.includes("into this one as the same issue")`),
+		)
+		e.shot(tab, "390-ticket-joined")
 		e.checkProblems()
 	})
 }
