@@ -43,6 +43,10 @@ var tableOwners = map[string][]string{
 	"department_ambassadors": {"internal/friction/"},
 	"friction_points":        {"internal/friction/"},
 	"ticket_friction":        {"internal/friction/"},
+	// One issue across channels: suggestions are the joining rules', the
+	// acknowledgements of joined mail the sending side's.
+	"ticket_join_suggestions": {"internal/joining/"},
+	"email_join_acks":         {"internal/outbound/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

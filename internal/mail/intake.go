@@ -56,6 +56,13 @@ type Options struct {
 	// MaxFollowers bounds how many copied addresses one mail adds as
 	// followers. 0 means DefaultMaxFollowers.
 	MaxFollowers int
+	// Joiner adds a mail that answers no ticket to its sender's open
+	// ticket about the same issue, and links a new ticket to the sender's
+	// other open ones (see join.go). Nil: every such mail opens a ticket.
+	Joiner Joiner
+	// JoinAck queues the acknowledgement of a mail Joiner added to a
+	// ticket. Nil: none is sent.
+	JoinAck AckFunc
 }
 
 // Defaults of Options.
@@ -104,6 +111,7 @@ const (
 	OutcomeNew        = "new_ticket"
 	OutcomeReply      = "reply"
 	OutcomeFollowUp   = "follow_up"
+	OutcomeJoined     = "joined" // added to the sender's open ticket by its subject
 	OutcomeBounce     = "bounce"
 	OutcomeDuplicate  = "duplicate"
 	OutcomeUnreadable = "unreadable" // kept raw on a new ticket

@@ -50,6 +50,9 @@ func (x *delivery) run(ctx context.Context) (*Result, error) {
 	if target != 0 {
 		return x.reply(ctx, target)
 	}
+	if res, joined, err := x.joinBySubject(ctx); err != nil || joined {
+		return res, err
+	}
 	return x.open(ctx, OutcomeNew)
 }
 
@@ -168,6 +171,9 @@ func (x *delivery) open(ctx context.Context, outcome string) (*Result, error) {
 		return nil, err
 	}
 	if err := x.finish(ctx, t, m); err != nil {
+		return nil, err
+	}
+	if err := x.suggestJoins(ctx, t.ID); err != nil {
 		return nil, err
 	}
 	if !x.p.Auto && x.in.opts.Ack != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/mail/imappoll"
 	"github.com/centerdesk/centerdesk/internal/mail/smtpin"
@@ -40,6 +41,8 @@ func (s *Server) startMail(work *sync.WaitGroup) (*mailIn, error) {
 		mail.DBDirectory{Mailboxes: s.mailboxes}, mail.Options{
 			ParseToken: func(subject string) []int64 { return mailtoken.Parse(subject, s.tokenKey) },
 			Ack:        s.outbound.QueueAck,
+			Joiner:     joining.New(s.db, ticket.NewService(s.db)),
+			JoinAck:    s.outbound.QueueJoinAck,
 		}, s.log)
 	m := &mailIn{}
 	if s.cfg.SMTPAddr != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
+	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
 	"github.com/centerdesk/centerdesk/internal/api/wallapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
@@ -32,6 +33,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -171,13 +173,15 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
 	wallSvc := wall.NewService(d, recognitionSvc) // the feedback wall
+	joins := joining.New(d, tickets)
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
-		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc})
+		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
+		Joining: joins})
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +201,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc,
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
-			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc})})
+			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
+			joiningapi.Section{Joining: joins})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

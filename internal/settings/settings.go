@@ -33,6 +33,9 @@ type Settings struct {
 	// have not chosen their own and to customers, and mail to customers
 	// dates in it.
 	TimeZone string `json:"time_zone"`
+	// JoinWindowDays is how long after its last update an unsolved ticket
+	// takes a customer's new message about the same issue (see joinwindow.go).
+	JoinWindowDays int `json:"join_window_days"`
 }
 
 // Defaults and bounds of the settings.
@@ -55,12 +58,13 @@ const (
 )
 
 // keys lists every setting in the order an update writes them.
-var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour, keyPhoneRegion, keyTimeZone}
+var keys = []string{keyRequire2FA, keyAttachmentMaxBytes, keyCompanyName, keyBrandColour, keyPhoneRegion, keyTimeZone, keyJoinWindowDays}
 
 // defaults returns the settings of an instance where nobody changed any.
 func defaults() Settings {
 	return Settings{AttachmentMaxBytes: DefaultAttachmentMaxBytes,
-		CompanyName: DefaultCompanyName, BrandColour: DefaultBrandColour, TimeZone: timezone.Default}
+		CompanyName: DefaultCompanyName, BrandColour: DefaultBrandColour, TimeZone: timezone.Default,
+		JoinWindowDays: DefaultJoinWindowDays}
 }
 
 // Patch is a partial update: nil fields are left as they are.
@@ -71,6 +75,7 @@ type Patch struct {
 	BrandColour        *string `json:"brand_colour"`
 	PhoneRegion        *string `json:"phone_region"`
 	TimeZone           *string `json:"time_zone"`
+	JoinWindowDays     *int    `json:"join_window_days"`
 }
 
 // values checks p and returns the stored text of each setting it changes.
@@ -102,6 +107,12 @@ func (p Patch) values() (map[string]string, error) {
 			return nil, err
 		}
 		out[keyTimeZone] = *p.TimeZone
+	}
+	if p.JoinWindowDays != nil {
+		if err := checkJoinWindowDays(*p.JoinWindowDays); err != nil {
+			return nil, err
+		}
+		out[keyJoinWindowDays] = strconv.Itoa(*p.JoinWindowDays)
 	}
 	if len(out) == 0 {
 		return nil, apperr.Invalid("", "nothing to change")
@@ -135,6 +146,8 @@ func (s *Settings) apply(key, value string) {
 		if _, err := timezone.Check(keyTimeZone, value); err == nil {
 			s.TimeZone = value
 		}
+	case keyJoinWindowDays:
+		s.JoinWindowDays = parseJoinWindowDays(value)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -90,6 +91,9 @@ type Deps struct {
 	Privacy *privacy.Service
 	// Wall is the feedback wall: customers' answers for everyone.
 	Wall *wall.Service
+	// Joining keeps one issue in one ticket across channels (the portal's
+	// and the agents' new ticket forms, "possibly the same issue").
+	Joining *joining.Service
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
@@ -157,7 +161,8 @@ func (wb *Web) surfaces(d Deps) error {
 				Teams: d.Teams, Fields: d.Fields, Attachments: d.Attachments, Search: d.Search, Macros: d.Macros,
 				Replies: d.Replies, Live: d.Live, Presence: d.Presence, Notify: d.Notify, Views: d.Views,
 				Quality: d.Quality, Mailboxes: d.Mailboxes, Conversations: conv, Privacy: d.Privacy,
-				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB), Wall: d.Wall, Friction: d.Friction})
+				Idempotency: d.Idempotency, Effort: effort.NewService(d.DB), Wall: d.Wall, Friction: d.Friction,
+				Joining: d.Joining})
 		},
 		func() (kit.Table, error) {
 			return frictionpages.New(k, frictionpages.Deps{Users: d.Users, Friction: d.Friction})
@@ -184,7 +189,7 @@ func (wb *Web) surfaces(d Deps) error {
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
 				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal,
-				Feedback: d.Feedback})
+				Feedback: d.Feedback, Joining: d.Joining})
 		},
 	}
 	for _, build := range builds {

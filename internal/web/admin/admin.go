@@ -2,7 +2,10 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
+	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -134,6 +137,13 @@ func (wb *Pages) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		zone := r.PostFormValue("time_zone")
 		p.TimeZone = &zone
 	}
+	if _, ok := r.PostForm["join_window_days"]; ok {
+		days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("join_window_days")))
+		if err != nil {
+			return wb.settingsError(w, r, p, apperr.Invalid("join_window_days", "must be a whole number of days"))
+		}
+		p.JoinWindowDays = &days
+	}
 	if _, err := wb.Settings.Update(r.Context(), p); err != nil {
 		return wb.settingsError(w, r, p, err)
 	}
@@ -164,6 +174,9 @@ func (wb *Pages) settingsError(w http.ResponseWriter, r *http.Request, p setting
 	}
 	if p.TimeZone != nil {
 		s.TimeZone = *p.TimeZone
+	}
+	if p.JoinWindowDays != nil {
+		s.JoinWindowDays = *p.JoinWindowDays
 	}
 	s.Require2FA = *p.Require2FA
 	wb.Render(w, r, status, "settings", &settingsPage{Page: wb.BasePage(r, "Settings"), Settings: s,

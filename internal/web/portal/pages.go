@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/feedback"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -28,6 +29,8 @@ type Deps struct {
 	Portal      *portal.Service // the customer portal (/portal)
 	// Feedback shows a solved ticket's survey; nil shows none.
 	Feedback *feedback.Service
+	// Joining offers the customer's open requests on the new request form.
+	Joining *joining.Service
 }
 
 // Pages serves the surface's pages.

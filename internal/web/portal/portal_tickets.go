@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
@@ -49,12 +50,41 @@ type portalNewPage struct {
 	Subject     string
 	Description string
 	FollowUpOf  int64
+	// Open are the customer's unsolved requests, offered first ("Is this
+	// about one of these?"); JoinID is the one chosen, 0 for a new one.
+	Open   []portalOpenRequest
+	JoinID int64
+}
+
+// portalOpenRequest is one of the customer's unsolved requests.
+type portalOpenRequest struct {
+	joining.Candidate
+	CustomerStatus string
 }
 
 func (wb *Pages) portalNewForm(w http.ResponseWriter, r *http.Request, c *customer.Customer) error {
 	p := &portalNewPage{portalBase: wb.portalBase(r, "New request", c)}
 	p.FollowUpOf, _ = strconv.ParseInt(r.URL.Query().Get("follow_up_of"), 10, 64)
+	if err := wb.offerOpen(r, c, p); err != nil {
+		return err
+	}
 	wb.renderPortal(w, r, http.StatusOK, "portal_new", p)
+	return nil
+}
+
+// offerOpen lists the customer's unsolved requests on the form, unless it
+// follows up on a closed one (that is a new request by choice).
+func (wb *Pages) offerOpen(r *http.Request, c *customer.Customer, p *portalNewPage) error {
+	if p.FollowUpOf != 0 || wb.Joining == nil {
+		return nil
+	}
+	cands, err := wb.Joining.Unsolved(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range cands {
+		p.Open = append(p.Open, portalOpenRequest{Candidate: o, CustomerStatus: portal.CustomerStatus(o.Status)})
+	}
 	return nil
 }
 
@@ -70,20 +100,57 @@ func (wb *Pages) portalCreate(w http.ResponseWriter, r *http.Request, c *custome
 	if v := r.PostFormValue("follow_up_of"); v != "" {
 		req.FollowUpOf, _ = strconv.ParseInt(v, 10, 64)
 	}
-	t, err := wb.Portal.Open(r.Context(), c.ID, req)
-	if err != nil {
-		p := &portalNewPage{portalBase: wb.portalBase(r, "New request", c), Subject: req.Subject,
-			Description: req.Description, FollowUpOf: req.FollowUpOf}
-		status, ferr := p.withProblem(r, err)
-		if ferr != nil {
-			return ferr
+	joinID, err := portalJoinChoice(r.PostFormValue("join"))
+	if err == nil {
+		var id int64
+		var joined bool
+		id, joined, err = wb.openOrJoin(r, c, joining.PortalRequest{Request: req, JoinID: joinID})
+		if err == nil {
+			if joined {
+				wb.portalFlash(r, "Thank you: we added your message to this request, so everything about it stays together.")
+			} else {
+				wb.portalFlash(r, "Thank you: we received your request and will answer soon.")
+			}
+			http.Redirect(w, r, "/portal/tickets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			return nil
 		}
-		wb.renderPortal(w, r, status, "portal_new", p)
-		return nil
 	}
-	wb.portalFlash(r, "Thank you: we received your request and will answer soon.")
-	http.Redirect(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+	p := &portalNewPage{portalBase: wb.portalBase(r, "New request", c), Subject: req.Subject,
+		Description: req.Description, FollowUpOf: req.FollowUpOf, JoinID: joinID}
+	if oerr := wb.offerOpen(r, c, p); oerr != nil {
+		return oerr
+	}
+	status, ferr := p.withProblem(r, err)
+	if ferr != nil {
+		return ferr
+	}
+	wb.renderPortal(w, r, status, "portal_new", p)
 	return nil
+}
+
+// portalJoinChoice reads the form's "join": empty for a new request, or
+// the id of the open request chosen.
+func portalJoinChoice(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Invalid("join", "choose one of your open requests, or a new request")
+	}
+	return id, nil
+}
+
+// openOrJoin opens the request, or adds it to the open request chosen.
+func (wb *Pages) openOrJoin(r *http.Request, c *customer.Customer, req joining.PortalRequest) (int64, bool, error) {
+	if wb.Joining == nil {
+		t, err := wb.Portal.Open(r.Context(), c.ID, req.Request)
+		if err != nil {
+			return 0, false, err
+		}
+		return t.ID, false, nil
+	}
+	return wb.Joining.OpenOrJoin(r.Context(), wb.Portal, c.ID, req)
 }
 
 // portalForm reads a form that may carry files (multipart) within the

@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/field"
 	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -52,6 +53,9 @@ type Deps struct {
 	Effort        *effort.Service    // the customer's effort across their tickets
 	Wall          *wall.Service      // the customer's ratings and comments in their story
 	Friction      *friction.Service  // the ticket page's friction panel
+	// Joining offers a customer's open tickets on the new ticket form and
+	// "possibly the same issue" joins on the ticket page.
+	Joining *joining.Service
 }
 
 // Pages serves the surface's pages.

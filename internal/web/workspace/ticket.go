@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
@@ -38,6 +39,9 @@ type ticketPage struct {
 	Friction    *friction.Panel // the causes of effort tagged (web/friction serves its forms)
 	CanReview   bool            // offer "Review this ticket" (web/quality)
 	Lead        bool            // offer a calibration session on it
+	// SameIssue are tickets suggested as possibly the same issue, each
+	// with a one-click join.
+	SameIssue []joining.Suggestion
 }
 
 // eventView is one line of the ticket's history.
@@ -117,6 +121,9 @@ func (wb *Pages) ticketPageFor(r *http.Request, t *ticket.Ticket, props *propsVi
 		if p.Friction, err = wb.Friction.PanelFor(ctx, t.ID); err != nil {
 			return nil, err
 		}
+	}
+	if p.SameIssue, err = wb.sameIssueOf(r, t.ID); err != nil {
+		return nil, err
 	}
 	// Nobody reviews their own work; an unassigned ticket has nobody to review.
 	worker := t.AssigneeID != nil && *t.AssigneeID != p.User.ID

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/events"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 )
 
@@ -62,6 +63,9 @@ func describeEvent(e events.Event, ppl *conversation.People) string {
 				what += "s"
 			}
 		}
+		return what
+	case joining.EventJoined, joining.EventChannelSwitched:
+		what, _ := joining.Describe(e.Type, e.Data)
 		return what
 	case "badge.awarded":
 		return fmt.Sprintf("Awarded the %v badge", e.Data["value"])

@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/customer"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
+	"github.com/centerdesk/centerdesk/internal/joining"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
@@ -43,6 +44,7 @@ type newTicketForm struct {
 	Subject    string
 	Body       string
 	Kind       string
+	AddTo      string // one of the customer's open tickets, to add to instead (ticket_new_join.go)
 }
 
 type newTicketPage struct {
@@ -51,6 +53,7 @@ type newTicketPage struct {
 	Found    *customerChoices
 	Chosen   *customer.Customer // the customer chosen, kept at the top of the list
 	Channels []selectChoice
+	Open     []joining.Candidate // the chosen customer's unsolved tickets
 	kit.FormProblem
 }
 
@@ -66,7 +69,8 @@ type customerChoices struct {
 func readNewTicketForm(v url.Values) newTicketForm {
 	f := newTicketForm{Token: v.Get("form_token"), Query: v.Get("q"), CustomerID: v.Get("customer_id"),
 		NewName: v.Get("new_name"), NewEmail: v.Get("new_email"), NewPhone: v.Get("new_phone"),
-		Channel: v.Get("channel"), Subject: v.Get("subject"), Body: v.Get("body"), Kind: v.Get("kind")}
+		Channel: v.Get("channel"), Subject: v.Get("subject"), Body: v.Get("body"), Kind: v.Get("kind"),
+		AddTo: v.Get("add_to")}
 	if f.Channel == "" {
 		f.Channel = "phone"
 	}
@@ -105,6 +109,9 @@ func (wb customerPages) newTicketPageFor(r *http.Request, f newTicketForm, probl
 		if c, err := wb.Customers.Get(r.Context(), id); err == nil && c.ErasedAt == nil {
 			p.Chosen = c
 			found.Customers = withoutCustomer(found.Customers, id)
+			if p.Open, err = wb.openTicketsOf(r.Context(), id); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return p, nil
@@ -187,6 +194,9 @@ func (wb customerPages) createTicket(w http.ResponseWriter, r *http.Request) err
 	}
 	f := readNewTicketForm(r.PostForm)
 	err := wb.once(w, r, f.Token, func(ctx context.Context) (string, error) {
+		if f.AddTo != "" {
+			return wb.addToTicket(ctx, r, f)
+		}
 		return wb.openTicket(ctx, r, f)
 	})
 	if err == nil {
