@@ -82,7 +82,7 @@ func (s *Service) Tickets(ctx context.Context, d Drill) ([]TicketRef, error) {
 	args = append(args, DrillLimit)
 	q := `SELECT t.id, t.number, t.subject, t.status FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
 		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY t.id DESC LIMIT $%d`, len(args))
-	rows, err := s.db.Read().QueryContext(ctx, q, args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: tickets of a point: %w", err)
 	}

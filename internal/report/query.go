@@ -104,7 +104,7 @@ func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
 	day, dayArgs := p.dayExpr(4)
 	q := `SELECT ` + day + ` AS day, dim_key, SUM(created), SUM(solved) FROM report_hourly
 		WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(created) <> 0 OR SUM(solved) <> 0`
-	rows, err := s.db.Read().QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: volume: %w", err)
 	}
@@ -136,7 +136,7 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	day, dayArgs := p.dayExpr(4)
 	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), ` + strings.Join(cols, ", ") + `
 		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
-	rows, err := s.db.Read().QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 	}
@@ -186,7 +186,7 @@ func (s *Service) backlog(ctx context.Context, p Params) ([]Row, error) {
 	fmt.Fprintf(&b, " ELSE %d END", len(ageEdges))
 	q := `SELECT ` + b.String() + ` AS bucket, dim_key, SUM(open_now) FROM report_hourly
 		WHERE dim = $1 AND open_now <> 0 GROUP BY 1, 2 HAVING SUM(open_now) <> 0`
-	rows, err := s.db.Read().QueryContext(ctx, q, args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: backlog: %w", err)
 	}
@@ -259,7 +259,7 @@ func (s *Service) readNames(ctx context.Context, table string, names map[string]
 	if table == "users" {
 		q = `SELECT id, name FROM users`
 	}
-	rows, err := s.db.Read().QueryContext(ctx, q)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("report: read %s names: %w", table, err)
 	}

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
+	"github.com/centerdesk/centerdesk/internal/api/reportapi"
+	"github.com/centerdesk/centerdesk/internal/api/staffingapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -40,6 +43,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ratelimit"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
+	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
@@ -77,6 +81,7 @@ type Server struct {
 
 	recognition *recognition.Service // schedules the weekly digest at start
 	coaching    *coaching.Service    // reminds of coaching follow-ups
+	reports     *report.Service      // rolls up the tickets there are at the first start
 }
 
 // Options adjust a server for tests.
@@ -151,12 +156,18 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
+	// Reports read hourly roll-ups that follow the event stream.
+	reports := report.NewService(d)
+	if err := bus.Register(reports.Consumer()); err != nil {
+		return nil, err
+	}
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem})
+		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
+		Reports: reports})
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +185,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
-		TokenLimit: tokenLimit, AddressLimit: addressLimit})
+		TokenLimit: tokenLimit, AddressLimit: addressLimit,
+		Sections: []apikit.Section{staffingapi.Section{Arrivals: reports}, reportapi.Section{Reports: reports}}})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -196,7 +208,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
-		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc}, nil
+		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, reports: reports}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -257,6 +269,13 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	var work sync.WaitGroup
 	work.Go(func() { s.sessions.CleanUp(workCtx, 10*time.Minute, s.log) })
 	work.Go(func() { s.bus.Run(workCtx) })
+	// Once, at the first start after the roll-up's migration (a no-op
+	// later): the tickets there are before events began to be rolled up.
+	work.Go(func() {
+		if err := s.reports.Backfill(workCtx); err != nil && workCtx.Err() == nil {
+			s.log.Error("report: backfill the roll-up", "err", err)
+		}
+	})
 	work.Go(func() { s.idempotency.CleanUp(workCtx, time.Hour, s.log) })
 	work.Go(func() { s.attachments.CollectEvery(workCtx, time.Hour, s.log) })
 	// Jobs in flight (mail being sent) finish before Run returns: stopWork

@@ -26,6 +26,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
+	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/standing"
@@ -40,6 +41,7 @@ import (
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	reportpages "github.com/centerdesk/centerdesk/internal/web/reports"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
@@ -81,6 +83,8 @@ type Deps struct {
 	// Idempotency keeps a form that creates something from doing it twice
 	// when it is sent twice (the new ticket page).
 	Idempotency *idempotency.Store
+	// Reports: the reports page and its charts (leads and admins).
+	Reports *report.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -149,6 +153,9 @@ func (wb *Web) surfaces(d Deps) error {
 		func() (kit.Table, error) {
 			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
+		},
+		func() (kit.Table, error) {
+			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
