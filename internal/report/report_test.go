@@ -256,3 +256,46 @@ func TestBadReportQueriesNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// Through the event bus: a new ticket and its solving reach the roll-up
+// as their events are handed over, without a rebuild.
+func TestTheBusKeepsTheRollUp(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		bus := events.NewBus(d, testutil.Logger(t), events.Options{})
+		if err := bus.Register(f.rep.Consumer()); err != nil {
+			t.Fatal(err)
+		}
+		// Registered first (as the server's bus does before the backfill).
+		if err := bus.Drain(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.rep.Backfill(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		tk, err := f.tickets.Create(f.ctx, ticket.NewTicket{Subject: "Help", Body: "Please", Channel: "chat",
+			Requester: ticket.Requester{Email: "ada@example.com"}, Tags: []string{"vip"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		solved := "solved"
+		if _, err := f.tickets.Update(f.ctx, tk.ID, ticket.Patch{Status: &solved, TeamID: ticket.SetID(&f.teamID)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := bus.Drain(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		res := f.run(report.Volume, url.Values{"group_by": {"team"}, "time_zone": {"UTC"}}, now)
+		if len(res.Rows) != 1 || res.Rows[0].Group != "Billing" || res.Rows[0].Values["created"] != 1 || res.Rows[0].Values["solved"] != 1 {
+			t.Errorf("after the events: %+v", res.Rows)
+		}
+		incremental := f.snapshot()
+		if err := f.rep.Rebuild(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt := f.snapshot(); rebuilt != incremental {
+			t.Errorf("incremental roll-up\n%s\nrebuilt\n%s", incremental, rebuilt)
+		}
+	})
+}

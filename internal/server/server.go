@@ -271,7 +271,14 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() { s.bus.Run(workCtx) })
 	// Once, at the first start after the roll-up's migration (a no-op
 	// later): the tickets there are before events began to be rolled up.
+	// After the bus has registered the roll-up's consumer, so no ticket
+	// falls between the two.
 	work.Go(func() {
+		select {
+		case <-s.bus.Ready():
+		case <-workCtx.Done():
+			return
+		}
 		if err := s.reports.Backfill(workCtx); err != nil && workCtx.Err() == nil {
 			s.log.Error("report: backfill the roll-up", "err", err)
 		}
