@@ -79,9 +79,9 @@ func TestReportsPageDrawsCharts(t *testing.T) {
 		e.run(tab, "find today's bar", chromedp.Evaluate(`(() => {
 			const el = document.getElementById("report-chart");
 			const chart = echarts.getInstanceByDom(el);
-			const p = chart.convertToPixel({seriesIndex: 0}, [6, 1]);
+			const bar = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(6);
 			const r = el.getBoundingClientRect();
-			return [r.left + p[0], r.top + p[1] + 4];
+			return [r.left + bar.x + bar.width / 2, r.top + bar.y + bar.height / 2];
 		})()`, &at))
 		e.run(tab, "click it", chromedp.MouseClickXY(at[0], at[1]))
 		e.waitPath(tab, "/reports/tickets")

@@ -94,10 +94,10 @@ func (res Result) Chart(drill string) Chart {
 }
 
 func (res Result) newSeries(r Row, col, drill string) ChartSeries {
-	s := ChartSeries{Name: r.Group + " · " + col, Column: col, GroupKey: r.GroupKey,
+	s := ChartSeries{Name: r.Group + " · " + ColumnLabel(col), Column: col, GroupKey: r.GroupKey,
 		Data: make([]*float64, len(res.Periods)), Links: make([]string, len(res.Periods))}
 	if res.GroupBy == "" {
-		s.Name = col
+		s.Name = ColumnLabel(col)
 	}
 	for i, p := range res.Periods {
 		if res.Name == Volume || res.Name == BacklogAge {
@@ -112,4 +112,15 @@ func (res Result) newSeries(r Row, col, drill string) ChartSeries {
 		s.Links[i] = drill + "?" + q.Encode()
 	}
 	return s
+}
+
+var columnLabels = map[string]string{"created": "Created", "solved": "Solved", "count": "Count",
+	"median_hours": "Median (hours)", "p90_hours": "90th percentile (hours)", "open": "Open"}
+
+// ColumnLabel names a report's column for people.
+func ColumnLabel(col string) string {
+	if l, ok := columnLabels[col]; ok {
+		return l
+	}
+	return col
 }

@@ -134,7 +134,7 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	}
 	from, to := p.hourSpan()
 	day, dayArgs := p.dayExpr(4)
-	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), ` + strings.Join(cols, ", ") + `
+	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), SUM(` + prefix + `_sum), ` + strings.Join(cols, ", ") + `
 		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
 	if err != nil {
@@ -143,10 +143,10 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	defer rows.Close()
 	var out []Row
 	for rows.Next() {
-		var d, n int64
+		var d, n, sum int64
 		var key string
 		hist := make([]int64, Buckets)
-		dst := []any{&d, &key, &n}
+		dst := []any{&d, &key, &n, &sum}
 		for k := range hist {
 			dst = append(dst, &hist[k])
 		}
@@ -155,6 +155,9 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 		}
 		med, _ := quantile(hist, 0.5)
 		p90, _ := quantile(hist, 0.9)
+		if n == 1 { // one time: known exactly, no estimate needed
+			med, p90 = float64(sum), float64(sum)
+		}
 		out = append(out, Row{Period: dayLabel(d), GroupKey: key, Values: map[string]float64{
 			"count": float64(n), "median_hours": hours(med), "p90_hours": hours(p90)}})
 	}

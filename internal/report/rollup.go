@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -228,10 +227,4 @@ func loadFact(ctx context.Context, tx *sql.Tx, id int64) (fact, bool, error) {
 	}
 	f.frSeconds, f.resSeconds, f.open = frSec.Int64, resSec.Int64, open == 1
 	return f, true, nil
-}
-
-// keyID reads a team or user key back as an id; "" is none.
-func keyID(key string) (int64, bool) {
-	id, err := strconv.ParseInt(key, 10, 64)
-	return id, err == nil
 }

@@ -70,6 +70,7 @@ type reportPage struct {
 	Zone            string
 	Heading         string
 	Result          report.Result
+	Columns         []option // the result's columns, named for people
 	Chart           report.Chart
 	Export          string // the CSV's URL
 	Problem         string
@@ -98,6 +99,9 @@ func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg.Result, pg.Chart = res, res.Chart(drillPath)
+	for _, c := range res.Columns {
+		pg.Columns = append(pg.Columns, option{c, report.ColumnLabel(c)})
+	}
 	pg.From, pg.To, pg.Heading = res.From, res.To, labelOf(reportOptions, name)
 	pg.Export = "/reports/export?" + exportQuery(name, p).Encode()
 	wb.Render(w, r, http.StatusOK, "reports", pg)
