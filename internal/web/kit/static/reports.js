@@ -20,7 +20,9 @@
     chart.setOption({
       animation: false,
       aria: { enabled: true },
-      tooltip: { trigger: "axis", confine: true },
+      // richText: the tooltip is drawn on the canvas, as its HTML form
+      // carries inline styles our Content-Security-Policy refuses.
+      tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.categories, axisLabel: { hideOverlap: true, rotate: narrow ? 45 : 0 } },
