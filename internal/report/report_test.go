@@ -142,6 +142,26 @@ func TestReportsFromTheRollUp(t *testing.T) {
 		if backlog["3-7 days|All tickets"]["open"] != 3 {
 			t.Errorf("backlog %v", backlog)
 		}
+		// The tickets behind points: the tag's, and the backlog's bucket.
+		for q, want := range map[string]int{
+			"report=volume&column=created&period=2026-12-01&group_by=tag&key=refund": 2,
+			"report=volume&column=solved&period=2026-12-03":                          2,
+			"report=backlog_age&column=open&period=3-7+days":                         3,
+			"report=first_reply_time&column=median_hours&period=2026-12-02":          1,
+		} {
+			v, _ := url.ParseQuery(q)
+			dr, err := report.ParseDrill(v, time.UTC, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tickets, err := f.rep.Tickets(f.ctx, dr)
+			if err != nil || len(tickets) != want {
+				t.Errorf("%s: %d tickets (%v), want %d", q, len(tickets), err, want)
+			}
+		}
+		if _, err := report.ParseDrill(url.Values{"report": {"volume"}, "column": {"open"}, "period": {"2026-12-01"}}, time.UTC, now); err == nil {
+			t.Error("volume has no open column")
+		}
 	})
 }
 
@@ -296,6 +316,36 @@ func TestTheBusKeepsTheRollUp(t *testing.T) {
 		}
 		if rebuilt := f.snapshot(); rebuilt != incremental {
 			t.Errorf("incremental roll-up\n%s\nrebuilt\n%s", incremental, rebuilt)
+		}
+	})
+}
+
+// Days are the reader's, also across a change of the clocks: Oslo leaves
+// summer time on 25 October 2026 at 01:00 UTC.
+func TestDaysFollowTheReadersZoneAcrossAClockChange(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		at := func(s string) time.Time {
+			x, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+		f.ticket(at("2026-10-24T21:30:00Z"), 0, 0, "email", false) // 23:30 CEST, Oct 24
+		f.ticket(at("2026-10-24T22:30:00Z"), 0, 0, "email", false) // 00:30 CEST, Oct 25
+		f.ticket(at("2026-10-25T22:30:00Z"), 0, 0, "email", false) // 23:30 CET, Oct 25
+		f.ticket(at("2026-10-25T23:30:00Z"), 0, 0, "email", false) // 00:30 CET, Oct 26
+		if err := f.rep.Rebuild(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		res := f.run(report.Volume, url.Values{"from": {"2026-10-24"}, "to": {"2026-10-26"}, "time_zone": {"Europe/Oslo"}}, at("2026-11-01T00:00:00Z"))
+		got := map[string]float64{}
+		for _, r := range res.Rows {
+			got[r.Period] = r.Values["created"]
+		}
+		if got["2026-10-24"] != 1 || got["2026-10-25"] != 2 || got["2026-10-26"] != 1 {
+			t.Errorf("created per Oslo day %v", got)
 		}
 	})
 }
