@@ -47,6 +47,10 @@ var tableOwners = map[string][]string{
 	// acknowledgements of joined mail the sending side's.
 	"ticket_join_suggestions": {"internal/joining/"},
 	"email_join_acks":         {"internal/outbound/"},
+	// The report roll-ups are kept by internal/report alone.
+	"report_hourly": {"internal/report/"},
+	"report_facts":  {"internal/report/"},
+	"report_state":  {"internal/report/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -18,6 +18,8 @@ import (
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
 	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
+	"github.com/centerdesk/centerdesk/internal/api/reportapi"
+	"github.com/centerdesk/centerdesk/internal/api/staffingapi"
 	"github.com/centerdesk/centerdesk/internal/api/wallapi"
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/background"
@@ -47,6 +49,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ratelimit"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
+	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/session"
@@ -86,6 +89,7 @@ type Server struct {
 	recognition *recognition.Service // schedules the weekly digest at start
 	coaching    *coaching.Service    // reminds of coaching follow-ups
 	friction    *friction.Service    // schedules the ambassadors' weekly digest at start
+	reports     *report.Service      // rolls up the tickets there are at the first start
 }
 
 // Options adjust a server for tests.
@@ -174,6 +178,11 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	privacySvc := privacy.NewService(d, attachments, log)
 	wallSvc := wall.NewService(d, recognitionSvc) // the feedback wall
 	joins := joining.New(d, tickets)
+	// Reports read hourly roll-ups that follow the event stream.
+	reports := report.NewService(d)
+	if err := bus.Register(reports.Consumer()); err != nil {
+		return nil, err
+	}
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
@@ -181,7 +190,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
-		Joining: joins})
+		Joining: joins, Reports: reports})
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +211,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
-			joiningapi.Section{Joining: joins})})
+			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
+			reportapi.Section{Reports: reports})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -224,7 +234,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
-		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, friction: frictionSvc}, nil
+		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, friction: frictionSvc,
+		reports: reports}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -285,6 +296,20 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	var work sync.WaitGroup
 	work.Go(func() { s.sessions.CleanUp(workCtx, 10*time.Minute, s.log) })
 	work.Go(func() { s.bus.Run(workCtx) })
+	// Once, at the first start after the roll-up's migration (a no-op
+	// later): the tickets there are before events began to be rolled up.
+	// After the bus has registered the roll-up's consumer, so no ticket
+	// falls between the two.
+	work.Go(func() {
+		select {
+		case <-s.bus.Ready():
+		case <-workCtx.Done():
+			return
+		}
+		if err := s.reports.Backfill(workCtx); err != nil && workCtx.Err() == nil {
+			s.log.Error("report: backfill the roll-up", "err", err)
+		}
+	})
 	work.Go(func() { s.idempotency.CleanUp(workCtx, time.Hour, s.log) })
 	work.Go(func() { s.attachments.CollectEvery(workCtx, time.Hour, s.log) })
 	// Jobs in flight (mail being sent) finish before Run returns: stopWork

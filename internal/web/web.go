@@ -30,6 +30,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/reply"
+	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/schedule"
 	"github.com/centerdesk/centerdesk/internal/search"
 	"github.com/centerdesk/centerdesk/internal/settings"
@@ -49,6 +50,7 @@ import (
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
+	reportpages "github.com/centerdesk/centerdesk/internal/web/reports"
 	"github.com/centerdesk/centerdesk/internal/web/servicelevel"
 	wallpages "github.com/centerdesk/centerdesk/internal/web/wall"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
@@ -106,6 +108,8 @@ type Deps struct {
 	// Friction: departments, friction points, the report, and the ticket
 	// page's friction panel.
 	Friction *friction.Service
+	// Reports: the reports page and its charts (leads and admins).
+	Reports *report.Service
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -185,6 +189,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return servicelevel.New(k, servicelevel.Deps{Schedules: d.Schedules, SLA: d.SLA, Teams: d.Teams})
+		},
+		func() (kit.Table, error) {
+			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,

@@ -1,0 +1,236 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/db"
+)
+
+// fact is one ticket's share of the roll-up: what it adds, at which hours,
+// under which keys.
+type fact struct {
+	ticketID    int64
+	createdHour int64
+	team, agent string // ids as text, "" for none
+	channel     string
+	tags        []string // sorted
+	frHour      *int64   // the hour of the first reply, if any
+	frSeconds   int64
+	solvedHour  *int64 // the hour it was solved, if it is solved now
+	resSeconds  int64
+	open        bool
+}
+
+func hourOf(t time.Time) int64 { return t.Unix() / 3600 }
+
+// ticketRow is what a fact is made from.
+type ticketRow struct {
+	id                 int64
+	created            time.Time
+	team, agent        sql.NullInt64
+	channel, status    string
+	firstReply, solved *time.Time
+}
+
+func (t ticketRow) fact(tags []string) fact {
+	f := fact{ticketID: t.id, createdHour: hourOf(t.created), channel: t.channel, tags: tags,
+		open: t.status != "solved" && t.status != "closed"}
+	if t.team.Valid {
+		f.team = strconv.FormatInt(t.team.Int64, 10)
+	}
+	if t.agent.Valid {
+		f.agent = strconv.FormatInt(t.agent.Int64, 10)
+	}
+	if t.firstReply != nil {
+		h := hourOf(*t.firstReply)
+		f.frHour, f.frSeconds = &h, max(0, int64(t.firstReply.Sub(t.created)/time.Second))
+	}
+	if !f.open && t.solved != nil {
+		h := hourOf(*t.solved)
+		f.solvedHour, f.resSeconds = &h, max(0, int64(t.solved.Sub(t.created)/time.Second))
+	}
+	return f
+}
+
+// keys are the (dimension, key) pairs a fact counts under.
+func (f fact) keys() [][2]string {
+	ks := [][2]string{{DimAll, ""}, {DimTeam, f.team}, {DimAgent, f.agent}, {DimChannel, f.channel}}
+	for _, t := range f.tags {
+		ks = append(ks, [2]string{DimTag, t})
+	}
+	return ks
+}
+
+// cell is one roll-up row's change.
+type cell struct {
+	created, solved, open, frN, frSum, resN, resSum int64
+	fr, res                                         map[int]int64 // bucket -> count
+}
+
+type cellKey struct {
+	dim  string
+	hour int64
+	key  string
+}
+
+// deltas accumulates changes to roll-up rows.
+type deltas map[cellKey]*cell
+
+func (d deltas) at(k cellKey) *cell {
+	c := d[k]
+	if c == nil {
+		c = &cell{fr: map[int]int64{}, res: map[int]int64{}}
+		d[k] = c
+	}
+	return c
+}
+
+// add puts sign times the fact's share into d.
+func (d deltas) add(f fact, sign int64) {
+	for _, k := range f.keys() {
+		c := d.at(cellKey{k[0], f.createdHour, k[1]})
+		c.created += sign
+		if f.open {
+			c.open += sign
+		}
+		if f.frHour != nil {
+			c := d.at(cellKey{k[0], *f.frHour, k[1]})
+			c.frN += sign
+			c.frSum += sign * f.frSeconds
+			c.fr[bucketOf(f.frSeconds)] += sign
+		}
+		if f.solvedHour != nil {
+			c := d.at(cellKey{k[0], *f.solvedHour, k[1]})
+			c.solved += sign
+			c.resN += sign
+			c.resSum += sign * f.resSeconds
+			c.res[bucketOf(f.resSeconds)] += sign
+		}
+	}
+}
+
+func (c *cell) zero() bool {
+	if c.created != 0 || c.solved != 0 || c.open != 0 || c.frN != 0 || c.frSum != 0 || c.resN != 0 || c.resSum != 0 {
+		return false
+	}
+	for _, h := range []map[int]int64{c.fr, c.res} {
+		for _, n := range h {
+			if n != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// apply adds every non-zero change to report_hourly. Column names come
+// from the fixed bucket list, never from input.
+func (d deltas) apply(ctx context.Context, tx *sql.Tx) error {
+	keys := make([]cellKey, 0, len(d))
+	for k, c := range d {
+		if !c.zero() {
+			keys = append(keys, k)
+		}
+	}
+	// A fixed order keeps two writers from locking rows in opposite orders.
+	slices.SortFunc(keys, func(a, b cellKey) int {
+		return strings.Compare(fmt.Sprint(a.dim, a.hour, a.key), fmt.Sprint(b.dim, b.hour, b.key))
+	})
+	for _, k := range keys {
+		if err := upsertCell(ctx, tx, k, d[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func upsertCell(ctx context.Context, tx *sql.Tx, k cellKey, c *cell) error {
+	cols := []string{"dim", "hour", "dim_key", "created", "solved", "open_now", "fr_n", "fr_sum", "res_n", "res_sum"}
+	args := []any{k.dim, k.hour, k.key, c.created, c.solved, c.open, c.frN, c.frSum, c.resN, c.resSum}
+	for _, h := range []struct {
+		prefix string
+		m      map[int]int64
+	}{{"fr_h", c.fr}, {"res_h", c.res}} {
+		for b := range Buckets {
+			if n := h.m[b]; n != 0 {
+				cols = append(cols, fmt.Sprintf("%s%02d", h.prefix, b))
+				args = append(args, n)
+			}
+		}
+	}
+	marks := make([]string, len(cols))
+	sets := make([]string, 0, len(cols)-3)
+	for i, col := range cols {
+		marks[i] = "$" + strconv.Itoa(i+1)
+		if i >= 3 {
+			sets = append(sets, col+" = report_hourly."+col+" + excluded."+col)
+		}
+	}
+	q := "INSERT INTO report_hourly (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") +
+		") ON CONFLICT (dim, hour, dim_key) DO UPDATE SET " + strings.Join(sets, ", ")
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("report: roll up %s %q at hour %d: %w", k.dim, k.key, k.hour, err)
+	}
+	return nil
+}
+
+// readTickets reads the tickets' current state (read-only; tickets belong
+// to internal/ticket) with their tags.
+func readTickets(ctx context.Context, q db.Queryer, ids []int64) (map[int64]fact, error) {
+	out := map[int64]fact{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := db.InList(1, ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, team_id, assignee_id, channel, status, first_reply_at, solved_at
+		FROM tickets WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report: read tickets: %w", err)
+	}
+	var tickets []ticketRow
+	for rows.Next() {
+		var t ticketRow
+		if err := rows.Scan(&t.id, db.ScanTime(&t.created), &t.team, &t.agent, &t.channel, &t.status,
+			db.ScanNullTime(&t.firstReply), db.ScanNullTime(&t.solved)); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("report: read tickets: %w", err)
+		}
+		tickets = append(tickets, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: read tickets: %w", err)
+	}
+	tags, err := readTags(ctx, q, in, args)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tickets {
+		out[t.id] = t.fact(tags[t.id])
+	}
+	return out, nil
+}
+
+func readTags(ctx context.Context, q db.Queryer, in string, args []any) (map[int64][]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN (`+in+`) ORDER BY ticket_id, tag`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report: read tags: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return nil, fmt.Errorf("report: read tags: %w", err)
+		}
+		out[id] = append(out[id], tag)
+	}
+	return out, rows.Err()
+}
