@@ -23,6 +23,13 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// The knowledge base (internal/kb).
+	"kb_categories":        {"internal/kb/"},
+	"kb_articles":          {"internal/kb/"},
+	"kb_article_revisions": {"internal/kb/"},
+	"kb_related":           {"internal/kb/"},
+	"kb_votes":             {"internal/kb/"},
+	"kb_terms":             {"internal/kb/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is
