@@ -87,9 +87,13 @@ type SearchOptions struct {
 	// PublicOnly keeps to what the help center shows: published and public.
 	PublicOnly bool
 	// Prefix lets the query's last word be the start of a word, for
-	// suggestions while the customer types.
+	// suggestions while the customer types; and since a customer's
+	// sentence rarely has every word in one article, when nothing holds
+	// them all the articles holding any of them are suggested, best first.
 	Prefix bool
 	Limit  int
+
+	anyWord bool // match any word rather than all
 }
 
 // Hit is an article that matched, with a snippet of its text around the
@@ -135,6 +139,13 @@ func (s *Service) Search(ctx context.Context, o SearchOptions) (*Results, error)
 			res.Words, res.Corrected = corrected, strings.Join(corrected, " ")
 		}
 	}
+	if len(found) == 0 && o.Prefix && len(res.Words) > 1 {
+		loose := o
+		loose.anyWord = true
+		if found, err = s.match(ctx, r, res.Words, loose, limit); err != nil {
+			return nil, err
+		}
+	}
 	for _, a := range found {
 		res.Hits = append(res.Hits, Hit{Article: a, Snippet: snippetOf(a.BodyText, res.Words)})
 	}
@@ -152,11 +163,11 @@ func (s *Service) match(ctx context.Context, r db.Queryer, ws []string, o Search
 	var query string
 	var expr string
 	if s.db.Dialect() == db.Postgres {
-		expr = tsquery(ws, o.Prefix)
+		expr = tsquery(ws, o.Prefix, o.anyWord)
 		query = `SELECT ` + hitColumns + ` FROM kb_articles a, to_tsquery('english', $1) q
 			WHERE a.search_vector @@ q` + public + ` ORDER BY ts_rank(a.search_vector, q) DESC, a.id LIMIT $2`
 	} else {
-		expr = fts5Query(ws, o.Prefix)
+		expr = fts5Query(ws, o.Prefix, o.anyWord)
 		query = `SELECT ` + hitColumns + ` FROM kb_articles_fts f CROSS JOIN kb_articles a ON a.id = f.rowid
 			WHERE kb_articles_fts MATCH $1` + public + ` ORDER BY f.rank, a.id LIMIT $2`
 	}
@@ -164,7 +175,7 @@ func (s *Service) match(ctx context.Context, r db.Queryer, ws []string, o Search
 }
 
 // fts5Query asks FTS5 for every word, each quoted so none is an operator.
-func fts5Query(ws []string, prefix bool) string {
+func fts5Query(ws []string, prefix, anyWord bool) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
 		parts[i] = `"` + w + `"`
@@ -172,13 +183,20 @@ func fts5Query(ws []string, prefix bool) string {
 	if prefix {
 		parts[len(parts)-1] += "*"
 	}
+	if anyWord {
+		return strings.Join(parts, " OR ")
+	}
 	return strings.Join(parts, " AND ")
 }
 
 // tsquery asks PostgreSQL for every word; words hold only letters and
 // digits, so none is an operator.
-func tsquery(ws []string, prefix bool) string {
-	q := strings.Join(ws, " & ")
+func tsquery(ws []string, prefix, anyWord bool) string {
+	op := " & "
+	if anyWord {
+		op = " | "
+	}
+	q := strings.Join(ws, op)
 	if prefix {
 		q += ":*"
 	}

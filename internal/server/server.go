@@ -7,6 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/centerdesk/centerdesk/internal/api/apikit"
+	"github.com/centerdesk/centerdesk/internal/api/kbapi"
+	"github.com/centerdesk/centerdesk/internal/kb"
 	"log/slog"
 	"net"
 	"net/http"
@@ -151,12 +154,13 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	present := presence.NewHub(presence.NewRelay(d, log))
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
+	kbSvc := kb.NewService(d)
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem})
+		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem, KB: kbSvc})
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +178,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Quality: qualitySvc,
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
+		Sections:   []apikit.Section{kbapi.New(kbSvc)},
 		TokenLimit: tokenLimit, AddressLimit: addressLimit})
 
 	mux := http.NewServeMux()
