@@ -221,7 +221,7 @@ var searchCases = []struct {
 	{"refunds", []string{"Refund policy"}},
 	{"refunded", []string{"Refund policy"}},
 	{"cancelled subscriptions", []string{"Cancel a subscription"}},
-	{"pasword", []string{"Reset your password"}},         // a letter missing
+	{"pasword", []string{"Reset your password"}},           // a letter missing
 	{"billing adress", []string{"Change billing address"}}, // a typo in the second word
 	{"invoice", []string{"Change billing address"}},
 	{"subscripton", []string{"Cancel a subscription"}},

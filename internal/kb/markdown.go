@@ -25,4 +25,3 @@ func render(md string) (html, text string, err error) {
 	html = htmlsafe.Sanitize(buf.String())
 	return html, htmlsafe.Text(html), nil
 }
-

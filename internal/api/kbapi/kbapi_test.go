@@ -91,8 +91,8 @@ func TestKnowledgeBaseOverHTTP(t *testing.T) {
 		// Bad input answers 400 naming the field.
 		for body, field := range map[string]string{
 			`{"title": "", "body_markdown": "x", "category_id": ` + catID + `}`:                                          "title",
-			`{"title": "T", "body_markdown": "x", "category_id": 424242}`:                                                 "category_id",
-			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "slug": "refund-policy"}`:                 "slug",
+			`{"title": "T", "body_markdown": "x", "category_id": 424242}`:                                                "category_id",
+			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "slug": "refund-policy"}`:                "slug",
 			`{"title": "T", "body_markdown": "` + strings.Repeat("a", kb.MaxBody+1) + `", "category_id": ` + catID + `}`: "body_markdown",
 		} {
 			var problem struct{ Error struct{ Field string } }
