@@ -38,6 +38,7 @@ import (
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
+	"github.com/centerdesk/centerdesk/internal/web/knowledge"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
@@ -153,6 +154,7 @@ func (wb *Web) surfaces(d Deps) error {
 			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
 		},
+		func() (kit.Table, error) { return knowledge.New(k, knowledge.Deps{Log: d.Log, KB: d.KB}) },
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
 				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})

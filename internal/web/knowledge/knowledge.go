@@ -1,0 +1,56 @@
+// Package knowledge serves the agents' knowledge-base pages (/kb): the list
+// and search of articles, the editor with its preview, categories, and an
+// article's revisions with their diffs and restore. The rules (who may
+// publish, what a valid article is) are package kb's.
+package knowledge
+
+import (
+	"embed"
+	"log/slog"
+
+	"github.com/centerdesk/centerdesk/internal/kb"
+	"github.com/centerdesk/centerdesk/internal/web/kit"
+)
+
+// Deps are the services the surface's pages call.
+type Deps struct {
+	Log *slog.Logger
+	KB  *kb.Service
+}
+
+// Pages serves the surface's pages.
+type Pages struct {
+	kit.Surface
+	Deps
+}
+
+// Page is what every page's data starts with.
+type Page = kit.Page
+
+//go:embed templates
+var templates embed.FS
+
+// New parses the surface's templates and returns its route table.
+func New(k *kit.Kit, deps Deps) (kit.Table, error) {
+	s, err := k.Surface(templates)
+	if err != nil {
+		return kit.Table{}, err
+	}
+	wb := &Pages{Surface: s, Deps: deps}
+	return kit.Table{Surface: "knowledge", Routes: wb.routes()}, nil
+}
+
+// routes is the surface's route table: every route with who may open it.
+// Publishing and categories take an editor; the kb service checks it.
+func (wb *Pages) routes() []kit.Route {
+	return []kit.Route{
+		{Pattern: "GET /kb", Level: kit.Agent, Handler: wb.listPage},
+		{Pattern: "POST /kb/categories", Level: kit.Lead, Handler: wb.createCategory},
+		{Pattern: "GET /kb/new", Level: kit.Agent, Handler: wb.newPage},
+		{Pattern: "POST /kb/articles", Level: kit.Agent, Handler: wb.create},
+		{Pattern: "GET /kb/articles/{id}", Level: kit.Agent, Handler: wb.editPage},
+		{Pattern: "POST /kb/articles/{id}", Level: kit.Agent, Handler: wb.save},
+		{Pattern: "GET /kb/articles/{id}/revisions", Level: kit.Agent, Handler: wb.revisionsPage},
+		{Pattern: "POST /kb/articles/{id}/revisions/{number}/restore", Level: kit.Agent, Handler: wb.restore},
+	}
+}
