@@ -80,4 +80,3 @@ func TestAgentsWriteAndEditorsPublishThroughThePages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-

@@ -115,7 +115,7 @@ type editData struct {
 // articleForm is what the editor's fields hold.
 type articleForm struct {
 	Title, Slug, Body, Status, Visibility, Labels, Related, Note string
-	CategoryID                                                  int64
+	CategoryID                                                   int64
 }
 
 func formOf(a *kb.Article) articleForm {
