@@ -160,7 +160,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
 		Macros: macros, Replies: replies, Live: liveHub, Presence: present, Notify: notes,
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
-		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem, KB: kbSvc})
+		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem, KB: kbSvc,
+		PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}

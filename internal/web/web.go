@@ -37,6 +37,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	helppages "github.com/centerdesk/centerdesk/internal/web/help"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"github.com/centerdesk/centerdesk/internal/web/knowledge"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
@@ -85,6 +86,9 @@ type Deps struct {
 	Idempotency *idempotency.Store
 	// KB is the knowledge base: agents' article pages and the help center.
 	KB *kb.Service
+	// PublicURL is where customers reach the desk, for the help center's
+	// canonical links and sitemap; empty takes each request's host.
+	PublicURL string
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -155,6 +159,10 @@ func (wb *Web) surfaces(d Deps) error {
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
 		},
 		func() (kit.Table, error) { return knowledge.New(k, knowledge.Deps{Log: d.Log, KB: d.KB}) },
+		func() (kit.Table, error) {
+			return helppages.New(k, helppages.Deps{Log: d.Log, Settings: d.Settings, Sessions: d.Sessions, KB: d.KB,
+				PublicURL: d.PublicURL})
+		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
 				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
