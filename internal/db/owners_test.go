@@ -30,6 +30,10 @@ var tableOwners = map[string][]string{
 	"kb_related":           {"internal/kb/"},
 	"kb_votes":             {"internal/kb/"},
 	"kb_terms":             {"internal/kb/"},
+	"kb_searches":          {"internal/kb/"},
+	"kb_journeys":          {"internal/kb/"},
+	"kb_journey_articles":  {"internal/kb/"},
+	"kb_ticket_articles":   {"internal/kb/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is
