@@ -134,6 +134,7 @@ func (wb *Web) Routes() []kit.Recorded { return wb.kit.Routes() }
 // surfaces builds every surface, each with only the services it calls.
 func (wb *Web) surfaces(d Deps) error {
 	k := wb.kit
+	journeys := &helppages.Journeys{Sessions: d.Sessions, KB: d.KB}
 	conv := &conversation.Loader{DB: d.DB, Users: d.Users, Teams: d.Teams, Customers: d.Customers, Tickets: d.Tickets}
 	builds := []func() (kit.Table, error){
 		func() (kit.Table, error) {
@@ -161,11 +162,12 @@ func (wb *Web) surfaces(d Deps) error {
 		func() (kit.Table, error) { return knowledge.New(k, knowledge.Deps{Log: d.Log, KB: d.KB}) },
 		func() (kit.Table, error) {
 			return helppages.New(k, helppages.Deps{Log: d.Log, Settings: d.Settings, Sessions: d.Sessions, KB: d.KB,
-				PublicURL: d.PublicURL})
+				Tickets: d.Tickets, Journeys: journeys, PublicURL: d.PublicURL})
 		},
 		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
-				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal})
+				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal,
+				Filed: journeys.Filed})
 		},
 	}
 	for _, build := range builds {

@@ -20,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/settings"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -29,6 +30,8 @@ type Deps struct {
 	Settings *settings.Store
 	Sessions *scs.SessionManager
 	KB       *kb.Service
+	Tickets  *ticket.Service // the contact form opens tickets
+	Journeys *Journeys
 	// PublicURL is the address customers reach the desk at, for canonical
 	// links and the sitemap; empty takes the request's own host.
 	PublicURL string
@@ -62,6 +65,8 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /help/categories/{id}", Level: kit.Public, Handler: wb.category},
 		{Pattern: "GET /help/articles/{slug}", Level: kit.Public, Handler: wb.article},
 		{Pattern: "POST /help/articles/{slug}/vote", Level: kit.Public, Handler: wb.vote},
+		{Pattern: "GET /help/contact", Level: kit.Public, Handler: wb.contactForm},
+		{Pattern: "POST /help/contact", Level: kit.Public, Handler: wb.contact},
 		{Pattern: "GET /help/sitemap.xml", Level: kit.Public, Handler: wb.sitemap},
 		{Pattern: "/help/", Level: kit.Public, Handler: wb.notFound},
 	}

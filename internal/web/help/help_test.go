@@ -11,6 +11,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/web/help"
 	"github.com/centerdesk/centerdesk/internal/web/webtest"
 )
@@ -26,6 +27,7 @@ func newBench(t *testing.T) *bench {
 	e := webtest.New(t)
 	svc := kb.NewService(e.DB)
 	table, err := help.New(e.Kit, help.Deps{Log: testutil.Logger(t), Settings: e.Settings, Sessions: e.Sessions, KB: svc,
+		Tickets: ticket.NewService(e.DB), Journeys: &help.Journeys{Sessions: e.Sessions, KB: svc},
 		PublicURL: "https://help.example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -150,3 +152,56 @@ func TestVotesAreCounted(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestContactFormKeepsTheArticlesTheCustomerSaw: a customer who is not
+// signed in searches, opens an article and writes anyway; the ticket keeps
+// the article opened and the one suggested, and a bad address names its
+// field.
+func TestContactFormKeepsTheArticlesTheCustomerSaw(t *testing.T) {
+	b := newBench(t)
+	var cookie *http.Cookie
+	send := func(method, path string, form url.Values) *httptest.ResponseRecorder {
+		var r *http.Request
+		if form != nil {
+			r = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			r = httptest.NewRequest(method, path, nil)
+		}
+		if cookie != nil {
+			r.AddCookie(cookie)
+		}
+		rec := httptest.NewRecorder()
+		b.e.Mux.ServeHTTP(rec, r)
+		for _, c := range rec.Result().Cookies() {
+			cookie = c
+		}
+		return rec
+	}
+	send(http.MethodGet, "/help/search?q=refund", nil)
+	send(http.MethodGet, "/help/articles/refund-policy", nil)
+	if rec := send(http.MethodGet, "/help/contact", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "data-suggest") {
+		t.Fatalf("contact form: %d", rec.Code)
+	}
+	rec := send(http.MethodPost, "/help/contact", url.Values{"email": {"not an address"}, "subject": {"Late refund"},
+		"description": {"Where is it?"}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `aria-invalid="true"`) {
+		t.Fatalf("bad address: %d\n%s", rec.Code, rec.Body)
+	}
+	rec = send(http.MethodPost, "/help/contact", url.Values{"name": {"Ada"}, "email": {"ada@example.com"},
+		"subject": {"Late refund"}, "description": {"Where is it?"}, "suggested": {"change-billing-address", b.draft.Slug}})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Thank you") {
+		t.Fatalf("contact: %d\n%s", rec.Code, rec.Body)
+	}
+	var ticketID int64
+	if err := b.e.DB.Read().QueryRow(`SELECT id FROM tickets WHERE subject = 'Late refund'`).Scan(&ticketID); err != nil {
+		t.Fatal(err)
+	}
+	seen, err := b.svc.SeenBefore(context.Background(), ticketID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen[0].Slug != "refund-policy" || !seen[0].Opened || seen[1].Slug != "change-billing-address" {
+		t.Errorf("seen %+v", seen)
+	}
+}

@@ -183,6 +183,9 @@ func (wb *Pages) article(w http.ResponseWriter, r *http.Request) error {
 	if err := wb.KB.CountView(ctx, a.ID); err != nil {
 		wb.Log.Warn("help: count a view", "article", a.ID, "err", err)
 	}
+	if err := wb.KB.Opened(ctx, wb.Journeys.visitor(r, true), a.ID); err != nil {
+		wb.Log.Warn("help: record an opened article", "article", a.ID, "err", err)
+	}
 	wb.render(w, r, http.StatusOK, "help_article", p)
 	return nil
 }
@@ -237,6 +240,9 @@ func (wb *Pages) search(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Results = res
+		if err := wb.KB.RecordSearch(r.Context(), wb.Journeys.visitor(r, true), kb.SourceHelp, q, len(res.Hits)); err != nil {
+			wb.Log.Warn("help: record a search", "err", err)
+		}
 	}
 	wb.render(w, r, http.StatusOK, "help_search", p)
 	return nil

@@ -52,5 +52,8 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /kb/articles/{id}", Level: kit.Agent, Handler: wb.save},
 		{Pattern: "GET /kb/articles/{id}/revisions", Level: kit.Agent, Handler: wb.revisionsPage},
 		{Pattern: "POST /kb/articles/{id}/revisions/{number}/restore", Level: kit.Agent, Handler: wb.restore},
+		// The ticket page's box of articles its customer saw (htmx).
+		{Pattern: "GET /kb/tickets/{id}/seen", Level: kit.Agent, Handler: wb.seenBefore},
+		{Pattern: "GET /kb/report", Level: kit.Lead, Handler: wb.reportPage},
 	}
 }

@@ -79,4 +79,29 @@ func TestAgentsWriteAndEditorsPublishThroughThePages(t *testing.T) {
 	}
 }
 
+
+// TestReportAndTicketBox: leads read the report; the ticket page's box
+// lists what the customer saw, and is empty for a ticket without any.
+func TestReportAndTicketBox(t *testing.T) {
+	e := webtest.New(t)
+	svc := kb.NewService(e.DB)
+	table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Register(table)
+	lead := e.SignIn("lead")
+	if err := svc.RecordSearch(t.Context(), "", kb.SourceHelp, "zebra crossing", 0); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.Do(http.MethodGet, "/kb/report?days=7", lead)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "zebra crossing") {
+		t.Errorf("report: %d\n%s", rec.Code, rec.Body)
+	}
+	rec = e.Do(http.MethodGet, "/kb/tickets/424242/seen", lead)
+	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "" {
+		t.Errorf("box for a ticket without articles: %d %q", rec.Code, rec.Body)
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

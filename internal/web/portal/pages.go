@@ -5,6 +5,7 @@ package portal
 import (
 	"embed"
 	"log/slog"
+	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -25,6 +26,9 @@ type Deps struct {
 	Customers   *customer.Service
 	Attachments *attachment.Service
 	Portal      *portal.Service // the customer portal (/portal)
+	// Filed, when set, is told of each request the portal opens, so the
+	// ticket keeps the help center articles its customer saw.
+	Filed func(r *http.Request, ticketID int64) error
 }
 
 // Pages serves the surface's pages.

@@ -81,6 +81,11 @@ func (wb *Pages) portalCreate(w http.ResponseWriter, r *http.Request, c *custome
 		wb.renderPortal(w, r, status, "portal_new", p)
 		return nil
 	}
+	if wb.Filed != nil {
+		if err := wb.Filed(r, t.ID); err != nil {
+			wb.Log.Warn("portal: keep the articles seen on a ticket", "ticket", t.ID, "err", err)
+		}
+	}
 	wb.portalFlash(r, "Thank you: we received your request and will answer soon.")
 	http.Redirect(w, r, "/portal/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
 	return nil
