@@ -79,7 +79,6 @@ func TestAgentsWriteAndEditorsPublishThroughThePages(t *testing.T) {
 	}
 }
 
-
 // TestReportAndTicketBox: leads read the report; the ticket page's box
 // lists what the customer saw, and is empty for a ticket without any.
 func TestReportAndTicketBox(t *testing.T) {
