@@ -92,6 +92,33 @@ func TestHelpCenterInTheBrowser(t *testing.T) {
 				t.Errorf("%s scrolls sideways at 1366 px; too wide: %s", path, wide)
 			}
 		}
+		// A customer who is not signed in writes in: articles are suggested
+		// as they type, and the ticket keeps what they were shown.
+		e.run(tab, "suggestions while typing",
+			chromedp.EmulateViewport(390, 844),
+			chromedp.Navigate(e.url+"/help/contact"),
+			chromedp.WaitVisible(`#subject`, chromedp.ByID),
+			chromedp.SendKeys(`#email`, "ada@example.com", chromedp.ByID),
+			chromedp.SendKeys(`#subject`, "My refund is late", chromedp.ByID),
+			chromedp.WaitVisible(`.help-suggestions a[href="/help/articles/`+refund.Slug+`"]`, chromedp.ByQuery),
+			chromedp.SendKeys(`#description`, "I paid by bank transfer two weeks ago.", chromedp.ByID),
+		)
+		e.shot(tab, "390-contact-suggestions")
+		e.run(tab, "file anyway",
+			chromedp.Click(`form[data-suggest] button[type=submit]`, chromedp.ByQuery),
+			waitFor(`document.body.textContent.includes("We received your request")`),
+		)
+		var ticketID int64
+		if err := d.Read().QueryRow(`SELECT id FROM tickets WHERE subject = 'My refund is late'`).Scan(&ticketID); err != nil {
+			t.Fatal(err)
+		}
+		seen, err := svc.SeenBefore(context.Background(), ticketID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) == 0 || seen[0].ID != refund.ID || !seen[0].Opened {
+			t.Errorf("the ticket kept %+v, want the refund article opened earlier", seen)
+		}
 		e.checkProblems()
 	})
 }
