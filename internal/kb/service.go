@@ -14,8 +14,9 @@ import (
 
 // Service keeps the knowledge base.
 type Service struct {
-	db  *db.DB
-	now func() time.Time
+	db        *db.DB
+	now       func() time.Time
+	published PublishedHook // credits the author of a published submission
 }
 
 // NewService returns a Service over d.
@@ -140,12 +141,16 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 
 // Update applies p to an article, and keeps the result as a new revision.
 func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*Article, error) {
-	var a *Article
+	var (
+		a         *Article
+		submitted bool // a submission waiting for review, until this save
+	)
 	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if a, err = getArticle(ctx, tx, id); err != nil {
 			return err
 		}
+		submitted = a.Status == Draft && a.SubmittedAt != nil
 		if err := s.apply(ctx, tx, who, a, p); err != nil {
 			return err
 		}
@@ -161,6 +166,11 @@ func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*A
 	})
 	if err != nil {
 		return nil, err
+	}
+	if submitted && a.Status == Published {
+		if err := s.credit(ctx, a, who.ID); err != nil {
+			return a, fmt.Errorf("kb: published %d, but crediting its author failed: %w", a.ID, err)
+		}
 	}
 	return a, nil
 }
