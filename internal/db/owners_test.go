@@ -34,6 +34,7 @@ var tableOwners = map[string][]string{
 	"kb_journeys":          {"internal/kb/"},
 	"kb_journey_articles":  {"internal/kb/"},
 	"kb_ticket_articles":   {"internal/kb/"},
+	"kb_settings":          {"internal/kb/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -80,6 +80,7 @@ type Server struct {
 
 	recognition *recognition.Service // schedules the weekly digest at start
 	coaching    *coaching.Service    // reminds of coaching follow-ups
+	kb          *kb.Service          // reminds owners of articles that need review
 }
 
 // Options adjust a server for tests.
@@ -155,6 +156,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	liveHub := live.NewHub(d, bus, present, notes, log)
 	privacySvc := privacy.NewService(d, attachments, log)
 	kbSvc := kb.NewService(d)
+	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
@@ -202,7 +204,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
-		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc}, nil
+		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, kb: kbSvc}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -280,6 +282,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() {
 		background.Every(workCtx, coaching.RemindInterval, s.log, "coaching: follow-up reminders",
 			func(ctx context.Context) error { _, err := s.coaching.RemindDue(ctx); return err })
+	})
+	work.Go(func() {
+		background.Every(workCtx, kb.ReviewInterval, s.log, "kb: review reminders",
+			func(ctx context.Context) error { _, err := s.kb.RemindOwners(ctx); return err })
 	})
 	work.Go(func() {
 		background.Every(workCtx, search.OptimizeInterval, s.log, "search: optimize",
