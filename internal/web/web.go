@@ -159,7 +159,13 @@ func (wb *Web) surfaces(d Deps) error {
 			return adminpages.New(k, adminpages.Deps{Log: d.Log, DB: d.DB, Users: d.Users, Settings: d.Settings,
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
 		},
-		func() (kit.Table, error) { return knowledge.New(k, knowledge.Deps{Log: d.Log, KB: d.KB}) },
+		func() (kit.Table, error) {
+			kd := knowledge.Deps{Log: d.Log, KB: d.KB}
+			if d.Recognition != nil {
+				kd.Values = d.Recognition.ValueOptions
+			}
+			return knowledge.New(k, kd)
+		},
 		func() (kit.Table, error) {
 			return helppages.New(k, helppages.Deps{Log: d.Log, Settings: d.Settings, Sessions: d.Sessions, KB: d.KB,
 				Tickets: d.Tickets, Journeys: journeys, PublicURL: d.PublicURL})

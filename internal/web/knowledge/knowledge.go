@@ -5,10 +5,12 @@
 package knowledge
 
 import (
+	"context"
 	"embed"
 	"log/slog"
 
 	"github.com/centerdesk/centerdesk/internal/kb"
+	"github.com/centerdesk/centerdesk/internal/recognition"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -16,6 +18,9 @@ import (
 type Deps struct {
 	Log *slog.Logger
 	KB  *kb.Service
+	// Values lists the team's values, for the value whose badge credits a
+	// published submission; nil offers none.
+	Values func(ctx context.Context) ([]recognition.ValueOption, error)
 }
 
 // Pages serves the surface's pages.
@@ -52,6 +57,12 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /kb/articles/{id}", Level: kit.Agent, Handler: wb.save},
 		{Pattern: "GET /kb/articles/{id}/revisions", Level: kit.Agent, Handler: wb.revisionsPage},
 		{Pattern: "POST /kb/articles/{id}/revisions/{number}/restore", Level: kit.Agent, Handler: wb.restore},
+		{Pattern: "GET /kb/review", Level: kit.Agent, Handler: wb.reviewPage},
+		{Pattern: "POST /kb/settings", Level: kit.Lead, Handler: wb.saveSettings},
+		{Pattern: "POST /kb/articles/{id}/submit", Level: kit.Agent, Handler: wb.submit},
+		{Pattern: "POST /kb/articles/{id}/approve", Level: kit.Lead, Handler: wb.approve},
+		{Pattern: "POST /kb/articles/{id}/send-back", Level: kit.Lead, Handler: wb.sendBack},
+		{Pattern: "POST /kb/articles/{id}/confirm", Level: kit.Agent, Handler: wb.confirm},
 		// The ticket page's box of articles its customer saw (htmx).
 		{Pattern: "GET /kb/tickets/{id}/seen", Level: kit.Agent, Handler: wb.seenBefore},
 		{Pattern: "GET /kb/report", Level: kit.Lead, Handler: wb.reportPage},

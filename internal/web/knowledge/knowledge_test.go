@@ -10,6 +10,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/web/knowledge"
 	"github.com/centerdesk/centerdesk/internal/web/webtest"
 )
@@ -100,6 +101,60 @@ func TestReportAndTicketBox(t *testing.T) {
 	rec = e.Do(http.MethodGet, "/kb/tickets/424242/seen", lead)
 	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "" {
 		t.Errorf("box for a ticket without articles: %d %q", rec.Code, rec.Body)
+	}
+}
+
+
+// TestAnArticleFromATicketIsReviewedThroughThePages: the new article form
+// is prefilled from the agent's ticket, saved and submitted; an editor
+// sends it back, then approves it.
+func TestAnArticleFromATicketIsReviewedThroughThePages(t *testing.T) {
+	e := webtest.New(t)
+	svc := kb.NewService(e.DB)
+	table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Register(table)
+	lead, agent := e.SignIn("lead"), e.SignIn("agent")
+	post(e, "/kb/categories", url.Values{"name": {"Billing"}}, lead)
+	cats, _ := svc.Categories(t.Context())
+	tk, err := ticket.NewService(e.DB).Create(t.Context(), ticket.NewTicket{Subject: "Refund late", Body: "Where is it?",
+		Requester: ticket.Requester{Email: "ada@example.com"}, Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := e.Do(http.MethodGet, "/kb/new?ticket="+itoa(tk.ID), agent)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `value="Refund late"`) ||
+		!strings.Contains(rec.Body.String(), `name="source_ticket_id" value="`+itoa(tk.ID)+`"`) {
+		t.Fatalf("prefilled form: %d\n%s", rec.Code, rec.Body)
+	}
+	rec = post(e, "/kb/articles", url.Values{"title": {"Late refunds"}, "body_markdown": {"Banks take a week."},
+		"category_id": {itoa(cats[0].ID)}, "status": {"draft"}, "visibility": {"public"},
+		"source_ticket_id": {itoa(tk.ID)}, "submit": {"yes"}}, agent)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	path := rec.Header().Get("Location")
+	if rec = e.Do(http.MethodGet, "/kb/review", agent); !strings.Contains(rec.Body.String(), "Late refunds") {
+		t.Errorf("review page lacks the submission:\n%s", rec.Body)
+	}
+	if rec = post(e, path+"/approve", url.Values{}, agent); rec.Code != http.StatusForbidden {
+		t.Errorf("agent approved: %d", rec.Code)
+	}
+	if rec = post(e, path+"/send-back", url.Values{"comment": {"Name the banks."}}, lead); rec.Code != http.StatusSeeOther {
+		t.Fatalf("send back: %d %s", rec.Code, rec.Body)
+	}
+	if rec = e.Do(http.MethodGet, path, agent); !strings.Contains(rec.Body.String(), "Name the banks.") {
+		t.Errorf("the comment is not shown to the author")
+	}
+	post(e, path+"/submit", url.Values{}, agent)
+	if rec = post(e, path+"/approve", url.Values{}, lead); rec.Code != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", rec.Code, rec.Body)
+	}
+	a, err := svc.PublicArticle(t.Context(), "late-refunds")
+	if err != nil || a.SourceTicket == nil || *a.SourceTicket != tk.ID {
+		t.Errorf("published: %+v %v", a, err)
 	}
 }
 

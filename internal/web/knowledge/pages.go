@@ -116,6 +116,10 @@ type editData struct {
 type articleForm struct {
 	Title, Slug, Body, Status, Visibility, Labels, Related, Note string
 	CategoryID                                                   int64
+	// SourceTicket is the ticket a new article is made from; Submit sends
+	// it for review once saved.
+	SourceTicket int64
+	Submit       bool
 }
 
 func formOf(a *kb.Article) articleForm {
@@ -134,6 +138,8 @@ func readForm(r *http.Request) articleForm {
 		Status: r.PostFormValue("status"), Visibility: r.PostFormValue("visibility"), Labels: r.PostFormValue("labels"),
 		Related: r.PostFormValue("related_ids"), Note: r.PostFormValue("note")}
 	f.CategoryID, _ = strconv.ParseInt(r.PostFormValue("category_id"), 10, 64)
+	f.SourceTicket, _ = strconv.ParseInt(r.PostFormValue("source_ticket_id"), 10, 64)
+	f.Submit = r.PostFormValue("submit") == "yes"
 	return f
 }
 
@@ -168,7 +174,19 @@ func (wb *Pages) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 
 func (wb *Pages) newPage(w http.ResponseWriter, r *http.Request) error {
 	f := articleForm{Status: kb.Draft, Visibility: kb.Public}
-	f.CategoryID, _ = strconv.ParseInt(r.URL.Query().Get("category_id"), 10, 64)
+	q := r.URL.Query()
+	f.CategoryID, _ = strconv.ParseInt(q.Get("category_id"), 10, 64)
+	if v := q.Get("ticket"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return apperr.NotFound("ticket")
+		}
+		subject, reply, err := wb.KB.TicketReply(r.Context(), id, user.FromContext(r.Context()).ID)
+		if err != nil {
+			return err
+		}
+		f.Title, f.Body, f.SourceTicket, f.Submit = subject, reply, id, true
+	}
 	return wb.renderEdit(w, r, http.StatusOK, &kb.Article{}, f, nil)
 }
 
@@ -177,11 +195,21 @@ func (wb *Pages) create(w http.ResponseWriter, r *http.Request) error {
 	related, err := f.related()
 	if err == nil {
 		var a *kb.Article
-		a, err = wb.KB.Create(r.Context(), kb.ViewerOf(user.FromContext(r.Context())), kb.NewArticle{Title: f.Title,
-			BodyMarkdown: f.Body, CategoryID: f.CategoryID, Status: f.Status, Visibility: f.Visibility,
-			Labels: f.labels(), Slug: f.Slug, RelatedIDs: related})
+		who := kb.ViewerOf(user.FromContext(r.Context()))
+		in := kb.NewArticle{Title: f.Title, BodyMarkdown: f.Body, CategoryID: f.CategoryID, Status: f.Status,
+			Visibility: f.Visibility, Labels: f.labels(), Slug: f.Slug, RelatedIDs: related}
+		if f.SourceTicket > 0 {
+			in.SourceTicket = &f.SourceTicket
+		}
+		a, err = wb.KB.Create(r.Context(), who, in)
+		if err == nil && f.Submit && a.Status == kb.Draft {
+			_, err = wb.KB.Submit(r.Context(), who, a.ID)
+		}
 		if err == nil {
 			wb.Flash(r, "Article saved.")
+			if f.Submit {
+				wb.Flash(r, "Article saved and submitted for review.")
+			}
 			http.Redirect(w, r, fmt.Sprintf("/kb/articles/%d", a.ID), http.StatusSeeOther)
 			return nil
 		}
