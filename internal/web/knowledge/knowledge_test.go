@@ -104,7 +104,6 @@ func TestReportAndTicketBox(t *testing.T) {
 	}
 }
 
-
 // TestAnArticleFromATicketIsReviewedThroughThePages: the new article form
 // is prefilled from the agent's ticket, saved and submitted; an editor
 // sends it back, then approves it.
