@@ -160,7 +160,7 @@ func (wb *Web) surfaces(d Deps) error {
 				Tickets: d.Tickets, Teams: d.Teams, Fields: d.Fields, Mailboxes: d.Mailboxes, Recognition: d.Recognition})
 		},
 		func() (kit.Table, error) {
-			kd := knowledge.Deps{Log: d.Log, KB: d.KB}
+			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
 			if d.Recognition != nil {
 				kd.Values = d.Recognition.ValueOptions
 			}

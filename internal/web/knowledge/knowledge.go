@@ -21,6 +21,9 @@ type Deps struct {
 	// Values lists the team's values, for the value whose badge credits a
 	// published submission; nil offers none.
 	Values func(ctx context.Context) ([]recognition.ValueOption, error)
+	// PublicURL is where customers reach the help center, for the links
+	// agents insert into replies; empty takes the request's host.
+	PublicURL string
 }
 
 // Pages serves the surface's pages.
@@ -65,6 +68,8 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /kb/articles/{id}/confirm", Level: kit.Agent, Handler: wb.confirm},
 		// The ticket page's box of articles its customer saw (htmx).
 		{Pattern: "GET /kb/tickets/{id}/seen", Level: kit.Agent, Handler: wb.seenBefore},
+		// The ticket page's article search, to insert a link into a reply (htmx).
+		{Pattern: "GET /kb/lookup", Level: kit.Agent, Handler: wb.lookup},
 		{Pattern: "GET /kb/report", Level: kit.Lead, Handler: wb.reportPage},
 	}
 }

@@ -78,6 +78,10 @@ func TestAgentsWriteAndEditorsPublishThroughThePages(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "Refund policy") {
 		t.Errorf("search page lacks the article:\n%s", rec.Body)
 	}
+	rec = e.Do(http.MethodGet, "/kb/lookup?q=refund", agent)
+	if !strings.Contains(rec.Body.String(), `data-kb-insert="[Refund policy](http://example.com/help/articles/refund-policy)"`) {
+		t.Errorf("composer lookup lacks the link:\n%s", rec.Body)
+	}
 }
 
 // TestReportAndTicketBox: leads read the report; the ticket page's box

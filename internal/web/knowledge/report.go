@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/httpx"
@@ -49,4 +50,47 @@ func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb.Render(w, r, http.StatusOK, "kb_report", d)
 	return nil
+}
+
+// lookupHit is an article found from the composer, with the Markdown link
+// a reply inserts.
+type lookupHit struct {
+	Title, Link string
+	Snippet     kb.Snippet
+	Internal    bool
+}
+
+// lookup searches published articles for the ticket page's composer; an
+// internal article's link leads agents only, so it is marked.
+func (wb *Pages) lookup(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	res, err := wb.KB.Search(r.Context(), kb.SearchOptions{Query: q, Limit: 8})
+	if err != nil {
+		return err
+	}
+	var hits []lookupHit
+	for _, h := range res.Hits {
+		if h.Article.Status != kb.Published {
+			continue
+		}
+		hits = append(hits, lookupHit{Title: h.Article.Title, Snippet: h.Snippet, Internal: h.Article.Visibility == kb.Internal,
+			Link: "[" + h.Article.Title + "](" + wb.origin(r) + "/help/articles/" + h.Article.Slug + ")"})
+	}
+	wb.Fragment(w, r, http.StatusOK, "kb_list", "kb-lookup", struct {
+		Query string
+		Hits  []lookupHit
+	}{q, hits})
+	return nil
+}
+
+// origin is where customers reach the help center, for links in replies.
+func (wb *Pages) origin(r *http.Request) string {
+	if wb.PublicURL != "" {
+		return strings.TrimRight(wb.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
