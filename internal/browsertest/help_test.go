@@ -94,15 +94,16 @@ func TestHelpCenterInTheBrowser(t *testing.T) {
 		}
 		// A customer who is not signed in writes in: articles are suggested
 		// as they type, and the ticket keeps what they were shown.
-		e.run(tab, "suggestions while typing",
+		e.run(tab, "contact form",
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(e.url+"/help/contact"),
 			chromedp.WaitVisible(`#subject`, chromedp.ByID),
-			chromedp.SendKeys(`#email`, "ada@example.com", chromedp.ByID),
-			chromedp.SendKeys(`#subject`, "My refund is late", chromedp.ByID),
-			chromedp.WaitVisible(`.help-suggestions a[href="/help/articles/`+refund.Slug+`"]`, chromedp.ByQuery),
 		)
-		e.run(tab, "describe", chromedp.SendKeys(`#description`, "Paid by bank transfer.", chromedp.ByID))
+		e.run(tab, "fill in", chromedp.SetValue(`#email`, "ada@example.com", chromedp.ByID),
+			chromedp.SetValue(`#description`, "Paid by bank transfer.", chromedp.ByID))
+		e.run(tab, "type the subject", chromedp.SendKeys(`#subject`, "My refund is late", chromedp.ByID))
+		e.run(tab, "suggestions appear",
+			chromedp.WaitVisible(`.help-suggestions a[href="/help/articles/`+refund.Slug+`"]`, chromedp.ByQuery))
 		e.shot(tab, "390-contact-suggestions")
 		e.run(tab, "file anyway",
 			chromedp.Click(`form[data-suggest] button[type=submit]`, chromedp.ByQuery),
