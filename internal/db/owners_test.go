@@ -51,6 +51,18 @@ var tableOwners = map[string][]string{
 	"report_hourly": {"internal/report/"},
 	"report_facts":  {"internal/report/"},
 	"report_state":  {"internal/report/"},
+	// The knowledge base (internal/kb).
+	"kb_categories":        {"internal/kb/"},
+	"kb_articles":          {"internal/kb/"},
+	"kb_article_revisions": {"internal/kb/"},
+	"kb_related":           {"internal/kb/"},
+	"kb_votes":             {"internal/kb/"},
+	"kb_terms":             {"internal/kb/"},
+	"kb_searches":          {"internal/kb/"},
+	"kb_journeys":          {"internal/kb/"},
+	"kb_journey_articles":  {"internal/kb/"},
+	"kb_ticket_articles":   {"internal/kb/"},
+	"kb_settings":          {"internal/kb/"},
 }
 
 // writeSQL finds a write to one table in an SQL string: the table name is

@@ -30,6 +30,9 @@ var knownDifferences = map[string]string{
 	"column tickets.search_vector: only on postgres":                              "PostgreSQL full-text search column (SQLite uses FTS5 tables)",
 	"index messages(search_vector): only on postgres":                             "GIN index of the PostgreSQL full-text search column",
 	"index tickets(search_vector): only on postgres":                              "GIN index of the PostgreSQL full-text search column",
+	"column kb_articles.search_vector: only on postgres":                          "PostgreSQL full-text search column (SQLite uses FTS5 tables)",
+	"index kb_articles(search_vector): only on postgres":                          "GIN index of the PostgreSQL full-text search column",
+	"index kb_terms(term): only on postgres":                                      "pg_trgm index for typo correction (SQLite uses an FTS5 trigram table)",
 	"column ticket_field_values.value_date: sqlite text null, postgres date null": "dates are TEXT YYYY-MM-DD on SQLite, like times (internal/db/time.go)",
 	// The event bus: PostgreSQL transactions commit out of order, so its
 	// consumers keep a pg_snapshot_xmin horizon over each outbox row's txid

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/centerdesk/centerdesk/internal/api/kbapi"
+	"github.com/centerdesk/centerdesk/internal/kb"
 	"log/slog"
 	"net"
 	"net/http"
@@ -90,6 +92,7 @@ type Server struct {
 	coaching    *coaching.Service    // reminds of coaching follow-ups
 	friction    *friction.Service    // schedules the ambassadors' weekly digest at start
 	reports     *report.Service      // rolls up the tickets there are at the first start
+	kb          *kb.Service          // reminds owners of articles that need review
 }
 
 // Options adjust a server for tests.
@@ -183,6 +186,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if err := bus.Register(reports.Consumer()); err != nil {
 		return nil, err
 	}
+	kbSvc := kb.NewService(d)
+	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
@@ -190,7 +195,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
-		Joining: joins, Reports: reports})
+		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +217,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
-			reportapi.Section{Reports: reports})})
+			reportapi.Section{Reports: reports}, kbapi.New(kbSvc))})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -235,7 +240,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
 		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, friction: frictionSvc,
-		reports: reports}, nil
+		reports: reports, kb: kbSvc}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -330,6 +335,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	work.Go(func() {
 		background.Every(workCtx, coaching.RemindInterval, s.log, "coaching: follow-up reminders",
 			func(ctx context.Context) error { _, err := s.coaching.RemindDue(ctx); return err })
+	})
+	work.Go(func() {
+		background.Every(workCtx, kb.ReviewInterval, s.log, "kb: review reminders",
+			func(ctx context.Context) error { _, err := s.kb.RemindOwners(ctx); return err })
 	})
 	work.Go(func() {
 		background.Every(workCtx, search.OptimizeInterval, s.log, "search: optimize",

@@ -20,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/idempotency"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/joining"
+	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/live"
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
@@ -46,7 +47,9 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
+	helppages "github.com/centerdesk/centerdesk/internal/web/help"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
+	"github.com/centerdesk/centerdesk/internal/web/knowledge"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
@@ -110,6 +113,11 @@ type Deps struct {
 	Friction *friction.Service
 	// Reports: the reports page and its charts (leads and admins).
 	Reports *report.Service
+	// KB is the knowledge base: agents' article pages and the help center.
+	KB *kb.Service
+	// PublicURL is where customers reach the desk, for the help center's
+	// canonical links and sitemap; empty takes each request's host.
+	PublicURL string
 }
 
 // Web serves the pages: the kit and every surface's route table.
@@ -155,6 +163,7 @@ func (wb *Web) Routes() []kit.Recorded { return wb.kit.Routes() }
 // surfaces builds every surface, each with only the services it calls.
 func (wb *Web) surfaces(d Deps) error {
 	k := wb.kit
+	journeys := &helppages.Journeys{Sessions: d.Sessions, KB: d.KB}
 	conv := &conversation.Loader{DB: d.DB, Users: d.Users, Teams: d.Teams, Customers: d.Customers, Tickets: d.Tickets}
 	builds := []func() (kit.Table, error){
 		func() (kit.Table, error) {
@@ -194,9 +203,20 @@ func (wb *Web) surfaces(d Deps) error {
 			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
 		},
 		func() (kit.Table, error) {
+			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
+			if d.Recognition != nil {
+				kd.Values = d.Recognition.ValueOptions
+			}
+			return knowledge.New(k, kd)
+		},
+		func() (kit.Table, error) {
+			return helppages.New(k, helppages.Deps{Log: d.Log, Settings: d.Settings, Sessions: d.Sessions, KB: d.KB,
+				Tickets: d.Tickets, Journeys: journeys, PublicURL: d.PublicURL})
+		},
+		func() (kit.Table, error) {
 			return portalpages.New(k, portalpages.Deps{Log: d.Log, Users: d.Users, Settings: d.Settings,
 				Sessions: d.Sessions, Customers: d.Customers, Attachments: d.Attachments, Portal: d.Portal,
-				Feedback: d.Feedback, Joining: d.Joining})
+				Feedback: d.Feedback, Joining: d.Joining, Filed: journeys.Filed})
 		},
 	}
 	for _, build := range builds {

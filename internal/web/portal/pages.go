@@ -5,6 +5,7 @@ package portal
 import (
 	"embed"
 	"log/slog"
+	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -31,6 +32,9 @@ type Deps struct {
 	Feedback *feedback.Service
 	// Joining offers the customer's open requests on the new request form.
 	Joining *joining.Service
+	// Filed, when set, is told of each request the portal opens, so the
+	// ticket keeps the help center articles its customer saw.
+	Filed func(r *http.Request, ticketID int64) error
 }
 
 // Pages serves the surface's pages.

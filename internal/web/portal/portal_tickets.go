@@ -106,6 +106,7 @@ func (wb *Pages) portalCreate(w http.ResponseWriter, r *http.Request, c *custome
 		var joined bool
 		id, joined, err = wb.openOrJoin(r, c, joining.PortalRequest{Request: req, JoinID: joinID})
 		if err == nil {
+			wb.keepArticlesSeen(r, id)
 			if joined {
 				wb.portalFlash(r, "Thank you: we added your message to this request, so everything about it stays together.")
 			} else {
@@ -126,6 +127,18 @@ func (wb *Pages) portalCreate(w http.ResponseWriter, r *http.Request, c *custome
 	}
 	wb.renderPortal(w, r, status, "portal_new", p)
 	return nil
+}
+
+// keepArticlesSeen tells the help center which request the customer filed,
+// so the ticket keeps the articles they read first. It is a record for the
+// agent, so failing it does not fail the customer's request.
+func (wb *Pages) keepArticlesSeen(r *http.Request, ticketID int64) {
+	if wb.Filed == nil {
+		return
+	}
+	if err := wb.Filed(r, ticketID); err != nil {
+		wb.Log.Warn("portal: keep the articles seen on a ticket", "ticket", ticketID, "err", err)
+	}
 }
 
 // portalJoinChoice reads the form's "join": empty for a new request, or

@@ -1,0 +1,134 @@
+package kbapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/config"
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/kb"
+	"github.com/centerdesk/centerdesk/internal/secret"
+	"github.com/centerdesk/centerdesk/internal/server"
+	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/user"
+)
+
+type client struct {
+	t     *testing.T
+	h     http.Handler
+	token string
+}
+
+// newClients returns the whole server and a lead's and an agent's clients.
+func newClients(t *testing.T, d *db.DB) (lead, agent *client) {
+	t.Helper()
+	box, err := secret.NewBox(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := user.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionLifetime: time.Hour,
+		SessionIdle: time.Hour, ShutdownTimeout: 10 * time.Second, PublicRateLimit: 1000, APIRateLimit: 1000}
+	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := user.NewService(d, box, params)
+	token := func(role string) string {
+		_, tok, err := users.CreateToken(context.Background(), testutil.NewUser(t, d, role), "tests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	return &client{t, srv.Handler(), token("lead")}, &client{t, srv.Handler(), token("agent")}
+}
+
+func (c *client) call(method, path, body string, status int, out any) {
+	c.t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if c.token != "" {
+		r.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, r)
+	if rec.Code != status {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, rec.Code, status, rec.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+			c.t.Fatalf("decode %s: %v", rec.Body, err)
+		}
+	}
+}
+
+func TestKnowledgeBaseOverHTTP(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		lead, agent := newClients(t, d)
+		var cat kb.Category
+		lead.call("POST", "/api/v1/kb/categories", `{"name": "Billing", "description": "Money matters"}`, http.StatusCreated, &cat)
+		agent.call("POST", "/api/v1/kb/categories", `{"name": "Mine"}`, http.StatusForbidden, nil)
+		catID := strconv.FormatInt(cat.ID, 10)
+
+		var a kb.Article
+		lead.call("POST", "/api/v1/kb/articles", `{"title": "Refund policy", "body_markdown": "Refunds take **five** days.",
+			"category_id": `+catID+`, "status": "published", "visibility": "public", "labels": ["Refunds", "billing"]}`,
+			http.StatusCreated, &a)
+		if a.Slug != "refund-policy" || a.Labels[0] != "billing" || !strings.Contains(a.BodyHTML, "<strong>five</strong>") {
+			t.Fatalf("created %+v", a)
+		}
+		path := "/api/v1/kb/articles/" + strconv.FormatInt(a.ID, 10)
+
+		// Bad input answers 400 naming the field.
+		for body, field := range map[string]string{
+			`{"title": "", "body_markdown": "x", "category_id": ` + catID + `}`:                                          "title",
+			`{"title": "T", "body_markdown": "x", "category_id": 424242}`:                                                "category_id",
+			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "slug": "refund-policy"}`:                "slug",
+			`{"title": "T", "body_markdown": "` + strings.Repeat("a", kb.MaxBody+1) + `", "category_id": ` + catID + `}`: "body_markdown",
+		} {
+			var problem struct{ Error struct{ Field string } }
+			lead.call("POST", "/api/v1/kb/articles", body, http.StatusBadRequest, &problem)
+			if problem.Error.Field != field {
+				t.Errorf("field %q, want %q", problem.Error.Field, field)
+			}
+		}
+
+		lead.call("PATCH", path, `{"body_markdown": "Refunds take three days.", "note": "faster"}`, http.StatusOK, &a)
+		agent.call("PATCH", path, `{"title": "Mine"}`, http.StatusForbidden, nil)
+		var revs struct{ Items []kb.Revision }
+		agent.call("GET", path+"/revisions", "", http.StatusOK, &revs)
+		if len(revs.Items) != 2 || revs.Items[0].Note != "faster" {
+			t.Fatalf("revisions %+v", revs.Items)
+		}
+		lead.call("POST", path+"/revisions/1/restore", "", http.StatusOK, &a)
+		if a.BodyMarkdown != "Refunds take **five** days." {
+			t.Errorf("restored %q", a.BodyMarkdown)
+		}
+
+		var list struct{ Items []kb.Article }
+		agent.call("GET", "/api/v1/kb/articles?q=refunds", "", http.StatusOK, &list)
+		if len(list.Items) != 1 {
+			t.Errorf("search found %d", len(list.Items))
+		}
+		agent.call("GET", "/api/v1/kb/articles?status=live", "", http.StatusBadRequest, nil)
+
+		// Suggestions are public, and show only published public articles.
+		agent.call("POST", "/api/v1/kb/articles", `{"title": "Refund secrets", "body_markdown": "Refunds internal.",
+			"category_id": `+catID+`}`, http.StatusCreated, nil)
+		anon := &client{t: t, h: lead.h}
+		var sugg []struct{ Title, URL, Snippet string }
+		anon.call("GET", "/api/v1/help/suggest?q=refun", "", http.StatusOK, &sugg)
+		if len(sugg) != 1 || sugg[0].URL != "/help/articles/refund-policy" || sugg[0].Snippet == "" {
+			t.Errorf("suggestions %+v", sugg)
+		}
+	})
+}

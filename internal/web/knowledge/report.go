@@ -1,0 +1,96 @@
+package knowledge
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/kb"
+)
+
+// seenBefore is the ticket page's box of the help center articles its
+// customer opened or was suggested before writing: every agent may open
+// every ticket, and the articles are public ones.
+func (wb *Pages) seenBefore(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	seen, err := wb.KB.SeenBefore(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	wb.Fragment(w, r, http.StatusOK, "kb_list", "kb-seen", seen)
+	return nil
+}
+
+type reportData struct {
+	Page
+	Days   int
+	Report *kb.Report
+	Rate   int // percent, when Report.Rate is set
+}
+
+// reportDays are the periods the report offers.
+var reportDays = map[string]int{"7": 7, "30": 30, "90": 90}
+
+func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
+	days, ok := reportDays[r.URL.Query().Get("days")]
+	if !ok {
+		days = 30
+	}
+	rep, err := wb.KB.Report(r.Context(), time.Now().AddDate(0, 0, -days))
+	if err != nil {
+		return err
+	}
+	d := &reportData{Page: wb.BasePage(r, "Knowledge base report"), Days: days, Report: rep}
+	if rep.Rate != nil {
+		d.Rate = int(*rep.Rate*100 + 0.5)
+	}
+	wb.Render(w, r, http.StatusOK, "kb_report", d)
+	return nil
+}
+
+// lookupHit is an article found from the composer, with the Markdown link
+// a reply inserts.
+type lookupHit struct {
+	Title, Link string
+	Snippet     kb.Snippet
+	Internal    bool
+}
+
+// lookup searches published articles for the ticket page's composer; an
+// internal article's link leads agents only, so it is marked.
+func (wb *Pages) lookup(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	res, err := wb.KB.Search(r.Context(), kb.SearchOptions{Query: q, Limit: 8})
+	if err != nil {
+		return err
+	}
+	var hits []lookupHit
+	for _, h := range res.Hits {
+		if h.Article.Status != kb.Published {
+			continue
+		}
+		hits = append(hits, lookupHit{Title: h.Article.Title, Snippet: h.Snippet, Internal: h.Article.Visibility == kb.Internal,
+			Link: "[" + h.Article.Title + "](" + wb.origin(r) + "/help/articles/" + h.Article.Slug + ")"})
+	}
+	wb.Fragment(w, r, http.StatusOK, "kb_list", "kb-lookup", struct {
+		Query string
+		Hits  []lookupHit
+	}{q, hits})
+	return nil
+}
+
+// origin is where customers reach the help center, for links in replies.
+func (wb *Pages) origin(r *http.Request) string {
+	if wb.PublicURL != "" {
+		return strings.TrimRight(wb.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
