@@ -23,6 +23,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/view"
 )
@@ -81,8 +82,8 @@ var docs = map[string]op{
 		Into int64 `json:"into"`
 	}{}, Out: ticket.Merged{}, IfMatch: true},
 	"POST /api/v1/tickets/{id}/split":             {Summary: "Move one message into a new linked ticket", In: ticket.Split{}, Out: ticket.Ticket{}, Status: 201, IfMatch: true},
-	"GET /api/v1/tickets/{id}/links":              {Summary: "A ticket's links, oldest first", Out: list[ticket.Link]{}},
-	"POST /api/v1/tickets/{id}/links":             {Summary: "Link the ticket to another: related, parent or child", In: ticket.NewLink{}, Out: ticket.Link{}, Status: 201, IfMatch: true},
+	"GET /api/v1/tickets/{id}/links":              {Summary: "A ticket's links, oldest first", Out: list[ticketlink.Link]{}},
+	"POST /api/v1/tickets/{id}/links":             {Summary: "Link the ticket to another: related, parent or child", In: ticketlink.NewLink{}, Out: ticketlink.Link{}, Status: 201, IfMatch: true},
 	"DELETE /api/v1/tickets/{id}/links/{link_id}": {Summary: "Remove a related or parent/child link", IfMatch: true},
 	"GET /api/v1/custom-fields":                   {Summary: "List custom field definitions", Query: []string{"archived: true for archived fields only, false for active ones"}, Out: list[field.Field]{}},
 	"POST /api/v1/custom-fields":                  {Summary: "Define a custom field", In: field.NewField{}, Out: field.Field{}, Status: 201},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/api/apikit"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // access, keyed and op are apikit's, so core routes and sections' routes
@@ -67,7 +68,7 @@ func (a *API) serve(rt route) http.Handler {
 // handlers hold only the services they call.
 func (a *API) table() []route {
 	acct := &accountHandlers{users: a.Users, settings: a.Settings, db: a.DB}
-	tix := &ticketHandlers{tickets: a.Tickets, exports: a.Exports, replies: a.Replies, log: a.Log}
+	tix := &ticketHandlers{tickets: a.Tickets, links: ticketlink.New(a.DB, a.Tickets), exports: a.Exports, replies: a.Replies, log: a.Log}
 	srch := &searchHandlers{search: a.Search}
 	files := &attachmentHandlers{attachments: a.Attachments}
 	flds := &fieldHandlers{fields: a.Fields, tickets: a.Tickets}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // mergeTicket merges the ticket in the path into {"into": id} and answers
@@ -53,7 +54,7 @@ func (h *ticketHandlers) listLinks(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	links, err := h.tickets.Links(r.Context(), id)
+	links, err := h.links.List(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -66,11 +67,11 @@ func (h *ticketHandlers) addLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in ticket.NewLink
+	var in ticketlink.NewLink
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	l, err := h.tickets.AddLink(r.Context(), id, in)
+	l, err := h.links.Add(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (h *ticketHandlers) removeLink(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := h.tickets.RemoveLink(r.Context(), id, linkID); err != nil {
+	if err := h.links.Remove(r.Context(), id, linkID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

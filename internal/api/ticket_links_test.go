@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // newTicketHTTP creates a ticket with n messages and returns it.
@@ -51,13 +52,13 @@ func TestMergeSplitLinkOverHTTP(t *testing.T) {
 		if nt.Subject != "Another matter" || nt.RequesterID != b.RequesterID {
 			t.Fatalf("split %+v", nt)
 		}
-		var l ticket.Link
+		var l ticketlink.Link
 		c.want(c.do("POST", "/api/v1/tickets/"+itoa(nt.ID)+"/links", `{"type": "parent", "ticket_id": `+itoa(b.ID)+`}`, ""),
 			http.StatusCreated, &l)
 		if l.Type != "parent" || l.TicketID != b.ID {
 			t.Fatalf("link %+v", l)
 		}
-		var links struct{ Items []ticket.Link }
+		var links struct{ Items []ticketlink.Link }
 		c.want(c.do("GET", "/api/v1/tickets/"+itoa(b.ID)+"/links", "", ""), http.StatusOK, &links)
 		types := []string{}
 		for _, x := range links.Items {

@@ -12,12 +12,14 @@ import (
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/reply"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 	"github.com/centerdesk/centerdesk/internal/ticketexport"
 )
 
 // ticketHandlers serve tickets, their messages, events, links and tags, and the export.
 type ticketHandlers struct {
 	tickets *ticket.Service
+	links   *ticketlink.Service
 	exports *ticketexport.Service
 	replies *reply.Service // agents' messages with their macro and status
 	log     *slog.Logger   // errors after an export has begun streaming

@@ -23,6 +23,9 @@ var tableOwners = map[string][]string{
 	// create-raw writes a creation's rows around the application on purpose:
 	// it measures the database's ceiling that the API is compared with.
 	"tickets": {"internal/ticket/", "cmd/centerdesk-bench/raw.go"},
+	// Links: internal/ticket stores those of merges, splits and follow-ups,
+	// its sub-package internal/ticket/ticketlink those agents add and remove.
+	"ticket_links": {"internal/ticket/"},
 	// Effort figures are kept by internal/effort, inside the ticket
 	// package's transactions (see internal/effort).
 	"ticket_effort": {"internal/effort/"},

@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // A mail without thread headers joins the sender's one open ticket when
@@ -71,7 +72,7 @@ func TestMailJoinsBySubject(t *testing.T) {
 		if s := e.suggestions(ann); len(s) != 1 || s[0].Other.ID != other.TicketID || s[0].Newer {
 			t.Errorf("suggestions of the old ticket: %+v", s)
 		}
-		links, err := e.tickets.Links(context.Background(), other.TicketID)
+		links, err := ticketlink.New(e.d, e.tickets).List(context.Background(), other.TicketID)
 		if err != nil || len(links) != 1 || links[0].TicketID != ann {
 			t.Errorf("links: %+v, %v", links, err)
 		}

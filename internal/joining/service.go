@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // Event types of joins. A join whose message came by another channel than
@@ -37,12 +38,13 @@ const maxCandidates = 20
 type Service struct {
 	db      *db.DB
 	tickets *ticket.Service
+	links   *ticketlink.Service // a suggestion made links its tickets as related
 	now     func() time.Time
 }
 
 // New returns a Service over d.
 func New(d *db.DB, tickets *ticket.Service) *Service {
-	return &Service{db: d, tickets: tickets, now: db.Now}
+	return &Service{db: d, tickets: tickets, links: ticketlink.New(d, tickets), now: db.Now}
 }
 
 // SetClock replaces the clock, for tests.

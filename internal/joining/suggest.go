@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // maxSuggestions bounds the tickets one new ticket is linked to.
@@ -54,7 +55,7 @@ func (s *Service) suggestOne(ctx context.Context, tx *sql.Tx, id, other int64) e
 	if err != nil || already {
 		return err
 	}
-	_, err = s.tickets.AddLink(ctx, id, ticket.NewLink{Type: ticket.LinkRelated, TicketID: other})
+	_, err = s.links.Add(ctx, id, ticketlink.NewLink{Type: ticketlink.Related, TicketID: other})
 	return err
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // Each mail of the corpus becomes the ticket a person reading it would
@@ -295,8 +296,8 @@ func TestSolvedAndClosed(t *testing.T) {
 		if f.Outcome != mail.OutcomeFollowUp || f.TicketID == tk.ID {
 			t.Fatalf("reply to closed: %+v", f)
 		}
-		links, err := e.tickets.Links(context.Background(), f.TicketID)
-		if err != nil || len(links) != 1 || links[0].TicketID != tk.ID || links[0].Type != ticket.LinkRelated {
+		links, err := ticketlink.New(e.d, e.tickets).List(context.Background(), f.TicketID)
+		if err != nil || len(links) != 1 || links[0].TicketID != tk.ID || links[0].Type != ticketlink.Related {
 			t.Errorf("links %+v, %v", links, err)
 		}
 		if len(e.acks) != acks+1 {

@@ -227,7 +227,6 @@ func (s *Service) AddSystemNote(ctx context.Context, id int64, body string, atta
 // data says which one follows up on which.
 func (s *Service) LinkFollowUp(ctx context.Context, id, old int64) error {
 	now := s.now()
-	l := linkRow{ticketID: min(id, old), otherID: max(id, old), kind: kindRelated}
 	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := lockLinks(ctx, tx); err != nil {
 			return err
@@ -235,12 +234,13 @@ func (s *Service) LinkFollowUp(ctx context.Context, id, old int64) error {
 		if err := touchPair(ctx, tx, id, old, now); err != nil {
 			return err
 		}
-		if err := insertLink(ctx, tx, &l, now); err != nil {
+		linkID, err := insertLink(ctx, tx, min(id, old), max(id, old), kindRelated, now)
+		if err != nil {
 			return err
 		}
-		for _, x := range []int64{id, old} {
-			e := &events.Event{TicketID: x, Type: EventLinked, At: now, ActorType: events.ActorSystem,
-				Data: map[string]any{"link_id": l.id, "type": LinkRelated, "ticket_id": l.other(x),
+		for _, end := range [][2]int64{{id, old}, {old, id}} { // this ticket, the other
+			e := &events.Event{TicketID: end[0], Type: EventLinked, At: now, ActorType: events.ActorSystem,
+				Data: map[string]any{"link_id": linkID, "type": kindRelated, "ticket_id": end[1],
 					"follow_up": true, "follow_up_of": old}}
 			if err := events.Append(ctx, tx, e); err != nil {
 				return err

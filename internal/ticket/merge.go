@@ -159,8 +159,7 @@ func (s *Service) closeMerged(ctx context.Context, tx *sql.Tx, source, target *T
 	if err := s.save(ctx, tx, source, changes); err != nil {
 		return err
 	}
-	link := linkRow{ticketID: source.ID, otherID: target.ID, kind: kindMergedInto}
-	if err := insertLink(ctx, tx, &link, now); err != nil {
+	if _, err := insertLink(ctx, tx, source.ID, target.ID, kindMergedInto, now); err != nil {
 		return err
 	}
 	return events.Append(ctx, tx, &events.Event{TicketID: source.ID, Type: EventMerged, At: now,

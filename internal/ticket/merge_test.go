@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // withMessages creates a ticket from email with n messages in all.
@@ -78,14 +79,14 @@ func TestMergeKeepsEveryMessage(t *testing.T) {
 		if added := eventsOf(t, s, source.ID, ticket.EventMessageAdded); len(added) != len(sourceMsgs) {
 			t.Fatalf("source kept %d message.added events, want %d", len(added), len(sourceMsgs))
 		}
-		links, err := s.Links(ctx, source.ID)
-		if err != nil || len(links) != 1 || links[0].Type != ticket.LinkMergedInto || links[0].TicketID != target.ID {
+		links, err := ticketlink.New(d, s).List(ctx, source.ID)
+		if err != nil || len(links) != 1 || links[0].Type != ticketlink.MergedInto || links[0].TicketID != target.ID {
 			t.Fatalf("source links %+v, %v", links, err)
 		}
-		if links, _ := s.Links(ctx, target.ID); len(links) != 1 || links[0].Type != ticket.LinkMergedFrom {
+		if links, _ := ticketlink.New(d, s).List(ctx, target.ID); len(links) != 1 || links[0].Type != ticketlink.MergedFrom {
 			t.Fatalf("target links %+v", links)
 		}
-		if err := s.RemoveLink(ctx, target.ID, links[0].ID); !apperr.Is(err, apperr.KindUnprocessable) {
+		if err := ticketlink.New(d, s).Remove(ctx, target.ID, links[0].ID); !apperr.Is(err, apperr.KindUnprocessable) {
 			t.Fatalf("removing a merge link: %v", err)
 		}
 	})
@@ -217,9 +218,9 @@ func TestSplit(t *testing.T) {
 		if len(eventsOf(t, s, nt.ID, ticket.EventCreated)) != 1 {
 			t.Fatal("the new ticket has no ticket.created")
 		}
-		links, _ := s.Links(ctx, nt.ID)
-		back, _ := s.Links(ctx, old.ID)
-		if len(links) != 1 || links[0].Type != ticket.LinkSplitFrom || len(back) != 1 || back[0].Type != ticket.LinkSplitInto {
+		links, _ := ticketlink.New(d, s).List(ctx, nt.ID)
+		back, _ := ticketlink.New(d, s).List(ctx, old.ID)
+		if len(links) != 1 || links[0].Type != ticketlink.SplitFrom || len(back) != 1 || back[0].Type != ticketlink.SplitInto {
 			t.Fatalf("links %+v / %+v", links, back)
 		}
 		// Without a subject the new ticket keeps the old one's.

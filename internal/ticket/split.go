@@ -136,8 +136,7 @@ func (s *Service) insertSplit(ctx context.Context, tx *sql.Tx, old, t *Ticket, m
 	if err := recountWaiting(ctx, tx, old.ID, t.ID); err != nil {
 		return err
 	}
-	link := linkRow{ticketID: t.ID, otherID: old.ID, kind: kindSplitFrom}
-	if err := insertLink(ctx, tx, &link, t.CreatedAt); err != nil {
+	if _, err := insertLink(ctx, tx, t.ID, old.ID, kindSplitFrom, t.CreatedAt); err != nil {
 		return err
 	}
 	old.UpdatedAt = t.CreatedAt

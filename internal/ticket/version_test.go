@@ -10,6 +10,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
+	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
 // TestVersionCountsEveryChange: each write path that changes a ticket's
@@ -52,7 +53,7 @@ func TestVersionCountsEveryChange(t *testing.T) {
 			return err
 		}, true)
 		step("a link", func() error {
-			_, err := s.AddLink(ctx, tk.ID, ticket.NewLink{Type: ticket.LinkRelated, TicketID: other.ID})
+			_, err := ticketlink.New(d, s).Add(ctx, tk.ID, ticketlink.NewLink{Type: ticketlink.Related, TicketID: other.ID})
 			return err
 		}, true)
 		step("a bulk change", func() error {

@@ -8,7 +8,7 @@ import "github.com/centerdesk/centerdesk/internal/web/kit"
 // customers, as the API's customer routes allow; the macro service
 // decides who may change which macro (so /admin/macros is for agents).
 func (wb *Pages) routes() []kit.Route {
-	cp := customerPages{wb}
+	cp, mp := customerPages{wb}, macroPages{wb}
 	return []kit.Route{
 		{Pattern: "GET /inbox", Level: kit.Agent, Handler: wb.inbox},
 		{Pattern: "GET /inbox/rows", Level: kit.Agent, Handler: wb.inboxRowsFragment},
@@ -44,10 +44,10 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /customers/{id}/identities/{identity_id}/delete", Level: kit.Agent, Handler: cp.removeCustomerIdentity},
 		{Pattern: "GET /customers/{id}/merge", Level: kit.Agent, Handler: cp.mergeView},
 		{Pattern: "POST /customers/{id}/merge", Level: kit.Agent, Handler: cp.mergeCustomer},
-		{Pattern: "GET /admin/macros", Level: kit.Agent, Handler: wb.macrosList},
-		{Pattern: "POST /admin/macros", Level: kit.Agent, Handler: wb.macroCreate},
-		{Pattern: "GET /admin/macros/{id}", Level: kit.Agent, Handler: wb.macroEdit},
-		{Pattern: "POST /admin/macros/{id}", Level: kit.Agent, Handler: wb.macroUpdate},
-		{Pattern: "POST /admin/macros/{id}/delete", Level: kit.Agent, Handler: wb.macroDelete},
+		{Pattern: "GET /admin/macros", Level: kit.Agent, Handler: mp.macrosList},
+		{Pattern: "POST /admin/macros", Level: kit.Agent, Handler: mp.macroCreate},
+		{Pattern: "GET /admin/macros/{id}", Level: kit.Agent, Handler: mp.macroEdit},
+		{Pattern: "POST /admin/macros/{id}", Level: kit.Agent, Handler: mp.macroUpdate},
+		{Pattern: "POST /admin/macros/{id}/delete", Level: kit.Agent, Handler: mp.macroDelete},
 	}
 }
