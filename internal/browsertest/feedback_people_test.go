@@ -46,6 +46,29 @@ func (e *env) answerSurvey(ticketID, agentID int64, csat, ces int, comment strin
 	return id
 }
 
+// feedbackChartDrawn is JavaScript that is true once ECharts has drawn the
+// agent page's feedback chart with ink on its canvas, month by month the
+// same figures as the table beside it.
+const feedbackChartDrawn = `(() => {
+	const el = document.getElementById("feedback-chart-canvas");
+	const chart = el && window.echarts && echarts.getInstanceByDom(el);
+	const c = el && el.querySelector("canvas");
+	if (!chart || !c) return false;
+	const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+	let ink = 0;
+	for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+	if (ink < 2000) return false;
+	const opt = chart.getOption();
+	const fmt = (v, places, unit) => v == null || v === "-" ? "–" : Number(v).toFixed(places) + unit;
+	const rows = [...document.querySelectorAll("table.feedback-series tbody tr")];
+	return rows.length > 0 && rows.length === opt.xAxis[0].data.length && rows.every((r, i) => {
+		const td = r.querySelectorAll("td");
+		return r.querySelector("th").textContent === opt.xAxis[0].data[i] &&
+			td[1].textContent === fmt(opt.series[0].data[i], 1, "%") && td[2].textContent === fmt(opt.series[1].data[i], 1, "%") &&
+			td[3].textContent === fmt(opt.series[2].data[i], 2, "") && td[4].textContent === fmt(opt.series[3].data[i], 2, "");
+	});
+})()`
+
 // TestFeedbackReachesPeople: a customer's comment reaches the agent as a
 // notification and on their page; another agent's page does not show it;
 // the wall shows it to everyone with the customer's first name, and a lead
@@ -86,6 +109,7 @@ func TestFeedbackReachesPeople(t *testing.T) {
 			strings.Contains(mine, "three emails") || !strings.Contains(mine, "#"+itoa(tk.Number)) {
 			t.Fatalf("Ana's feedback card:\n%s", mine)
 		}
+		e.run(at, "the feedback chart is drawn, with the table's figures", waitFor(feedbackChartDrawn))
 		e.shot(at, "agent-page-desktop")
 		var hidden bool
 		e.run(at, "Bo's page is not Ana's to read",
@@ -106,7 +130,7 @@ func TestFeedbackReachesPeople(t *testing.T) {
 		}
 		e.checkPhoneWidth(at, "/wall", "/me", "/customers/"+itoa(tk.RequesterID))
 		e.run(at, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-			chromedp.Navigate(e.url+"/me"), chromedp.WaitVisible(`#customer-feedback`, chromedp.ByID))
+			chromedp.Navigate(e.url+"/me"), chromedp.WaitVisible(`#customer-feedback`, chromedp.ByID), waitFor(feedbackChartDrawn))
 		e.shot(at, "agent-page-phone")
 
 		lt := e.tab()

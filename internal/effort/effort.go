@@ -40,7 +40,8 @@ type Effort struct {
 	Transfers           int      `json:"transfers"`
 	CustomerWaitSeconds int64    `json:"customer_wait_seconds"`
 	// CES is the customer's effort score (1-7) from the ticket's answered
-	// survey; nil until one is answered. The survey package fills it.
+	// survey (the latest answered one with a CES); nil until one is
+	// answered. For a customer, the mean over their answered surveys.
 	CES *float64 `json:"ces"`
 }
 
@@ -132,6 +133,7 @@ type row struct {
 	lastStatus             string
 	lastChannel            *string
 	lastAssignee, lastTeam *int64
+	ces                    *float64 // of the ticket's latest answered survey
 }
 
 // effortAt is r's figures read at now: a wait still running counts up to
@@ -142,7 +144,7 @@ func (r row) effortAt(now time.Time) Effort {
 		wait += millis(now) - *r.waitStartedMS
 	}
 	return Effort{Contacts: r.contacts, Channels: channelsOf(r.mask), ChannelSwitches: r.switches,
-		Reopens: r.reopens, Transfers: r.transfers, CustomerWaitSeconds: wait / 1000}
+		Reopens: r.reopens, Transfers: r.transfers, CustomerWaitSeconds: wait / 1000, CES: r.ces}
 }
 
 // Zero is the effort of a ticket nothing is known of.

@@ -120,12 +120,23 @@ func Saved(ctx context.Context, q db.Queryer, s State, dst *Effort) error {
 }
 
 const rowColumns = `ticket_id, contacts, channel_switches, reopens, transfers, channel_mask,
-	wait_ms, wait_started_ms, last_status, last_channel, last_assignee_id, last_team_id`
+	wait_ms, wait_started_ms, last_status, last_channel, last_assignee_id, last_team_id, ` + ticketCES
+
+// ticketCES is the CES of the row's ticket, read from internal/feedback's
+// table without importing it (feedback imports the ticket package, which
+// imports this one): the score of the latest answered survey with a CES.
+// There is one survey per resolution, so this is the most recent
+// resolution the customer rated. A subquery beside the row's columns
+// keeps a page of tickets at one query and the RETURNING of each change
+// current.
+const ticketCES = `(SELECT s.ces FROM feedback_surveys s
+	WHERE s.ticket_id = ticket_effort.ticket_id AND s.status = 'answered' AND s.ces IS NOT NULL
+	ORDER BY s.id DESC LIMIT 1)`
 
 func scanRow(sc interface{ Scan(...any) error }) (row, error) {
 	var r row
 	err := sc.Scan(&r.ticketID, &r.contacts, &r.switches, &r.reopens, &r.transfers, &r.mask,
-		&r.waitMS, &r.waitStartedMS, &r.lastStatus, &r.lastChannel, &r.lastAssignee, &r.lastTeam)
+		&r.waitMS, &r.waitStartedMS, &r.lastStatus, &r.lastChannel, &r.lastAssignee, &r.lastTeam, &r.ces)
 	return r, err
 }
 
@@ -196,7 +207,26 @@ func ForCustomerAt(ctx context.Context, q db.Queryer, customerID int64, now time
 		return Effort{}, err
 	}
 	e.Channels = channelsOf(mask)
+	if e.CES, err = customerCES(ctx, q, customerID); err != nil {
+		return Effort{}, err
+	}
 	return e, nil
+}
+
+// customerCES is the mean CES of the customer's answered surveys (the
+// requester at each solve), nil when they answered none with a CES. Read
+// from internal/feedback's table, as ticketCES.
+func customerCES(ctx context.Context, q db.Queryer, customerID int64) (*float64, error) {
+	var mean sql.NullFloat64
+	err := q.QueryRowContext(ctx, `SELECT CAST(AVG(ces) AS DOUBLE PRECISION) FROM feedback_surveys
+		WHERE customer_id = $1 AND status = 'answered' AND ces IS NOT NULL`, customerID).Scan(&mean)
+	if err != nil {
+		return nil, fmt.Errorf("effort: CES of customer %d: %w", customerID, err)
+	}
+	if !mean.Valid {
+		return nil, nil
+	}
+	return &mean.Float64, nil
 }
 
 // runningWait is true for an effort row e whose wait runs as it is read.

@@ -70,6 +70,7 @@ type env struct {
 	lead2   *user.User // an admin
 	ann     *user.User // an agent
 	bob     *user.User // another agent
+	surveys int64      // surveys stored by surveyed, for their solve event ids
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {

@@ -68,6 +68,17 @@ type Figures struct {
 	Customers int `json:"customers"` // distinct requesters
 	Contacts  int `json:"contacts"`  // customer messages on those tickets
 	Reopens   int `json:"reopens"`
+	// ChannelSwitches and CustomerWaitSeconds are the tickets' effort
+	// (internal/effort): customer messages by another channel than their
+	// previous one, and the time customers waited for an answer, summed.
+	ChannelSwitches     int   `json:"channel_switches"`
+	CustomerWaitSeconds int64 `json:"customer_wait_seconds"`
+	// CSAT and CES of the tickets' answered surveys: the share of CSAT 4-5
+	// in percent and the mean CES (1-7), null without an answer.
+	CSATAnswers int      `json:"csat_answers"`
+	CSATScore   *float64 `json:"csat_score"`
+	CESAnswers  int      `json:"ces_answers"`
+	CESMean     *float64 `json:"ces_mean"`
 }
 
 // tally counts each ticket once, however many of a department's points it
@@ -76,6 +87,9 @@ type tally struct {
 	Figures
 	tickets   map[int64]bool
 	customers map[int64]bool
+	waitMS    int64
+	csatHappy int
+	cesSum    int
 }
 
 func newTally() *tally { return &tally{tickets: map[int64]bool{}, customers: map[int64]bool{}} }
@@ -88,10 +102,35 @@ func (t *tally) add(f ticketFact) {
 	t.Tickets++
 	t.Contacts += f.Contacts
 	t.Reopens += f.Reopens
+	t.ChannelSwitches += f.Switches
+	t.waitMS += f.WaitMS
+	t.CSATAnswers += f.CSATAnswers
+	t.csatHappy += f.CSATHappy
+	t.CESAnswers += f.CESAnswers
+	t.cesSum += f.CESSum
 	if !t.customers[f.CustomerID] {
 		t.customers[f.CustomerID] = true
 		t.Customers++
 	}
+}
+
+// figures are the tally's counts with the wait and the scores worked out,
+// rounded to one decimal.
+func (t *tally) figures() Figures {
+	f := t.Figures
+	f.CustomerWaitSeconds = t.waitMS / 1000
+	f.CSATScore = ratio(100*t.csatHappy, t.CSATAnswers)
+	f.CESMean = ratio(t.cesSum, t.CESAnswers)
+	return f
+}
+
+// ratio is n/d to one decimal; nil when d is 0.
+func ratio(n, d int) *float64 {
+	if d == 0 {
+		return nil
+	}
+	r := math.Round(float64(n)/float64(d)*10) / 10
+	return &r
 }
 
 // Side is one side of a fix: the figures of the tickets created in it, how
@@ -196,7 +235,7 @@ func count(facts []ticketFact) Figures {
 	for _, f := range facts {
 		t.add(f)
 	}
-	return t.Figures
+	return t.figures()
 }
 
 // compare splits a point's tickets at its fix date. The two sides differ
@@ -218,8 +257,8 @@ func compare(facts []ticketFact, p Period, fixedOn time.Time) *Comparison {
 		split = p.To
 	}
 	return &Comparison{FixedOn: fixedOn,
-		Before: side(before.Figures, split.Sub(p.From)),
-		After:  side(after.Figures, p.To.Sub(split))}
+		Before: side(before.figures(), split.Sub(p.From)),
+		After:  side(after.figures(), p.To.Sub(split))}
 }
 
 func side(f Figures, span time.Duration) Side {

@@ -14,7 +14,11 @@ import (
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	head := []string{"kind", "department", "friction_point", "status", "fixed_on", "tickets", "customers",
-		"contacts", "reopens", "before_tickets", "before_tickets_per_week", "after_tickets", "after_tickets_per_week"}
+		"contacts", "reopens", "channel_switches", "customer_wait_seconds", "csat_answers", "csat_score", "ces_answers", "ces_mean",
+		"before_tickets", "before_tickets_per_week", "after_tickets", "after_tickets_per_week",
+		"before_channel_switches", "after_channel_switches", "before_customer_wait_seconds", "after_customer_wait_seconds",
+		"before_csat_answers", "after_csat_answers", "before_csat_score", "after_csat_score",
+		"before_ces_answers", "after_ces_answers", "before_ces_mean", "after_ces_mean"}
 	for _, wk := range r.Weeks {
 		head = append(head, "week_"+wk.Format(time.DateOnly))
 	}
@@ -23,7 +27,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	for _, d := range r.Departments {
 		line := append([]string{"department", defuse(d.Name), "", "", ""}, figures(d.Figures)...)
-		line = append(line, "", "", "", "")
+		line = append(line, make([]string, 16)...)
 		if err := cw.Write(append(line, ints(d.Trend)...)); err != nil {
 			return err
 		}
@@ -35,10 +39,14 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		}
 		line := append([]string{"friction_point", defuse(p.DepartmentName), defuse(p.Name), string(p.Status), fixed}, figures(p.Figures)...)
 		if p.Fix != nil {
-			line = append(line, strconv.Itoa(p.Fix.Before.Tickets), rate(p.Fix.Before.PerWeek),
-				strconv.Itoa(p.Fix.After.Tickets), rate(p.Fix.After.PerWeek))
+			b, a := p.Fix.Before, p.Fix.After
+			line = append(line, strconv.Itoa(b.Tickets), rate(b.PerWeek), strconv.Itoa(a.Tickets), rate(a.PerWeek),
+				strconv.Itoa(b.ChannelSwitches), strconv.Itoa(a.ChannelSwitches),
+				strconv.FormatInt(b.CustomerWaitSeconds, 10), strconv.FormatInt(a.CustomerWaitSeconds, 10),
+				strconv.Itoa(b.CSATAnswers), strconv.Itoa(a.CSATAnswers), rate(b.CSATScore), rate(a.CSATScore),
+				strconv.Itoa(b.CESAnswers), strconv.Itoa(a.CESAnswers), rate(b.CESMean), rate(a.CESMean))
 		} else {
-			line = append(line, "", "", "", "")
+			line = append(line, make([]string, 16)...)
 		}
 		if err := cw.Write(append(line, ints(p.Trend)...)); err != nil {
 			return err
@@ -49,7 +57,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 }
 
 func figures(f Figures) []string {
-	return ints([]int{f.Tickets, f.Customers, f.Contacts, f.Reopens})
+	return append(ints([]int{f.Tickets, f.Customers, f.Contacts, f.Reopens, f.ChannelSwitches}),
+		strconv.FormatInt(f.CustomerWaitSeconds, 10), strconv.Itoa(f.CSATAnswers), rate(f.CSATScore),
+		strconv.Itoa(f.CESAnswers), rate(f.CESMean))
 }
 
 func ints(ns []int) []string {

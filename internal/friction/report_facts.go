@@ -23,18 +23,31 @@ type ticketFact struct {
 	TicketID     int64
 	CustomerID   int64
 	CreatedAt    time.Time
-	Contacts     int // customer messages, whatever their channel
-	Reopens      int // times the ticket went from solved or closed back to work
+	Contacts     int   // customer messages, whatever their channel
+	Reopens      int   // times the ticket went from solved or closed back to work
+	Switches     int   // customer messages by another channel than their previous one
+	WaitMS       int64 // customer wait ended so far (a wait still running is not counted)
+	CSATAnswers  int   // answered surveys with a CSAT
+	CSATHappy    int   // of which CSAT 4 or 5
+	CESAnswers   int   // answered surveys with a CES
+	CESSum       int   // the sum of their CES
 }
 
 // ticketFacts returns the facts of every ticket created in [from, to) that
 // is tagged with a friction point.
 func ticketFacts(ctx context.Context, q db.Queryer, from, to time.Time) ([]ticketFact, error) {
 	rows, err := q.QueryContext(ctx, `SELECT tf.friction_id, p.department_id, t.id, t.requester_id, t.created_at,
-			(SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id AND m.author_type = 'customer')
+			(SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id AND m.author_type = 'customer'),
+			COALESCE(e.channel_switches, 0), COALESCE(e.wait_ms, 0),
+			COALESCE(s.csat_answers, 0), COALESCE(s.csat_happy, 0), COALESCE(s.ces_answers, 0), COALESCE(s.ces_sum, 0)
 		FROM ticket_friction tf
 		JOIN friction_points p ON p.id = tf.friction_id
 		JOIN tickets t ON t.id = tf.ticket_id
+		LEFT JOIN ticket_effort e ON e.ticket_id = t.id
+		LEFT JOIN (SELECT ticket_id, COUNT(csat) AS csat_answers,
+				SUM(CASE WHEN csat >= 4 THEN 1 ELSE 0 END) AS csat_happy,
+				COUNT(ces) AS ces_answers, SUM(ces) AS ces_sum
+			FROM feedback_surveys WHERE status = 'answered' GROUP BY ticket_id) s ON s.ticket_id = t.id
 		WHERE t.created_at >= $1 AND t.created_at < $2
 		ORDER BY tf.friction_id, t.id`, db.Time(from), db.Time(to))
 	if err != nil {
@@ -44,7 +57,7 @@ func ticketFacts(ctx context.Context, q db.Queryer, from, to time.Time) ([]ticke
 	for rows.Next() {
 		var f ticketFact
 		if err := rows.Scan(&f.FrictionID, &f.DepartmentID, &f.TicketID, &f.CustomerID, db.ScanTime(&f.CreatedAt),
-			&f.Contacts); err != nil {
+			&f.Contacts, &f.Switches, &f.WaitMS, &f.CSATAnswers, &f.CSATHappy, &f.CESAnswers, &f.CESSum); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("friction: scan ticket fact: %w", err)
 		}

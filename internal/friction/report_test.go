@@ -2,6 +2,7 @@ package friction_test
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -28,6 +29,40 @@ func (e *env) created(tk *ticket.Ticket, at time.Time) {
 	if _, err := e.d.Write().Exec(`UPDATE tickets SET created_at = $1 WHERE id = $2`, db.Time(at), tk.ID); err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+// effortOf sets tk's stored channel switches and ended customer wait.
+func (e *env) effortOf(tk *ticket.Ticket, switches int, waitMS int64) {
+	e.t.Helper()
+	if _, err := e.d.Write().Exec(`UPDATE ticket_effort SET channel_switches = $1, wait_ms = $2, wait_started_ms = NULL
+		WHERE ticket_id = $3`, switches, waitMS, tk.ID); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// surveyed stores a survey of tk in status with its scores (nil for none).
+func (e *env) surveyed(tk *ticket.Ticket, status string, csat, ces any) {
+	e.t.Helper()
+	e.surveys++
+	now := db.Time(e.clock.Now())
+	if _, err := e.d.Write().Exec(`INSERT INTO feedback_surveys (ticket_id, solve_event_id, customer_id, channel,
+		status, solved_at, csat, ces, created_at, updated_at) VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $5, $5)`,
+		tk.ID, 800000+e.surveys, tk.RequesterID, status, now, csat, ces); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// figs writes f's figures out, scores included, to compare them whole.
+func figs(f friction.Figures) string {
+	score := func(p *float64) string {
+		if p == nil {
+			return "-"
+		}
+		return fmt.Sprint(*p)
+	}
+	return fmt.Sprintf("%d tickets, %d customers, %d contacts, %d reopens, %d switches, %d s wait, CSAT %s of %d, CES %s of %d",
+		f.Tickets, f.Customers, f.Contacts, f.Reopens, f.ChannelSwitches, f.CustomerWaitSeconds,
+		score(f.CSATScore), f.CSATAnswers, score(f.CESMean), f.CESAnswers)
 }
 
 // writesBack adds a customer message to tk, reopening it if it was solved.
@@ -75,6 +110,16 @@ func TestReportFiguresAreExact(t *testing.T) {
 		}
 		e.tag(e.bob, t1, refund)
 		e.tag(e.bob, t4, tracking)
+		// Effort and answered surveys: t1 and t2 before the PDF fix, t3 after.
+		e.effortOf(t1, 2, 90_500)
+		e.effortOf(t2, 1, 30_000)
+		e.effortOf(t3, 0, 10_000)
+		e.surveyed(t1, "answered", 2, 3) // an earlier resolution of t1
+		e.surveyed(t1, "answered", 5, 6)
+		e.surveyed(t2, "answered", 4, nil)
+		e.surveyed(t2, "sent", nil, nil)
+		e.surveyed(t3, "answered", 1, 2)
+		e.surveyed(t4, "void", nil, nil)
 		if _, err := e.svc.SetStatus(e.ctx(e.ann), e.ann, pdf.ID, friction.StatusChange{Status: "fixed", FixedOn: "2026-11-01"}); err != nil {
 			t.Fatal(err)
 		}
@@ -98,8 +143,9 @@ func TestReportFiguresAreExact(t *testing.T) {
 			t.Fatalf("points %v", names)
 		}
 		a := r.Points[0]
-		if a.Figures != (friction.Figures{Tickets: 3, Customers: 2, Contacts: 4, Reopens: 1}) {
-			t.Errorf("PDF figures %+v", a.Figures)
+		pdfFigures := "3 tickets, 2 customers, 4 contacts, 1 reopens, 3 switches, 130 s wait, CSAT 50 of 4, CES 3.7 of 3"
+		if got := figs(a.Figures); got != pdfFigures {
+			t.Errorf("PDF figures %s", got)
 		}
 		if !slices.Equal(a.Trend, []int{1, 1, 0, 0, 1, 0, 0, 0}) {
 			t.Errorf("PDF trend %v", a.Trend)
@@ -115,18 +161,25 @@ func TestReportFiguresAreExact(t *testing.T) {
 		if f.Tickets != 1 || f.Customers != 1 || f.Contacts != 1 || f.Reopens != 0 || f.Days != 29 || *f.PerWeek != 0.2 {
 			t.Errorf("after %+v (%v a week)", f, *f.PerWeek)
 		}
-		if r.Points[1].Figures != (friction.Figures{Tickets: 1, Customers: 1, Contacts: 2, Reopens: 1}) || r.Points[1].Fix != nil {
+		if got := figs(b.Figures); got != "2 tickets, 2 customers, 3 contacts, 1 reopens, 3 switches, 120 s wait, CSAT 66.7 of 3, CES 4.5 of 2" {
+			t.Errorf("before %s", got)
+		}
+		if got := figs(f.Figures); got != "1 tickets, 1 customers, 1 contacts, 0 reopens, 0 switches, 10 s wait, CSAT 0 of 1, CES 2 of 1" {
+			t.Errorf("after %s", got)
+		}
+		if figs(r.Points[1].Figures) != "1 tickets, 1 customers, 2 contacts, 1 reopens, 2 switches, 90 s wait, CSAT 50 of 2, CES 4.5 of 2" ||
+			r.Points[1].Fix != nil {
 			t.Errorf("refund %+v", r.Points[1])
 		}
 		c := r.Points[2]
-		if c.Figures != (friction.Figures{Tickets: 1, Customers: 1, Contacts: 1}) || !slices.Equal(c.Trend, []int{0, 0, 0, 0, 0, 0, 1, 0}) {
+		if figs(c.Figures) != "1 tickets, 1 customers, 1 contacts, 0 reopens, 0 switches, 0 s wait, CSAT - of 0, CES - of 0" || !slices.Equal(c.Trend, []int{0, 0, 0, 0, 0, 0, 1, 0}) {
 			t.Errorf("tracking %+v", c)
 		}
 		if len(r.Departments) != 3 || r.Departments[0].Name != "Billing" || r.Departments[1].Name != "Logistics" {
 			t.Fatalf("departments %+v", r.Departments)
 		}
 		bill := r.Departments[0]
-		if bill.Figures != (friction.Figures{Tickets: 3, Customers: 2, Contacts: 4, Reopens: 1}) || bill.Points != 2 ||
+		if figs(bill.Figures) != pdfFigures || bill.Points != 2 ||
 			!slices.Equal(bill.Trend, []int{1, 1, 0, 0, 1, 0, 0, 0}) {
 			t.Errorf("billing %+v", bill)
 		}
@@ -143,7 +196,8 @@ func TestReportFiguresAreExact(t *testing.T) {
 			!strings.HasSuffix(lines[0], "week_2026-11-23") {
 			t.Fatalf("csv:\n%s", buf.String())
 		}
-		if want := "friction_point,Billing,Invoice PDF unreadable,fixed,2026-11-01,3,2,4,1,2,0.5,1,0.2,1,1,0,0,1,0,0,0"; lines[4] != want {
+		if want := "friction_point,Billing,Invoice PDF unreadable,fixed,2026-11-01,3,2,4,1,3,130,4,50.0,3,3.7," +
+			"2,0.5,1,0.2,3,0,120,10,3,1,66.7,0.0,2,1,4.5,2.0,1,1,0,0,1,0,0,0"; lines[4] != want {
 			t.Errorf("csv line\n%s\nwant\n%s", lines[4], want)
 		}
 	})

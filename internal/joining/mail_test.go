@@ -11,6 +11,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mail"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/ticket/ticketlink"
 )
 
@@ -170,6 +171,39 @@ func TestMailJoinSwitchesChannel(t *testing.T) {
 		evs = e.events(tk.ID, joining.EventJoined, joining.EventChannelSwitched)
 		if len(evs) != 2 || evs[1].Type != joining.EventJoined {
 			t.Errorf("second join: %+v", evs)
+		}
+	})
+}
+
+// TestMailAfterALoggedCallSwitchesChannel: the customer's previous channel
+// is that of their last message on the ticket, a call an agent logged
+// included, not the channel the ticket was opened by: a mail after a
+// logged phone call is a switch from phone.
+func TestMailAfterALoggedCallSwitchesChannel(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		first := e.deliver(newMail("eve@customer.example", "placeholder", "x"))
+		eve := e.ticket(first.TicketID).RequesterID
+		if _, err := e.tickets.SolveByCustomer(context.Background(), first.TicketID, eve); err != nil {
+			t.Fatal(err)
+		}
+		tk, _, err := e.tickets.OpenReceived(context.Background(), ticketReceived(eve, "Heating broken", "email"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := testutil.NewUser(t, d, "agent")
+		if _, err := e.tickets.PostMessage(testutil.As(agent), tk.ID, ticket.NewMessage{Body: "Called: still cold.",
+			Kind: "reply", Author: "customer", Channel: "phone"}); err != nil {
+			t.Fatal(err)
+		}
+		r := e.deliver(newMail("eve@customer.example", "Fwd: Heating broken", "Photo of the boiler."))
+		if r.Outcome != mail.OutcomeJoined || r.TicketID != tk.ID {
+			t.Fatalf("join: %+v", r)
+		}
+		evs := e.events(tk.ID, joining.EventJoined, joining.EventChannelSwitched)
+		if len(evs) != 1 || evs[0].Type != joining.EventChannelSwitched ||
+			evs[0].Data["previous_channel"] != "phone" || evs[0].Data["channel"] != "email" {
+			t.Errorf("events: %+v", evs)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package joining
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -120,6 +119,10 @@ type Join struct {
 	// ActorType and ActorID say who joined it; empty: the actor in ctx.
 	ActorType string
 	ActorID   *int64
+	// Previous is the customer's previous channel on the ticket when the
+	// caller read it before the join moved messages (a merge); empty: read
+	// from the ticket's messages.
+	Previous string
 }
 
 // RecordJoin appends the join's event to its ticket, in ctx's transaction
@@ -129,9 +132,12 @@ type Join struct {
 func (s *Service) RecordJoin(ctx context.Context, j Join) (string, error) {
 	var typ string
 	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		prev, err := previousChannel(ctx, tx, j.TicketID)
-		if err != nil {
-			return err
+		prev := j.Previous
+		if prev == "" {
+			var err error
+			if prev, err = previousChannel(ctx, tx, j.TicketID, j.MessageID); err != nil {
+				return err
+			}
 		}
 		typ = EventJoined
 		if prev != j.Channel {
@@ -151,23 +157,20 @@ func (s *Service) RecordJoin(ctx context.Context, j Join) (string, error) {
 }
 
 // previousChannel is the channel of the customer's latest contact on a
-// ticket that the ticket records: the channel of its latest join, else the
-// channel it was opened by.
-func previousChannel(ctx context.Context, q db.Queryer, ticketID int64) (string, error) {
-	var raw []byte
-	err := q.QueryRowContext(ctx, `SELECT data FROM events WHERE ticket_id = $1 AND type IN ($2, $3)
-		ORDER BY id DESC LIMIT 1`, ticketID, EventJoined, EventChannelSwitched).Scan(&raw)
-	if err == nil {
-		var d struct {
-			Channel string `json:"channel"`
-		}
-		if json.Unmarshal(raw, &d) == nil && d.Channel != "" {
-			return d.Channel, nil
-		}
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("joining: last join of %d: %w", ticketID, err)
-	}
+// ticket: the channel of their last message on it other than except (the
+// message that is joining), logged calls included, else the channel the
+// ticket was opened by.
+func previousChannel(ctx context.Context, q db.Queryer, ticketID, except int64) (string, error) {
 	var ch string
+	err := q.QueryRowContext(ctx, `SELECT channel FROM messages
+		WHERE ticket_id = $1 AND author_type = 'customer' AND id <> $2
+		ORDER BY created_at DESC, id DESC LIMIT 1`, ticketID, except).Scan(&ch)
+	if err == nil {
+		return ch, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("joining: last customer message of %d: %w", ticketID, err)
+	}
 	err = q.QueryRowContext(ctx, `SELECT channel FROM tickets WHERE id = $1`, ticketID).Scan(&ch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", apperr.NotFound("ticket")

@@ -118,7 +118,12 @@ func (s *Service) JoinSuggested(ctx context.Context, id, other int64) (*ticket.M
 		if err != nil {
 			return err
 		}
-		channel, err := previousChannel(ctx, tx, source)
+		// Both read before the merge moves the source's messages over.
+		channel, err := previousChannel(ctx, tx, source, 0)
+		if err != nil {
+			return err
+		}
+		prev, err := previousChannel(ctx, tx, target, 0)
 		if err != nil {
 			return err
 		}
@@ -126,7 +131,7 @@ func (s *Service) JoinSuggested(ctx context.Context, id, other int64) (*ticket.M
 			return err
 		}
 		_, err = s.RecordJoin(ctx, Join{TicketID: target, Channel: channel, Via: ViaMerge,
-			FromTicketID: source, FromNumber: out.Source.Number})
+			FromTicketID: source, FromNumber: out.Source.Number, Previous: prev})
 		return err
 	})
 	return out, err

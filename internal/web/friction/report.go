@@ -55,3 +55,21 @@ func (reportData) Rate(r *float64) string {
 	}
 	return strconv.FormatFloat(*r, 'f', 1, 64)
 }
+
+// Score writes a survey score to one decimal with its number of answers
+// ("66.7% of 3"), or a dash without an answer; unit follows the score.
+func (reportData) Score(v *float64, unit string, answers int) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64) + unit + " of " + strconv.Itoa(answers)
+}
+
+// Wait writes the customers' summed wait in hours and minutes.
+func (reportData) Wait(seconds int64) string {
+	m := seconds / 60
+	if m < 60 {
+		return strconv.FormatInt(m, 10) + " min"
+	}
+	return strconv.FormatInt(m/60, 10) + " h " + strconv.FormatInt(m%60, 10) + " min"
+}
