@@ -206,7 +206,8 @@ func TestLeaderboardAndAgentPages(t *testing.T) {
 		wantStatus(t, "agent's settings", k.get(k.agentB, "/leaderboard/settings"), http.StatusForbidden)
 
 		settings := url.Values{"green_from": {"101"}, "orange_from": {"60"}, "weight_quality": {"60"},
-			"weight_badges": {"20"}, "weight_outcomes": {"20"}, "badge_target": {"3"}, "min_reviews": {"1"}, "visible_to": {"everyone"}}
+			"weight_customer": {"0"}, "weight_badges": {"20"}, "weight_outcomes": {"20"}, "badge_target": {"3"}, "min_reviews": {"1"}, "min_answers": {"5"},
+			"visible_to": {"everyone"}}
 		if page := wantStatus(t, "bad cut-off", k.post(k.leadB, "/leaderboard/settings", settings), http.StatusBadRequest); !strings.Contains(page, "green_from") {
 			t.Fatalf("bad cut-off page:\n%s", page)
 		}
