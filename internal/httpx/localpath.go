@@ -63,9 +63,11 @@ func isLocalPath(s string) bool {
 		return false
 	}
 	// "/.//x" (or "/%2e%2f/x", decoded) is "//x" once its dot segments are
-	// removed.
-	resolved := siteRoot.ResolveReference(&url.URL{Path: u.Path})
-	return !strings.HasPrefix(resolved.Path, "//")
+	// removed; "/../%2F" is "//" once they are removed first and the rest
+	// decoded after. Both orders must stay on the site.
+	decodedFirst := siteRoot.ResolveReference(&url.URL{Path: u.Path})
+	removedFirst := siteRoot.ResolveReference(u)
+	return !strings.HasPrefix(decodedFirst.Path, "//") && !strings.HasPrefix(removedFirst.Path, "//")
 }
 
 // siteRoot stands for this site when LocalPath removes dot segments; any

@@ -55,6 +55,9 @@ var localPathCases = []struct{ in, want string }{
 	{"/.//evil", ""},
 	{"/%2e%2f/evil", ""},
 	{"/./%2Fevil", ""},
+	{"/../%2F", ""}, // "//" once dot segments go before decoding
+	{"/../%2Fevil", ""},
+	{"/a/../%2f/evil", ""},
 	{"%2F%2Fevil", ""},
 	{"http://evil", ""},
 	{"https://evil.example/", ""},
