@@ -26,8 +26,9 @@
 // created in a period, the customers they came from, their contacts
 // (customer messages) and reopens, tickets per week, and for a fixed point
 // the figures before and after its fix date. Every per-ticket figure comes
-// from one query, ticketFacts (report_facts.go): the effort and survey
-// figures that other packages keep join there.
+// from ticketFacts (report_facts.go): the effort package's stored counts and
+// the surveys of the period's tagged tickets, read by the index on the
+// ticket's creation that each tag keeps.
 //
 // # The weekly digest
 //

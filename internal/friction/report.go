@@ -184,11 +184,15 @@ type Report struct {
 // department, most tickets first.
 func (s *Service) Report(ctx context.Context, p Period) (*Report, error) {
 	q := s.db.Reader(ctx)
-	facts, err := ticketFacts(ctx, q, p.From, p.To)
+	points, err := listPoints(ctx, q, PointFilter{})
 	if err != nil {
 		return nil, err
 	}
-	points, err := listPoints(ctx, q, PointFilter{})
+	departmentOf := make(map[int64]int64, len(points))
+	for _, pt := range points {
+		departmentOf[pt.ID] = pt.DepartmentID
+	}
+	facts, err := ticketFacts(ctx, q, p.From, p.To, departmentOf)
 	if err != nil {
 		return nil, err
 	}

@@ -122,8 +122,9 @@ func tag(ctx context.Context, tx *sql.Tx, ticketID, frictionID int64, by *int64,
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO ticket_friction (ticket_id, friction_id, tagged_by, tagged_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (ticket_id, friction_id) DO NOTHING`, ticketID, frictionID, by, db.Time(at))
+	res, err := tx.ExecContext(ctx, `INSERT INTO ticket_friction (ticket_id, friction_id, tagged_by, tagged_at, ticket_created_at)
+		SELECT t.id, $2, $3, $4, t.created_at FROM tickets t WHERE t.id = $1
+		ON CONFLICT (ticket_id, friction_id) DO NOTHING`, ticketID, frictionID, by, db.Time(at))
 	if err != nil {
 		return fmt.Errorf("friction: tag %d with %d: %w", ticketID, frictionID, err)
 	}

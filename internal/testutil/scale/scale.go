@@ -197,7 +197,8 @@ func seedFriction(ctx context.Context, tx *sql.Tx, r *rand.Rand, o Options) ([]i
 			points = append(points, id)
 		}
 	}
-	tag, err := tx.PrepareContext(ctx, `INSERT INTO ticket_friction (ticket_id, friction_id, tagged_at) VALUES ($1, $2, $3)`)
+	tag, err := tx.PrepareContext(ctx, `INSERT INTO ticket_friction (ticket_id, friction_id, tagged_at, ticket_created_at)
+		VALUES ($1, $2, $3, $3)`)
 	if err != nil {
 		return nil, err
 	}
