@@ -269,6 +269,10 @@ func TestBadReportQueriesNameTheField(t *testing.T) {
 		{report.Volume, url.Values{"from": {"2026-12-05"}, "to": {"2026-12-01"}}, "from"},
 		{report.Volume, url.Values{"from": {"2020-01-01"}, "to": {"2026-12-01"}}, "to"},
 		{report.Volume, url.Values{"time_zone": {"Mars/Olympus"}}, "time_zone"},
+		{report.Volume, url.Values{"interval": {"month"}}, "interval"},
+		{report.FirstReplyTime, url.Values{"hours": {"office"}}, "hours"},
+		{report.ServiceLevel, url.Values{"metric": {"speed"}}, "metric"},
+		{report.ServiceLevel, url.Values{"group_by": {"agent"}}, "group_by"},
 	}
 	for _, c := range cases {
 		_, err := report.ParseParams(c.name, c.q, time.UTC, now)
