@@ -186,7 +186,8 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	from, to := p.hourSpan()
 	day, dayArgs := p.periodExpr(4)
 	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), SUM(` + sum + `), ` + strings.Join(cols, ", ") + `
-		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
+		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 AND ` + prefix + `_n <> 0
+		GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", p.Name, err)
