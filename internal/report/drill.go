@@ -19,6 +19,7 @@ const DrillLimit = 200
 type Drill struct {
 	Report, Column, Period string
 	GroupBy, Key           string
+	Interval, Metric       string
 	Zone                   *time.Location
 	Now                    time.Time
 }
@@ -31,16 +32,27 @@ type TicketRef struct {
 	Status  string `json:"status"`
 }
 
+// drillColumns are the figures whose tickets a point lists, beyond those
+// drawn (chartColumns).
+var drillColumns = map[string][]string{
+	FirstReplyTime: {"count"},
+	ResolutionTime: {"count"},
+	ServiceLevel:   {"met", "missed", "pending"},
+	CSAT:           {"answers"},
+	CES:            {"answers"},
+}
+
 // ParseDrill reads a point's query, as Chart's links write it.
 func ParseDrill(q url.Values, zone *time.Location, now time.Time) (Drill, error) {
 	d := Drill{Report: q.Get("report"), Column: q.Get("column"), Period: q.Get("period"),
 		GroupBy: q.Get("group_by"), Key: q.Get("key"), Zone: zone, Now: now}
-	p, err := ParseParams(d.Report, url.Values{"group_by": {d.GroupBy}, "time_zone": {q.Get("time_zone")}}, zone, now)
+	p, err := ParseParams(d.Report, url.Values{"group_by": {d.GroupBy}, "time_zone": {q.Get("time_zone")},
+		"interval": {q.Get("interval")}, "metric": {q.Get("metric")}}, zone, now)
 	if err != nil {
 		return d, err
 	}
-	d.Zone = p.Zone
-	if !slices.Contains(chartColumns[d.Report], d.Column) && !(d.Column == "count" && d.Report != Volume && d.Report != BacklogAge) {
+	d.Zone, d.Interval, d.Metric = p.Zone, p.Interval, p.Metric
+	if !slices.Contains(chartColumns[d.Report], d.Column) && !slices.Contains(drillColumns[d.Report], d.Column) {
 		return d, apperr.Invalid("column", "%q is not a figure of %s", d.Column, d.Report)
 	}
 	if d.Report == BacklogAge {
@@ -53,15 +65,50 @@ func ParseDrill(q url.Values, zone *time.Location, now time.Time) (Drill, error)
 	return d, nil
 }
 
+// drillSource is the per-item shares a report was summed from: the table,
+// its hour column, and what else a figure asks of them.
+type drillSource struct {
+	table, hour string
+	where       []string
+	args        []any
+}
+
+func (d Drill) source() drillSource {
+	switch d.Report {
+	case ServiceLevel:
+		src := drillSource{table: "report_sla_facts", hour: "f.due_hour", where: []string{"f.metric = $3"}, args: []any{d.Metric}}
+		now := d.Now.UnixMilli()
+		switch d.Column {
+		case "met":
+			src.where = append(src.where, "f.outcome = 'met'")
+		case "missed":
+			src.where = append(src.where, "(f.outcome = 'missed' OR (f.outcome = 'open' AND f.due_ms <= $4))")
+			src.args = append(src.args, now)
+		case "pending":
+			src.where = append(src.where, "f.outcome = 'open' AND f.due_ms > $4")
+			src.args = append(src.args, now)
+		}
+		return src
+	case CSAT:
+		return drillSource{table: "report_survey_facts", hour: "f.answered_hour", where: []string{"f.csat IS NOT NULL"}}
+	case CES:
+		return drillSource{table: "report_survey_facts", hour: "f.answered_hour", where: []string{"f.ces IS NOT NULL"}}
+	}
+	col, _, _ := d.hours()
+	src := drillSource{table: "report_facts", hour: col}
+	if d.Report == BacklogAge {
+		src.where = append(src.where, "f.open = 1")
+	}
+	return src
+}
+
 // Tickets lists the tickets counted in the point, newest first, from the
 // same per-ticket shares the roll-up was summed from.
 func (s *Service) Tickets(ctx context.Context, d Drill) ([]TicketRef, error) {
-	col, lo, hi := d.hours()
-	where := []string{col + " >= $1", col + " < $2"}
-	args := []any{lo, hi}
-	if d.Report == BacklogAge {
-		where = append(where, "f.open = 1")
-	}
+	src := d.source()
+	_, lo, hi := d.hours()
+	where := append([]string{src.hour + " >= $1", src.hour + " < $2"}, src.where...)
+	args := append([]any{lo, hi}, src.args...)
 	if d.GroupBy != "" {
 		args = append(args, d.Key)
 		n := len(args)
@@ -80,7 +127,7 @@ func (s *Service) Tickets(ctx context.Context, d Drill) ([]TicketRef, error) {
 		}
 	}
 	args = append(args, DrillLimit)
-	q := `SELECT t.id, t.number, t.subject, t.status FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
+	q := `SELECT DISTINCT t.id, t.number, t.subject, t.status FROM ` + src.table + ` f JOIN tickets t ON t.id = f.ticket_id
 		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY t.id DESC LIMIT $%d`, len(args))
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
@@ -98,7 +145,8 @@ func (s *Service) Tickets(ctx context.Context, d Drill) ([]TicketRef, error) {
 	return out, rows.Err()
 }
 
-// hours is the fact column and the hour range a point covers.
+// hours is the ticket fact column and the hour range a point covers: its
+// day, or its week from the Monday it is named by.
 func (d Drill) hours() (string, int64, int64) {
 	if d.Report == BacklogAge {
 		now := hourOf(d.Now)
@@ -113,7 +161,11 @@ func (d Drill) hours() (string, int64, int64) {
 		return "f.created_hour", lo, hi
 	}
 	day, _ := time.ParseInLocation(time.DateOnly, d.Period, d.Zone)
-	lo, hi := startHour(day), startHour(day.AddDate(0, 0, 1))
+	days := 1
+	if d.Interval == Week {
+		days = 7
+	}
+	lo, hi := startHour(day), startHour(day.AddDate(0, 0, days))
 	switch {
 	case d.Report == FirstReplyTime:
 		return "f.fr_hour", lo, hi

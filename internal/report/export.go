@@ -17,7 +17,12 @@ func (res Result) WriteCSV(w io.Writer) error {
 	for _, r := range res.Rows {
 		rec := []string{r.Period, r.GroupKey, csvSafe(r.Group)}
 		for _, c := range res.Columns {
-			rec = append(rec, strconv.FormatFloat(r.Values[c], 'f', -1, 64))
+			v, ok := r.Values[c]
+			if !ok {
+				rec = append(rec, "") // no figure
+				continue
+			}
+			rec = append(rec, strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -53,6 +58,7 @@ type ChartSeries struct {
 	GroupKey string     `json:"group_key"`
 	Data     []*float64 `json:"data"`
 	Links    []string   `json:"links"`
+	Goal     *float64   `json:"goal,omitempty"` // service level's goal, drawn as a line across
 }
 
 // chartColumns are the figures drawn for each report (a count beside
@@ -62,14 +68,21 @@ var chartColumns = map[string][]string{
 	FirstReplyTime: {"median_hours", "p90_hours"},
 	ResolutionTime: {"median_hours", "p90_hours"},
 	BacklogAge:     {"open"},
+	ServiceLevel:   {"service_level"},
+	CSAT:           {"satisfied_percent"},
+	CES:            {"average"},
 }
+
+// chartUnits name each report's y axis.
+var chartUnits = map[string]string{Volume: "tickets", BacklogAge: "tickets", FirstReplyTime: "hours",
+	ResolutionTime: "hours", ServiceLevel: "%", CSAT: "%", CES: "effort (1-7)"}
 
 // Chart turns the result into series; drill is the path of the ticket list
 // a click opens, given the point's query.
 func (res Result) Chart(drill string) Chart {
-	ch := Chart{Name: res.Name, Kind: "line", Unit: "hours", Categories: res.Periods, Series: []ChartSeries{}}
+	ch := Chart{Name: res.Name, Kind: "line", Unit: chartUnits[res.Name], Categories: res.Periods, Series: []ChartSeries{}}
 	if res.Name == Volume || res.Name == BacklogAge {
-		ch.Kind, ch.Unit = "bar", "tickets"
+		ch.Kind = "bar"
 	}
 	pos := map[string]int{}
 	for i, p := range res.Periods {
@@ -86,8 +99,12 @@ func (res Result) Chart(drill string) Chart {
 				index[k] = i
 				ch.Series = append(ch.Series, res.newSeries(r, col, drill))
 			}
-			v := r.Values[col]
-			ch.Series[i].Data[pos[r.Period]] = &v
+			if goal, ok := r.Values["goal"]; ok && col == "service_level" {
+				ch.Series[i].Goal = &goal
+			}
+			if v, ok := r.Values[col]; ok {
+				ch.Series[i].Data[pos[r.Period]] = &v
+			}
 		}
 	}
 	return ch
@@ -105,6 +122,12 @@ func (res Result) newSeries(r Row, col, drill string) ChartSeries {
 			s.Data[i] = &zero // no tickets is zero, where no times is no point
 		}
 		q := url.Values{"report": {res.Name}, "column": {col}, "period": {p}, "time_zone": {res.TimeZone}}
+		if res.Interval == Week {
+			q.Set("interval", Week)
+		}
+		if res.Metric != "" {
+			q.Set("metric", res.Metric)
+		}
 		if res.GroupBy != "" {
 			q.Set("group_by", res.GroupBy)
 			q.Set("key", r.GroupKey)
@@ -115,7 +138,9 @@ func (res Result) newSeries(r Row, col, drill string) ChartSeries {
 }
 
 var columnLabels = map[string]string{"created": "Created", "solved": "Solved", "count": "Count",
-	"median_hours": "Median (hours)", "p90_hours": "90th percentile (hours)", "open": "Open"}
+	"median_hours": "Median (hours)", "p90_hours": "90th percentile (hours)", "open": "Open",
+	"service_level": "Service level (%)", "goal": "Goal (%)", "met": "Met", "missed": "Missed",
+	"pending": "Pending", "answers": "Answers", "satisfied_percent": "Satisfied (%)", "average": "Average effort"}
 
 // ColumnLabel names a report's column for people.
 func ColumnLabel(col string) string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/schedule"
 )
 
 // fact is one ticket's share of the roll-up: what it adds, at which hours,
@@ -22,8 +23,10 @@ type fact struct {
 	tags        []string // sorted
 	frHour      *int64   // the hour of the first reply, if any
 	frSeconds   int64
+	frBusiness  int64  // the same span in the open time of the ticket's schedule
 	solvedHour  *int64 // the hour it was solved, if it is solved now
 	resSeconds  int64
+	resBusiness int64
 	open        bool
 }
 
@@ -38,7 +41,9 @@ type ticketRow struct {
 	firstReply, solved *time.Time
 }
 
-func (t ticketRow) fact(tags []string) fact {
+// fact is the ticket's share; cal counts its business time (nil: every
+// hour is open, so business time is calendar time).
+func (t ticketRow) fact(tags []string, cal *schedule.Calendar) fact {
 	f := fact{ticketID: t.id, createdHour: hourOf(t.created), channel: t.channel, tags: tags,
 		open: t.status != "solved" && t.status != "closed"}
 	if t.team.Valid {
@@ -50,10 +55,12 @@ func (t ticketRow) fact(tags []string) fact {
 	if t.firstReply != nil {
 		h := hourOf(*t.firstReply)
 		f.frHour, f.frSeconds = &h, max(0, int64(t.firstReply.Sub(t.created)/time.Second))
+		f.frBusiness = businessSeconds(cal, t.created, *t.firstReply, f.frSeconds)
 	}
 	if !f.open && t.solved != nil {
 		h := hourOf(*t.solved)
 		f.solvedHour, f.resSeconds = &h, max(0, int64(t.solved.Sub(t.created)/time.Second))
+		f.resBusiness = businessSeconds(cal, t.created, *t.solved, f.resSeconds)
 	}
 	return f
 }
@@ -70,7 +77,9 @@ func (f fact) keys() [][2]string {
 // cell is one roll-up row's change.
 type cell struct {
 	created, solved, open, frN, frSum, resN, resSum int64
-	fr, res                                         map[int]int64 // bucket -> count
+	frBSum, resBSum                                 int64         // business seconds
+	csatN, csatSat, cesN, cesSum                    int64         // survey answers
+	fr, res, frB, resB                              map[int]int64 // bucket -> count
 }
 
 type cellKey struct {
@@ -85,7 +94,7 @@ type deltas map[cellKey]*cell
 func (d deltas) at(k cellKey) *cell {
 	c := d[k]
 	if c == nil {
-		c = &cell{fr: map[int]int64{}, res: map[int]int64{}}
+		c = &cell{fr: map[int]int64{}, res: map[int]int64{}, frB: map[int]int64{}, resB: map[int]int64{}}
 		d[k] = c
 	}
 	return c
@@ -104,6 +113,8 @@ func (d deltas) add(f fact, sign int64) {
 			c.frN += sign
 			c.frSum += sign * f.frSeconds
 			c.fr[bucketOf(f.frSeconds)] += sign
+			c.frBSum += sign * f.frBusiness
+			c.frB[bucketOf(f.frBusiness)] += sign
 		}
 		if f.solvedHour != nil {
 			c := d.at(cellKey{k[0], *f.solvedHour, k[1]})
@@ -111,15 +122,19 @@ func (d deltas) add(f fact, sign int64) {
 			c.resN += sign
 			c.resSum += sign * f.resSeconds
 			c.res[bucketOf(f.resSeconds)] += sign
+			c.resBSum += sign * f.resBusiness
+			c.resB[bucketOf(f.resBusiness)] += sign
 		}
 	}
 }
 
 func (c *cell) zero() bool {
-	if c.created != 0 || c.solved != 0 || c.open != 0 || c.frN != 0 || c.frSum != 0 || c.resN != 0 || c.resSum != 0 {
-		return false
+	for _, n := range c.sums() {
+		if n != 0 {
+			return false
+		}
 	}
-	for _, h := range []map[int]int64{c.fr, c.res} {
+	for _, h := range []map[int]int64{c.fr, c.res, c.frB, c.resB} {
 		for _, n := range h {
 			if n != 0 {
 				return false
@@ -150,13 +165,28 @@ func (d deltas) apply(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// sumColumns are report_hourly's counters, in the order sums gives them.
+var sumColumns = []string{"created", "solved", "open_now", "fr_n", "fr_sum", "res_n", "res_sum",
+	"fr_bsum", "res_bsum", "csat_n", "csat_sat", "ces_n", "ces_sum"}
+
+func (c *cell) sums() []int64 {
+	return []int64{c.created, c.solved, c.open, c.frN, c.frSum, c.resN, c.resSum,
+		c.frBSum, c.resBSum, c.csatN, c.csatSat, c.cesN, c.cesSum}
+}
+
 func upsertCell(ctx context.Context, tx *sql.Tx, k cellKey, c *cell) error {
-	cols := []string{"dim", "hour", "dim_key", "created", "solved", "open_now", "fr_n", "fr_sum", "res_n", "res_sum"}
-	args := []any{k.dim, k.hour, k.key, c.created, c.solved, c.open, c.frN, c.frSum, c.resN, c.resSum}
+	cols := []string{"dim", "hour", "dim_key"}
+	args := []any{k.dim, k.hour, k.key}
+	for i, n := range c.sums() {
+		if n != 0 {
+			cols = append(cols, sumColumns[i])
+			args = append(args, n)
+		}
+	}
 	for _, h := range []struct {
 		prefix string
 		m      map[int]int64
-	}{{"fr_h", c.fr}, {"res_h", c.res}} {
+	}{{"fr_h", c.fr}, {"res_h", c.res}, {"fr_bh", c.frB}, {"res_bh", c.resB}} {
 		for b := range Buckets {
 			if n := h.m[b]; n != 0 {
 				cols = append(cols, fmt.Sprintf("%s%02d", h.prefix, b))
@@ -211,8 +241,13 @@ func readTickets(ctx context.Context, q db.Queryer, ids []int64) (map[int64]fact
 	if err != nil {
 		return nil, err
 	}
+	cals := calendars{}
 	for _, t := range tickets {
-		out[t.id] = t.fact(tags[t.id])
+		cal, err := cals.of(ctx, q, t.team)
+		if err != nil {
+			return nil, err
+		}
+		out[t.id] = t.fact(tags[t.id], cal)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/timezone"
 )
 
@@ -16,10 +17,22 @@ const (
 	FirstReplyTime = "first_reply_time"
 	ResolutionTime = "resolution_time"
 	BacklogAge     = "backlog_age"
+	ServiceLevel   = "service_level"
+	CSAT           = "csat"
+	CES            = "ces"
 )
 
 // Names lists the reports, in the order pages show them.
-var Names = []string{Volume, FirstReplyTime, ResolutionTime, BacklogAge}
+var Names = []string{Volume, FirstReplyTime, ResolutionTime, ServiceLevel, CSAT, CES, BacklogAge}
+
+// Intervals a report's periods can be: local days, or weeks from Monday.
+const (
+	Day  = "day"
+	Week = "week"
+)
+
+// serviceLevelGroups are the groupings clocks carry (sla.LevelGroups).
+var serviceLevelGroups = []string{"", DimTeam, DimChannel}
 
 // Groups lists what a report can be grouped by; "" is the whole desk.
 var Groups = []string{"", DimTeam, DimAgent, DimChannel, DimTag}
@@ -32,18 +45,22 @@ const DefaultDays = 30
 
 // Params says which report, over which local days, grouped how.
 type Params struct {
-	Name    string
-	GroupBy string         // "" for the whole desk
-	From    time.Time      // the first day, midnight in Zone
-	To      time.Time      // the last day (included), midnight in Zone
-	Zone    *time.Location // the reader's zone: days are theirs
-	Now     time.Time      // backlog ages are counted to this moment
+	Name     string
+	GroupBy  string         // "" for the whole desk
+	Interval string         // Day or Week
+	Hours    string         // CalendarHours or BusinessHours, for reply and resolution times
+	Metric   string         // the SLA metric of service_level
+	From     time.Time      // the first day, midnight in Zone
+	To       time.Time      // the last day (included), midnight in Zone
+	Zone     *time.Location // the reader's zone: days are theirs
+	Now      time.Time      // backlog ages are counted to this moment
 }
 
-// ParseParams reads a report's query (from, to, group_by, time_zone) for
-// name, in zone unless time_zone names another.
+// ParseParams reads a report's query (from, to, group_by, interval, hours,
+// metric, time_zone) for name, in zone unless time_zone names another.
 func ParseParams(name string, q url.Values, zone *time.Location, now time.Time) (Params, error) {
-	p := Params{Name: name, GroupBy: q.Get("group_by"), Zone: zone, Now: now}
+	p := Params{Name: name, GroupBy: q.Get("group_by"), Zone: zone, Now: now, Interval: q.Get("interval"),
+		Hours: q.Get("hours"), Metric: q.Get("metric")}
 	if !slices.Contains(Names, name) {
 		return p, apperr.Invalid("name", "%q is not a report; reports are %s", name, strings.Join(Names, ", "))
 	}
@@ -52,6 +69,9 @@ func ParseParams(name string, q url.Values, zone *time.Location, now time.Time) 
 	}
 	if !slices.Contains(Groups, p.GroupBy) {
 		return p, apperr.Invalid("group_by", "%q is not a grouping; use team, agent, channel or tag", p.GroupBy)
+	}
+	if err := p.parseChoices(); err != nil {
+		return p, err
 	}
 	if tz := q.Get("time_zone"); tz != "" {
 		loc, err := timezone.Check("time_zone", tz)
@@ -77,7 +97,46 @@ func ParseParams(name string, q url.Values, zone *time.Location, now time.Time) 
 	case p.From.AddDate(0, 0, MaxDays).Before(p.To):
 		return p, apperr.Invalid("to", "a report covers at most %d days", MaxDays)
 	}
+	if p.Interval == Week {
+		p.From, p.To = monday(p.From), monday(p.To).AddDate(0, 0, 6)
+	}
 	return p, nil
+}
+
+// parseChoices checks interval, hours and metric, and the groupings
+// service level has, setting the defaults.
+func (p *Params) parseChoices() error {
+	if p.Interval == "" {
+		p.Interval = Day
+	}
+	if p.Interval != Day && p.Interval != Week {
+		return apperr.Invalid("interval", "%q is not an interval; use day or week", p.Interval)
+	}
+	if p.Hours == "" {
+		p.Hours = CalendarHours
+	}
+	if p.Hours != CalendarHours && p.Hours != BusinessHours {
+		return apperr.Invalid("hours", "%q is not a kind of hours; use business or calendar", p.Hours)
+	}
+	if p.Name != ServiceLevel {
+		p.Metric = ""
+		return nil
+	}
+	if p.Metric == "" {
+		p.Metric = sla.FirstReply
+	}
+	if !slices.Contains(sla.Metrics, p.Metric) {
+		return apperr.Invalid("metric", "%q is not an SLA metric; use %s", p.Metric, strings.Join(sla.Metrics, ", "))
+	}
+	if !slices.Contains(serviceLevelGroups, p.GroupBy) {
+		return apperr.Invalid("group_by", "service level is grouped by team or channel")
+	}
+	return nil
+}
+
+// monday is the Monday of day's week.
+func monday(day time.Time) time.Time {
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
 }
 
 func parseDay(field, v string, zone *time.Location, fallback time.Time) (time.Time, error) {
@@ -102,6 +161,15 @@ func (p Params) Query() url.Values {
 	v.Set("to", p.To.Format(time.DateOnly))
 	if p.GroupBy != "" {
 		v.Set("group_by", p.GroupBy)
+	}
+	if p.Interval == Week {
+		v.Set("interval", Week)
+	}
+	if p.Hours == BusinessHours {
+		v.Set("hours", BusinessHours)
+	}
+	if p.Metric != "" {
+		v.Set("metric", p.Metric)
 	}
 	return v
 }

@@ -18,13 +18,18 @@ type Result struct {
 	From     string   `json:"from"`
 	To       string   `json:"to"`
 	GroupBy  string   `json:"group_by"`
+	Interval string   `json:"interval"`         // day or week (periods are then Mondays)
+	Hours    string   `json:"hours,omitempty"`  // business or calendar, for reply and resolution times
+	Metric   string   `json:"metric,omitempty"` // the SLA metric of service_level
 	TimeZone string   `json:"time_zone"`
 	Columns  []string `json:"columns"`
 	Periods  []string `json:"periods"` // every period of the range, in order, also those without rows
 	Rows     []Row    `json:"rows"`
 }
 
-// Row is one period and group's figures.
+// Row is one period and group's figures. A column missing from Values has
+// no figure (a service level with nothing decided): empty in the CSV, no
+// point in the chart.
 type Row struct {
 	Period   string             `json:"period"`
 	GroupKey string             `json:"group_key"` // team or user id, channel, tag; "" for none or the desk
@@ -32,20 +37,38 @@ type Row struct {
 	Values   map[string]float64 `json:"values"`
 }
 
+// reportColumns are each report's columns, in the CSV's order.
+var reportColumns = map[string][]string{
+	Volume:         {"created", "solved"},
+	FirstReplyTime: {"count", "median_hours", "p90_hours"},
+	ResolutionTime: {"count", "median_hours", "p90_hours"},
+	ServiceLevel:   {"service_level", "goal", "met", "missed", "pending"},
+	CSAT:           {"answers", "satisfied_percent"},
+	CES:            {"answers", "average"},
+	BacklogAge:     {"open"},
+}
+
 // Run answers the report p asks for.
 func (s *Service) Run(ctx context.Context, p Params) (Result, error) {
 	res := Result{Name: p.Name, From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly),
-		GroupBy: p.GroupBy, TimeZone: p.Zone.String(), Rows: []Row{}}
+		GroupBy: p.GroupBy, Interval: p.Interval, Metric: p.Metric, TimeZone: p.Zone.String(), Rows: []Row{}}
+	if p.Name == FirstReplyTime || p.Name == ResolutionTime {
+		res.Hours = p.Hours
+	}
 	var err error
+	res.Columns, res.Periods = reportColumns[p.Name], p.periods()
 	switch p.Name {
 	case Volume:
-		res.Columns, res.Periods = []string{"created", "solved"}, p.days()
 		res.Rows, err = s.volume(ctx, p)
 	case FirstReplyTime, ResolutionTime:
-		res.Columns, res.Periods = []string{"count", "median_hours", "p90_hours"}, p.days()
 		res.Rows, err = s.times(ctx, p)
+	case ServiceLevel:
+		res.Rows, err = s.serviceLevel(ctx, p)
+	case CSAT:
+		res.Rows, err = s.csat(ctx, p)
+	case CES:
+		res.Rows, err = s.ces(ctx, p)
 	case BacklogAge:
-		res.Columns, res.Periods = []string{"open"}, ageLabels()
 		res.Rows, err = s.backlog(ctx, p)
 	}
 	if err != nil {
@@ -58,13 +81,38 @@ func (s *Service) Run(ctx context.Context, p Params) (Result, error) {
 	return res, nil
 }
 
-// days lists p's local days.
-func (p Params) days() []string {
+// periods lists p's local days, or the Mondays of its weeks.
+func (p Params) periods() []string {
+	if p.Name == BacklogAge {
+		return ageLabels()
+	}
+	step := 1
+	if p.Interval == Week {
+		step = 7
+	}
 	var out []string
-	for d := p.From; !d.After(p.To); d = d.AddDate(0, 0, 1) {
+	for d := p.From; !d.After(p.To); d = d.AddDate(0, 0, step) {
 		out = append(out, d.Format(time.DateOnly))
 	}
 	return out
+}
+
+// periodExpr is SQL that turns a roll-up hour into its period number: the
+// local day (dayExpr), or for weeks the count of Monday-based weeks (day 4,
+// 1970-01-05, was a Monday). periodLabel names a period number.
+func (p Params) periodExpr(first int) (string, []any) {
+	day, args := p.dayExpr(first)
+	if p.Interval == Week {
+		return "((" + day + ") + 3) / 7", args
+	}
+	return day, args
+}
+
+func (p Params) periodLabel(n int64) string {
+	if p.Interval == Week {
+		return dayLabel(n*7 - 3)
+	}
+	return dayLabel(n)
 }
 
 // dayExpr is SQL that turns a roll-up hour into its local day number (days
@@ -101,7 +149,7 @@ func dayLabel(day int64) string { return time.Unix(day*86400, 0).UTC().Format(ti
 
 func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
 	from, to := p.hourSpan()
-	day, dayArgs := p.dayExpr(4)
+	day, dayArgs := p.periodExpr(4)
 	q := `SELECT ` + day + ` AS day, dim_key, SUM(created), SUM(solved) FROM report_hourly
 		WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(created) <> 0 OR SUM(solved) <> 0`
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
@@ -116,7 +164,7 @@ func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
 		if err := rows.Scan(&d, &key, &created, &solved); err != nil {
 			return nil, fmt.Errorf("report: volume: %w", err)
 		}
-		out = append(out, Row{Period: dayLabel(d), GroupKey: key,
+		out = append(out, Row{Period: p.periodLabel(d), GroupKey: key,
 			Values: map[string]float64{"created": float64(created), "solved": float64(solved)}})
 	}
 	return out, rows.Err()
@@ -124,18 +172,22 @@ func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
 
 // times answers first_reply_time and resolution_time from the histograms.
 func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
-	prefix := "fr"
+	prefix, sum, hist := "fr", "fr_sum", "fr_h"
 	if p.Name == ResolutionTime {
-		prefix = "res"
+		prefix, sum, hist = "res", "res_sum", "res_h"
+	}
+	if p.Hours == BusinessHours {
+		sum, hist = prefix+"_bsum", prefix+"_bh"
 	}
 	cols := make([]string, Buckets)
 	for k := range cols {
-		cols[k] = fmt.Sprintf("SUM(%s_h%02d)", prefix, k)
+		cols[k] = fmt.Sprintf("SUM(%s%02d)", hist, k)
 	}
 	from, to := p.hourSpan()
-	day, dayArgs := p.dayExpr(4)
-	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), SUM(` + prefix + `_sum), ` + strings.Join(cols, ", ") + `
-		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
+	day, dayArgs := p.periodExpr(4)
+	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), SUM(` + sum + `), ` + strings.Join(cols, ", ") + `
+		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 AND ` + prefix + `_n <> 0
+		GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", p.Name, err)
@@ -158,7 +210,7 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 		if n == 1 { // one time: known exactly, no estimate needed
 			med, p90 = float64(sum), float64(sum)
 		}
-		out = append(out, Row{Period: dayLabel(d), GroupKey: key, Values: map[string]float64{
+		out = append(out, Row{Period: p.periodLabel(d), GroupKey: key, Values: map[string]float64{
 			"count": float64(n), "median_hours": hours(med), "p90_hours": hours(p90)}})
 	}
 	return out, rows.Err()

@@ -10,15 +10,17 @@ import (
 	"math"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/sla"
 )
 
 // Service keeps the roll-ups and answers reports.
 type Service struct {
-	db *db.DB
+	db     *db.DB
+	levels *sla.Service // goals only: read, never a clock moved
 }
 
 // NewService returns the report service.
-func NewService(d *db.DB) *Service { return &Service{db: d} }
+func NewService(d *db.DB) *Service { return &Service{db: d, levels: sla.New(d, nil, sla.Options{})} }
 
 // Dimensions a report can be grouped by; "all" is the whole desk.
 const (

@@ -43,9 +43,17 @@ func (s *Service) Consumer() events.Consumer {
 // lockState reads whether the roll-up is built, holding the state row so
 // the backfill and the consumer never run side by side on two nodes.
 func (s *Service) lockState(ctx context.Context, tx *sql.Tx) (bool, error) {
+	return s.readState(ctx, tx, true)
+}
+
+// readState reads whether the roll-up is built, locking the state row:
+// exclusive for the consumer and the backfill, shared for the clock hook
+// (clock changes run side by side, but never beside a backfill that would
+// count them a second time).
+func (s *Service) readState(ctx context.Context, tx *sql.Tx, exclusive bool) (bool, error) {
 	q := `SELECT built FROM report_state WHERE id = 1`
 	if s.db.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
+		q += map[bool]string{true: ` FOR UPDATE`, false: ` FOR SHARE`}[exclusive]
 	}
 	var built int64
 	if err := tx.QueryRowContext(ctx, q).Scan(&built); err != nil {
@@ -72,7 +80,8 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		if _, err := s.lockState(ctx, tx); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_facts`} {
+		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_facts`, `DELETE FROM report_survey_facts`,
+			`DELETE FROM report_sla_hourly`, `DELETE FROM report_sla_facts`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("report: rebuild: %w", err)
 			}
@@ -107,9 +116,15 @@ func (s *Service) backfillTx(ctx context.Context, tx *sql.Tx) error {
 				}
 			}
 		}
+		if err := refreshSurveys(ctx, tx, ids, facts, d); err != nil {
+			return err
+		}
 		after = ids[len(ids)-1]
 	}
 	if err := d.apply(ctx, tx); err != nil {
+		return err
+	}
+	if err := backfillClocks(ctx, tx); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE report_state SET built = 1 WHERE id = 1`); err != nil {
@@ -146,7 +161,11 @@ func (s *Service) refreshTx(ctx context.Context, tx *sql.Tx, ids []int64) error 
 		return err
 	}
 	d := deltas{}
+	var gone []int64
 	for _, id := range ids {
+		if _, ok := now[id]; !ok {
+			gone = append(gone, id)
+		}
 		old, had, err := loadFact(ctx, tx, id)
 		if err != nil {
 			return err
@@ -168,26 +187,35 @@ func (s *Service) refreshTx(ctx context.Context, tx *sql.Tx, ids []int64) error 
 			return fmt.Errorf("report: keep ticket %d: %w", id, err)
 		}
 	}
-	return d.apply(ctx, tx)
+	if err := refreshSurveys(ctx, tx, ids, now, d); err != nil {
+		return err
+	}
+	if err := d.apply(ctx, tx); err != nil {
+		return err
+	}
+	return dropTicketClocks(ctx, tx, gone)
 }
 
 func sameFact(a, b fact) bool {
 	eq := func(x, y *int64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
 	return a.createdHour == b.createdHour && a.team == b.team && a.agent == b.agent && a.channel == b.channel &&
 		slices.Equal(a.tags, b.tags) && eq(a.frHour, b.frHour) && a.frSeconds == b.frSeconds &&
-		eq(a.solvedHour, b.solvedHour) && a.resSeconds == b.resSeconds && a.open == b.open
+		a.frBusiness == b.frBusiness && eq(a.solvedHour, b.solvedHour) && a.resSeconds == b.resSeconds &&
+		a.resBusiness == b.resBusiness && a.open == b.open
 }
 
 func saveFact(ctx context.Context, tx *sql.Tx, f fact) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO report_facts (ticket_id, created_hour, team_key, agent_key, channel, tags, fr_hour, fr_seconds, solved_hour, res_seconds, open)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		INSERT INTO report_facts (ticket_id, created_hour, team_key, agent_key, channel, tags, fr_hour, fr_seconds,
+			solved_hour, res_seconds, open, fr_bseconds, res_bseconds)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (ticket_id) DO UPDATE SET created_hour = excluded.created_hour, team_key = excluded.team_key,
 			agent_key = excluded.agent_key, channel = excluded.channel, tags = excluded.tags, fr_hour = excluded.fr_hour,
 			fr_seconds = excluded.fr_seconds, solved_hour = excluded.solved_hour, res_seconds = excluded.res_seconds,
-			open = excluded.open`,
+			open = excluded.open, fr_bseconds = excluded.fr_bseconds, res_bseconds = excluded.res_bseconds`,
 		f.ticketID, f.createdHour, f.team, f.agent, f.channel, strings.Join(f.tags, "\n"),
-		f.frHour, nullableSeconds(f.frHour, f.frSeconds), f.solvedHour, nullableSeconds(f.solvedHour, f.resSeconds), boolInt(f.open))
+		f.frHour, nullableSeconds(f.frHour, f.frSeconds), f.solvedHour, nullableSeconds(f.solvedHour, f.resSeconds), boolInt(f.open),
+		nullableSeconds(f.frHour, f.frBusiness), nullableSeconds(f.solvedHour, f.resBusiness))
 	if err != nil {
 		return fmt.Errorf("report: save fact of ticket %d: %w", f.ticketID, err)
 	}
@@ -211,11 +239,12 @@ func boolInt(b bool) int64 {
 func loadFact(ctx context.Context, tx *sql.Tx, id int64) (fact, bool, error) {
 	f := fact{ticketID: id}
 	var tags string
-	var frSec, resSec sql.NullInt64
+	var frSec, resSec, frBiz, resBiz sql.NullInt64
 	var open int64
-	err := tx.QueryRowContext(ctx, `SELECT created_hour, team_key, agent_key, channel, tags, fr_hour, fr_seconds, solved_hour, res_seconds, open
+	err := tx.QueryRowContext(ctx, `SELECT created_hour, team_key, agent_key, channel, tags, fr_hour, fr_seconds, solved_hour,
+		res_seconds, open, fr_bseconds, res_bseconds
 		FROM report_facts WHERE ticket_id = $1`, id).Scan(&f.createdHour, &f.team, &f.agent, &f.channel, &tags,
-		&f.frHour, &frSec, &f.solvedHour, &resSec, &open)
+		&f.frHour, &frSec, &f.solvedHour, &resSec, &open, &frBiz, &resBiz)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fact{}, false, nil
 	}
@@ -226,5 +255,6 @@ func loadFact(ctx context.Context, tx *sql.Tx, id int64) (fact, bool, error) {
 		f.tags = strings.Split(tags, "\n")
 	}
 	f.frSeconds, f.resSeconds, f.open = frSec.Int64, resSec.Int64, open == 1
+	f.frBusiness, f.resBusiness = frBiz.Int64, resBiz.Int64
 	return f, true, nil
 }

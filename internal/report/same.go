@@ -30,19 +30,26 @@ func SameNumbers(res Result, csvText []byte, ch Chart) error {
 			return fmt.Errorf("CSV line %d is %v, row %+v", i+1, rec, r)
 		}
 		for j, col := range res.Columns {
-			got, err := strconv.ParseFloat(rec[3+j], 64)
-			if err != nil || got != r.Values[col] {
-				return fmt.Errorf("CSV %s %s %s = %q, JSON %v", r.Period, r.GroupKey, col, rec[3+j], r.Values[col])
+			want, has := r.Values[col]
+			if err := sameCell(rec[3+j], want, has); err != nil {
+				return fmt.Errorf("CSV %s %s %s: %w", r.Period, r.GroupKey, col, err)
 			}
 			if !slices.Contains(chartColumns[res.Name], col) {
 				continue
 			}
-			p, err := chartPoint(ch, res, r, col)
+			s, err := chartSeries(ch, r, col)
 			if err != nil {
 				return err
 			}
-			if p == nil || *p != r.Values[col] {
+			i := slices.Index(res.Periods, r.Period)
+			if i < 0 {
+				return fmt.Errorf("row period %s is not among the chart's", r.Period)
+			}
+			if p := s.Data[i]; (p != nil) != has || has && *p != want {
 				return fmt.Errorf("chart %s %s %s = %v, JSON %v", r.Period, r.GroupKey, col, p, r.Values[col])
+			}
+			if goal, ok := r.Values["goal"]; ok && (s.Goal == nil || *s.Goal != goal) {
+				return fmt.Errorf("chart %s goal %v, JSON %v", r.GroupKey, s.Goal, goal)
 			}
 			drawn[[3]string{r.Period, r.GroupKey, col}] = true
 		}
@@ -57,12 +64,27 @@ func SameNumbers(res Result, csvText []byte, ch Chart) error {
 	return nil
 }
 
-func chartPoint(ch Chart, res Result, r Row, col string) (*float64, error) {
-	i := slices.Index(res.Periods, r.Period)
+// sameCell compares a CSV cell with a row's figure: empty when it has
+// none.
+func sameCell(cell string, want float64, has bool) error {
+	if !has {
+		if cell != "" {
+			return fmt.Errorf("%q where the JSON has no figure", cell)
+		}
+		return nil
+	}
+	got, err := strconv.ParseFloat(cell, 64)
+	if err != nil || got != want {
+		return fmt.Errorf("%q, JSON %v", cell, want)
+	}
+	return nil
+}
+
+func chartSeries(ch Chart, r Row, col string) (ChartSeries, error) {
 	for _, s := range ch.Series {
-		if s.GroupKey == r.GroupKey && s.Column == col && i >= 0 {
-			return s.Data[i], nil
+		if s.GroupKey == r.GroupKey && s.Column == col {
+			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("chart has no series for %s %s", r.GroupKey, col)
+	return ChartSeries{}, fmt.Errorf("chart has no series for %s %s", r.GroupKey, col)
 }

@@ -186,6 +186,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if err := bus.Register(reports.Consumer()); err != nil {
 		return nil, err
 	}
+	svc.sla.OnClockChange(reports.ClockChanged) // service level rolled up as clocks change
 	kbSvc := kb.NewService(d)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,

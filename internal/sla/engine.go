@@ -354,10 +354,12 @@ func (c *Clock) setTarget(t targeted, cal *schedule.Calendar, schedID *int64, sc
 // job for each active clock's next moment (at risk, then due).
 func (s *Service) persist(ctx context.Context, tx *sql.Tx, w *work) error {
 	now := s.now()
+	var saved []*Clock
 	for _, c := range w.clocks {
 		if c.ID != 0 && len(c.log) == 0 {
 			continue
 		}
+		saved = append(saved, c)
 		c.UpdatedAt = now
 		var err error
 		if c.ID == 0 {
@@ -375,7 +377,7 @@ func (s *Service) persist(ctx context.Context, tx *sql.Tx, w *work) error {
 			return err
 		}
 	}
-	return nil
+	return s.clocksChanged(ctx, tx, saved)
 }
 
 // CheckJob is the job kind that fires sla.at_risk and sla.breached.

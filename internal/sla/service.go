@@ -23,9 +23,31 @@ const (
 
 // Service keeps SLA policies and clocks.
 type Service struct {
-	db    *db.DB
-	queue *jobs.Queue
-	now   func() time.Time
+	db       *db.DB
+	queue    *jobs.Queue
+	now      func() time.Time
+	onClocks []ClockHook
+}
+
+// ClockHook is told of the clocks a change saved, inside the transaction
+// that saved them: the report roll-up keeps service level from it.
+type ClockHook func(ctx context.Context, tx *sql.Tx, clocks []*Clock) error
+
+// OnClockChange adds a hook called after every change of clocks. Call it
+// while wiring, before the service is used.
+func (s *Service) OnClockChange(h ClockHook) { s.onClocks = append(s.onClocks, h) }
+
+// clocksChanged calls the hooks with the clocks a change saved.
+func (s *Service) clocksChanged(ctx context.Context, tx *sql.Tx, clocks []*Clock) error {
+	if len(clocks) == 0 {
+		return nil
+	}
+	for _, h := range s.onClocks {
+		if err := h(ctx, tx, clocks); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Options adjust a Service; tests drive its time.
@@ -148,6 +170,9 @@ func (s *Service) CheckClock(ctx context.Context, tx *sql.Tx, clockID int64) err
 		return err
 	}
 	if err := events.AppendAll(ctx, tx, fire...); err != nil {
+		return err
+	}
+	if err := s.clocksChanged(ctx, tx, []*Clock{c}); err != nil {
 		return err
 	}
 	return s.scheduleCheck(ctx, tx, c)

@@ -25,15 +25,23 @@ type Section struct {
 func (s Section) Routes() []apikit.Route {
 	return []apikit.Route{
 		{Pattern: "GET /api/v1/reports/{name}", Who: apikit.Lead, Handler: s.get, Doc: apikit.Op{
-			Summary: "A report's numbers, from the hourly roll-ups: name is volume (created and solved per day), " +
-				"first_reply_time or resolution_time (per day: count, median_hours and p90_hours in calendar hours, " +
-				"estimated from log-spaced histograms within about 19%), or backlog_age (unsolved tickets now, by age). " +
-				"Days are the reader's (time_zone, else the caller's own zone, else UTC); rows hold the periods that have " +
-				"figures, periods lists them all. The CSV has the same rows: period, group_key, group, then the columns",
+			Summary: "A report's numbers, from the hourly roll-ups: name is volume (created and solved per period), " +
+				"first_reply_time or resolution_time (count, median_hours and p90_hours in calendar or business hours, " +
+				"estimated from log-spaced histograms within about 19%), service_level (of the SLA metric's clocks due in " +
+				"the period: met, missed, pending, goal and service_level = met / (met + missed) in percent, the formula of " +
+				"the SLA service level; absent when nothing is decided), csat (answers and satisfied_percent, 4 or 5 of 5, " +
+				"by the hour answered), ces (answers and average effort, 1-7), or backlog_age (unsolved tickets now, by age). " +
+				"Periods are the reader's days or weeks from Monday (time_zone, else the caller's own zone, else UTC); rows " +
+				"hold the periods that have figures, periods lists them all. The CSV has the same rows: period, group_key, " +
+				"group, then the columns (empty where the JSON has no figure)",
 			Query: []string{
 				"from: the first day, YYYY-MM-DD (default 29 days before to)",
 				"to: the last day, included, YYYY-MM-DD (default today); at most 400 days after from",
-				"group_by: team, agent, channel or tag (default: the whole desk)",
+				"group_by: team, agent, channel or tag (default: the whole desk); service_level: team or channel",
+				"interval: day (default) or week (the range then widens to whole weeks, named by their Monday)",
+				"hours: calendar (default) or business, for first_reply_time and resolution_time: the open time of the " +
+					"ticket's team schedule, else the desk default, as counted when the time was recorded",
+				"metric: for service_level, first_reply (default), next_reply, periodic_update or resolution",
 				"time_zone: an IANA zone for the days",
 				"format: json (default) or csv",
 			},

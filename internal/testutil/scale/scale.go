@@ -25,6 +25,9 @@ type Options struct {
 	Answers int // answered surveys, on solved tickets
 	Tagged  int // tickets tagged with a friction point
 	Now     time.Time
+	// SLAClocks gives every ticket a first-reply clock (4 hours) and a
+	// resolution clock (24 hours), met, breached or open as its times say.
+	SLAClocks bool
 }
 
 // Desk is what Seed made, for the benchmark's queries.
@@ -56,8 +59,13 @@ func Seed(tb testing.TB, d *db.DB, o Options) Desk {
 		if err := seedSurveys(ctx, tx, r, o, desk); err != nil {
 			return err
 		}
-		desk.Frictions, err = seedFriction(ctx, tx, r, o)
-		return err
+		if desk.Frictions, err = seedFriction(ctx, tx, r, o); err != nil {
+			return err
+		}
+		if o.SLAClocks {
+			return seedClocks(ctx, tx, o)
+		}
+		return nil
 	})
 	if err != nil {
 		tb.Fatalf("scale: seed: %v", err)
@@ -210,6 +218,64 @@ func seedFriction(ctx context.Context, tx *sql.Tx, r *rand.Rand, o Options) ([]i
 		}
 	}
 	return points, nil
+}
+
+// seedClocks gives each ticket the clocks of a policy with a 4-hour first
+// reply and a 24-hour resolution target, in calendar hours, as the SLA
+// engine leaves them: fulfilled when met in time, breached when met late
+// or overdue, active while the deadline is ahead.
+func seedClocks(ctx context.Context, tx *sql.Tx, o Options) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO sla_clocks (ticket_id, metric, state, policy_name, target_minutes,
+		business_hours, team_id, channel, priority, started_at, due_at, breached_at, fulfilled_at, updated_at)
+		SELECT id, $2, $3, 'Scale', $4, FALSE, team_id, channel, priority, created_at, $5, $6, $7, created_at
+		FROM tickets WHERE id = $1`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	rows, err := tx.QueryContext(ctx, `SELECT id, created_at, first_reply_at, solved_at FROM tickets ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	type times struct {
+		id             int64
+		created        time.Time
+		replied, solve *time.Time
+	}
+	var all []times
+	for rows.Next() {
+		var t times
+		if err := rows.Scan(&t.id, db.ScanTime(&t.created), db.ScanNullTime(&t.replied), db.ScanNullTime(&t.solve)); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range all {
+		for _, c := range []struct {
+			metric string
+			target time.Duration
+			done   *time.Time
+		}{{"first_reply", 4 * time.Hour, t.replied}, {"resolution", 24 * time.Hour, t.solve}} {
+			due := t.created.Add(c.target)
+			state, breached, fulfilled := "active", db.NullTime(nil), db.NullTime(c.done)
+			switch {
+			case c.done != nil && !c.done.After(due):
+				state = "fulfilled"
+			case c.done != nil || !due.After(o.Now):
+				state, breached = "breached", db.Time(due)
+			}
+			if _, err := ins.ExecContext(ctx, t.id, c.metric, state, int(c.target/time.Minute), db.Time(due),
+				breached, fulfilled); err != nil {
+				return fmt.Errorf("clock: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func pick[T any](cond bool, a, b T) T {

@@ -8,10 +8,12 @@ import (
 	"embed"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/report"
+	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -57,15 +59,33 @@ var reportOptions = []option{
 	{report.Volume, "Tickets in and solved"},
 	{report.FirstReplyTime, "First reply time"},
 	{report.ResolutionTime, "Resolution time"},
+	{report.ServiceLevel, "Service level against goal"},
+	{report.CSAT, "Customer satisfaction (CSAT)"},
+	{report.CES, "Customer effort (CES)"},
 	{report.BacklogAge, "Backlog by age"},
 }
 
 var groupOptions = []option{{"", "Whole desk"}, {"team", "Team"}, {"agent", "Agent"}, {"channel", "Channel"}, {"tag", "Tag"}}
 
+// serviceLevelGroups are the groupings clocks carry.
+var serviceLevelGroups = []option{{"", "Whole desk"}, {"team", "Team"}, {"channel", "Channel"}}
+
+var intervalOptions = []option{{report.Day, "Day"}, {report.Week, "Week"}}
+
+var hoursOptions = []option{{report.CalendarHours, "Calendar hours"}, {report.BusinessHours, "Business hours"}}
+
+var metricOptions = []option{{sla.FirstReply, "First reply"}, {sla.NextReply, "Next reply"},
+	{sla.PeriodicUpdate, "Periodic update"}, {sla.Resolution, "Resolution"}}
+
 type reportPage struct {
 	kit.Page
 	Reports, Groups []option
+	Intervals       []option
+	HoursChoices    []option // shown for reply and resolution times
+	Metrics         []option // shown for service level
 	Name, GroupBy   string
+	Interval        string
+	Hours, Metric   string
 	From, To        string
 	Zone            string
 	Heading         string
@@ -84,7 +104,9 @@ func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	zone := wb.Location(r)
 	pg := &reportPage{Page: wb.BasePage(r, "Reports"), Reports: reportOptions, Groups: groupOptions,
-		Name: name, GroupBy: q.Get("group_by"), From: q.Get("from"), To: q.Get("to"), Zone: zone.String()}
+		Name: name, GroupBy: q.Get("group_by"), From: q.Get("from"), To: q.Get("to"), Zone: zone.String(),
+		Interval: q.Get("interval"), Hours: q.Get("hours"), Metric: q.Get("metric")}
+	pg.choices()
 	p, err := report.ParseParams(name, q, zone, wb.Now())
 	if err != nil {
 		if !kit.IsInputError(err) {
@@ -103,9 +125,45 @@ func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
 		pg.Columns = append(pg.Columns, option{c, report.ColumnLabel(c)})
 	}
 	pg.From, pg.To, pg.Heading = res.From, res.To, labelOf(reportOptions, name)
+	pg.Interval, pg.Hours, pg.Metric = p.Interval, p.Hours, p.Metric
+	if p.Name == report.ServiceLevel {
+		pg.Heading += ": " + strings.ToLower(labelOf(metricOptions, p.Metric))
+	}
 	pg.Export = "/reports/export?" + exportQuery(name, p).Encode()
 	wb.Render(w, r, http.StatusOK, "reports", pg)
 	return nil
+}
+
+// tableCell is one figure of the table, written as the CSV writes it.
+type tableCell struct{ Label, Text string }
+
+// Cells are a row's figures in the order of the columns; a figure the row
+// lacks (a service level with nothing decided) is a dash.
+func (pg *reportPage) Cells(r report.Row) []tableCell {
+	out := make([]tableCell, len(pg.Columns))
+	for i, c := range pg.Columns {
+		out[i] = tableCell{Label: c.Label, Text: "—"}
+		if v, ok := r.Values[c.Value]; ok {
+			out[i].Text = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	return out
+}
+
+// choices offers the controls the chosen report has.
+func (pg *reportPage) choices() {
+	if pg.Name != report.BacklogAge {
+		pg.Intervals = intervalOptions
+	}
+	switch pg.Name {
+	case report.FirstReplyTime, report.ResolutionTime:
+		pg.HoursChoices = hoursOptions
+		if pg.Hours == "" {
+			pg.Hours = report.CalendarHours
+		}
+	case report.ServiceLevel:
+		pg.Metrics, pg.Groups = metricOptions, serviceLevelGroups
+	}
 }
 
 func exportQuery(name string, p report.Params) url.Values {
@@ -169,6 +227,12 @@ func (wb *Pages) ticketsPage(w http.ResponseWriter, r *http.Request) error {
 	back := url.Values{"name": {d.Report}}
 	if d.GroupBy != "" {
 		back.Set("group_by", d.GroupBy)
+	}
+	if d.Metric != "" {
+		back.Set("metric", d.Metric)
+	}
+	if d.Interval == report.Week {
+		back.Set("interval", report.Week)
 	}
 	wb.Render(w, r, http.StatusOK, "report_tickets", &ticketsPage{Page: wb.BasePage(r, "Tickets behind a figure"),
 		Heading: heading, Back: "/reports?" + back.Encode(), Tickets: tickets, Limit: report.DrillLimit})

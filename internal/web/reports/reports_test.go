@@ -13,6 +13,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/api/reportapi"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/report"
+	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -56,6 +57,24 @@ func desk(t *testing.T, d *db.DB) *report.Service {
 		}
 		if _, err := d.Write().Exec(`UPDATE tickets SET created_at = $1, first_reply_at = $2, solved_at = $3, status = $4 WHERE id = $5`,
 			db.Time(created), db.NullTime(fr), db.NullTime(solved), status, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A first-reply and resolution policy: the open tickets' clocks start
+	// at their creation, and have passed their deadlines by now.
+	levels := sla.New(d, nil, sla.Options{Now: func() time.Time { return now }})
+	if _, err := levels.CreatePolicy(ctx, sla.NewPolicy{Name: "Everyone", Position: 1, Targets: []sla.Target{
+		{Metric: sla.FirstReply, Minutes: 60}, {Metric: sla.Resolution, Minutes: 24 * 60}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Survey answers on the solved one, as the survey service stores them
+	// (its own tests take the way there).
+	for i, a := range []struct{ csat, ces int }{{5, 6}, {2, 3}} {
+		if _, err := d.Write().Exec(`INSERT INTO feedback_surveys (ticket_id, solve_event_id, customer_id, channel,
+			status, solved_at, sent_at, answered_at, changed_at, csat, ces, created_at, updated_at)
+			SELECT id, $1, requester_id, channel, 'answered', solved_at, solved_at, $2, $2, $3, $4, solved_at, solved_at
+			FROM tickets WHERE solved_at IS NOT NULL ORDER BY id LIMIT 1`,
+			1000+i, db.Time(time.Date(2026, 12, 2+i, 10, 0, 0, 0, time.UTC)), a.csat, a.ces); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -149,5 +168,38 @@ func TestAPointOpensItsTickets(t *testing.T) {
 	}
 	if bad := e.Do("GET", "/reports?name=speed", lead); bad.Code != http.StatusBadRequest || !strings.Contains(bad.Body.String(), "not a report") {
 		t.Errorf("unknown report: %d", bad.Code)
+	}
+}
+
+// The service level chart carries its goal for the dashed line, its
+// missed point opens the tickets behind it, and reply times offer the
+// business or calendar toggle.
+func TestServiceLevelPageDrawsTheGoal(t *testing.T) {
+	e, _ := bench(t)
+	lead := e.SignIn("lead")
+	page := e.Do("GET", "/reports?name=service_level&metric=resolution&from=2026-12-01&to=2026-12-04", lead)
+	if page.Code != http.StatusOK {
+		t.Fatalf("service level page: %d %s", page.Code, page.Body)
+	}
+	chart := chartData(t, page.Body.String())
+	if len(chart.Series) != 1 || chart.Series[0].Goal == nil || *chart.Series[0].Goal != sla.DefaultGoalPercent || chart.Unit != "%" {
+		t.Fatalf("chart %+v", chart)
+	}
+	var link string
+	for i, v := range chart.Series[0].Data {
+		if v != nil {
+			link = chart.Series[0].Links[i]
+		}
+	}
+	list := e.Do("GET", link, lead)
+	if list.Code != http.StatusOK || len(ticketLink.FindAllString(list.Body.String(), -1)) == 0 {
+		t.Fatalf("%s: %d\n%s", link, list.Code, list.Body)
+	}
+	times := e.Do("GET", "/reports?name=first_reply_time&hours=business", lead).Body.String()
+	if !strings.Contains(times, `value="business" checked`) || !strings.Contains(times, "Business hours of each team") {
+		t.Errorf("no business hours toggle:\n%s", times)
+	}
+	if bad := e.Do("GET", "/reports?name=service_level&group_by=agent", lead); bad.Code != http.StatusBadRequest {
+		t.Errorf("service level by agent: %d", bad.Code)
 	}
 }

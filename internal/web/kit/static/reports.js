@@ -12,11 +12,21 @@
     var narrow = el.clientWidth < 600;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     var series = data.series.map(function (s) {
-      return {
+      var out = {
         name: s.name, type: data.kind, data: s.data, connectNulls: false,
         showSymbol: data.kind === "line", symbolSize: 7, cursor: "pointer"
       };
+      if (s.goal !== undefined && s.goal !== null) {
+        // The goal as a dashed line across the chart, in the series' colour.
+        out.markLine = {
+          silent: true, symbol: "none", lineStyle: { type: "dashed" },
+          label: { formatter: "Goal " + s.goal + "%", position: "insideEndTop" },
+          data: [{ yAxis: s.goal }]
+        };
+      }
+      return out;
     });
+    var percent = data.unit === "%";
     chart.setOption({
       animation: false,
       aria: { enabled: true },
@@ -26,7 +36,8 @@
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.categories, axisLabel: { hideOverlap: true, rotate: narrow ? 45 : 0 } },
-      yAxis: { type: "value", name: data.unit, minInterval: data.unit === "tickets" ? 1 : 0 },
+      yAxis: percent ? { type: "value", name: data.unit, min: 0, max: 100 }
+        : { type: "value", name: data.unit, minInterval: data.unit === "tickets" ? 1 : 0 },
       series: series
     });
     chart.on("click", function (p) {
