@@ -148,6 +148,7 @@ type env struct {
 	tickets *ticket.Service
 	sla     *sla.Service
 	alerts  *alert.Service
+	surveys *feedback.Service
 	relay   *relay
 	hook    *hook
 	admin   *user.User
@@ -178,13 +179,13 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	attachments := attachment.NewService(d, filepath.Join(t.TempDir(), "files"), st)
 	out := outbound.New(d, e.queue, mailboxes, e.tickets, attachments, []byte("0123456789abcdef0123456789abcdef"),
 		testutil.Logger(t), outbound.Options{Now: e.clock.Now})
-	surveys := feedback.New(d, e.queue, out, []byte("0123456789abcdef0123456789abcdef"), testutil.Logger(t),
-		feedback.Options{})
+	e.surveys = feedback.New(d, e.queue, out, []byte("0123456789abcdef0123456789abcdef"), testutil.Logger(t),
+		feedback.Options{PublicURL: "https://desk.example.com", Now: e.clock.Now})
 	// The receiver listens on loopback, which the operator's allow list
 	// opens here as CENTERDESK_OUTBOUND_ALLOW would.
 	guarded := egress.New(egress.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 	e.alerts = alert.New(d, e.queue, out, box,
-		alert.Sources{SLA: e.sla, Feedback: surveys, Tickets: e.tickets, Settings: st},
+		alert.Sources{SLA: e.sla, Feedback: e.surveys, Tickets: e.tickets, Settings: st},
 		testutil.Logger(t), alert.Options{PublicURL: "https://desk.example.com", Egress: guarded, Now: e.clock.Now})
 	e.admin = e.user("admin")
 	return e
@@ -307,4 +308,15 @@ func (e *env) middayZone() {
 		}
 	}
 	e.t.Fatal("no zone has daytime now")
+}
+
+// feedbackDelay is how long after a solve the survey goes out, and a
+// minute.
+func feedbackDelay(t *testing.T, e *env) time.Duration {
+	t.Helper()
+	st, err := e.surveys.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(st.DelayMinutes+1) * time.Minute
 }
