@@ -316,6 +316,9 @@ func TestRulesRefuseBadInputAndAgents(t *testing.T) {
 			_, err := e.alerts.Create(e.ctx(lead), lead, in)
 			wantField(t, err, field)
 		}
+		_, err := e.alerts.Create(e.ctx(lead), lead, alert.Input{Metric: "backlog", Op: ">", Threshold: ptr(1.0),
+			UserIDs: []int64{agent.ID}})
+		wantField(t, err, "user_ids") // an agent cannot open the alerts a notification leads to
 		if n := testutil.Count(t, d, "alert_rules"); n != 0 {
 			t.Fatalf("%d rules stored from bad input", n)
 		}

@@ -85,8 +85,13 @@ func (s *Service) evaluate(ctx context.Context, more func(ctx context.Context, t
 	m := s.measurer(now)
 	values := make(map[int64]*float64, len(rules))
 	for _, r := range rules {
+		// A metric that cannot be read leaves its rules as they are this
+		// minute; the other rules are still judged.
 		if values[r.ID], err = m.value(ctx, r); err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.log.Error("alert: read a rule's metric", "rule", r.ID, "metric", r.Metric, "err", err)
 		}
 	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -148,6 +153,12 @@ func (s *Service) queueEvaluation(ctx context.Context, tx *sql.Tx, at time.Time)
 	_, err := s.queue.Enqueue(ctx, tx, KindEvaluate, struct{}{},
 		jobs.EnqueueOptions{RunAt: at, UniqueKey: "alert-evaluate:" + at.UTC().Format(time.RFC3339)})
 	return err
+}
+
+// evaluationDied keeps the chain going when an evaluation failed for
+// good: the next minute's is queued in the transaction that buries it.
+func (s *Service) evaluationDied(ctx context.Context, tx *sql.Tx, _ *jobs.Job, _ string) error {
+	return s.queueEvaluation(ctx, tx, s.now().Truncate(Interval).Add(Interval))
 }
 
 // evaluateJob is the KindEvaluate job: evaluate, queue the next minute's

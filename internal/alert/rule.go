@@ -56,7 +56,7 @@ type Rule struct {
 	DurationMinutes int        `json:"duration_minutes"`
 	TeamID          *int64     `json:"team_id"` // null: the whole desk
 	TeamName        string     `json:"team_name,omitempty"`
-	UserIDs         []int64    `json:"user_ids"`     // told in the app
+	UserIDs         []int64    `json:"user_ids"`     // leads and admins told in the app
 	NotifyLeads     bool       `json:"notify_leads"` // the team's leads (the desk's leads and admins) told in the app
 	Emails          []string   `json:"emails"`
 	WebhookURL      string     `json:"webhook_url"`

@@ -63,7 +63,7 @@ func New(d *db.DB, queue *jobs.Queue, sender Sender, box *secret.Box, src Source
 	if s.now == nil {
 		s.now = db.Now
 	}
-	queue.Register(KindEvaluate, jobs.Kind{Handle: s.evaluateJob, MaxAttempts: evaluateAttempts})
+	queue.Register(KindEvaluate, jobs.Kind{Handle: s.evaluateJob, OnDead: s.evaluationDied, MaxAttempts: evaluateAttempts})
 	queue.Register(KindEmail, jobs.Kind{Handle: s.sendEmail, MaxAttempts: deliveryAttempts})
 	queue.Register(KindWebhook, jobs.Kind{Handle: s.postWebhook, MaxAttempts: deliveryAttempts})
 	return s

@@ -131,16 +131,17 @@ func updateRule(ctx context.Context, tx *sql.Tx, id int64, in Input, sealed stri
 	return setUsers(ctx, tx, id, in.UserIDs)
 }
 
-// setUsers names the agents a rule tells; each must be an active user.
+// setUsers names the people a rule tells; each must be an active lead or
+// admin, the people who can open the alerts page a notification leads to.
 func setUsers(ctx context.Context, tx *sql.Tx, ruleID int64, ids []int64) error {
 	for _, uid := range ids {
 		res, err := tx.ExecContext(ctx, `INSERT INTO alert_rule_users (rule_id, user_id)
-			SELECT $1, id FROM users WHERE id = $2 AND disabled_at IS NULL`, ruleID, uid)
+			SELECT $1, id FROM users WHERE id = $2 AND disabled_at IS NULL AND role IN ('lead', 'admin')`, ruleID, uid)
 		if err != nil {
 			return fmt.Errorf("alert: people of rule %d: %w", ruleID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return apperr.Invalid("user_ids", "%d is not an active user", uid)
+			return apperr.Invalid("user_ids", "%d is not an active lead or admin (only they can open alerts)", uid)
 		}
 	}
 	return nil

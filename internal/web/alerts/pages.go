@@ -25,7 +25,7 @@ type page struct {
 	Form    formValues
 	History []*alert.History
 	Teams   []*team.Team
-	People  []*user.User // who the form may name
+	People  []*user.User // who the form may name: active leads and admins
 	Names   map[int64]string
 	Now     time.Time
 }
@@ -172,7 +172,12 @@ func (wb *Pages) render(w http.ResponseWriter, r *http.Request, status int, name
 	for _, u := range people {
 		p.Names[u.ID] = u.Name
 	}
-	p.People = kit.ActiveAgents(people)
+	// Only leads and admins can open what an alert leads to.
+	for _, u := range kit.ActiveAgents(people) {
+		if u.IsLead() {
+			p.People = append(p.People, u)
+		}
+	}
 	if name == "alert" && rule.ID != 0 {
 		if p.History, err = wb.Alerts.History(ctx, who, rule.ID, 50); err != nil {
 			return err
