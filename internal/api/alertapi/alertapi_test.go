@@ -78,6 +78,33 @@ type problem struct {
 	} `json:"error"`
 }
 
+// TestAlertRulesAreDocumented: every route is in the OpenAPI document,
+// for leads.
+func TestAlertRulesAreDocumented(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		b := newBench(t, d)
+		var doc struct {
+			Paths map[string]map[string]struct {
+				Access string `json:"x-access"`
+			} `json:"paths"`
+		}
+		b.do("", "GET", "/api/v1/openapi.json", "", http.StatusOK, &doc)
+		for path, methods := range map[string][]string{
+			"/api/v1/alert-rules":              {"get", "post"},
+			"/api/v1/alert-rules/{id}":         {"get", "patch", "delete"},
+			"/api/v1/alert-rules/{id}/ack":     {"post"},
+			"/api/v1/alert-rules/{id}/silence": {"post"},
+			"/api/v1/alert-rules/{id}/history": {"get"},
+		} {
+			for _, m := range methods {
+				if op, ok := doc.Paths[path][m]; !ok || op.Access != "lead" {
+					t.Errorf("%s %s: documented %v, access %q", m, path, ok, op.Access)
+				}
+			}
+		}
+	})
+}
+
 func TestAlertRulesOverHTTP(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		b := newBench(t, d)
