@@ -193,7 +193,9 @@ func (wb *Pages) render(w http.ResponseWriter, r *http.Request, status int, name
 	return nil
 }
 
-// ruleForm reads the rule form into the input the API takes too.
+// ruleForm reads the rule form into the input the API takes too. Every
+// field is read before the first problem is returned, so the form shows
+// again as it was sent.
 func ruleForm(r *http.Request) (alert.Input, error) {
 	if err := r.ParseForm(); err != nil {
 		return alert.Input{}, apperr.Invalid("name", "cannot read the form")
@@ -201,27 +203,31 @@ func ruleForm(r *http.Request) (alert.Input, error) {
 	f := r.PostForm
 	in := alert.Input{Name: f.Get("name"), Metric: f.Get("metric"), Op: f.Get("op"), NotifyLeads: f.Get("notify_leads") == "on",
 		WebhookURL: f.Get("webhook_url"), WebhookSecret: f.Get("webhook_secret"), Emails: strings.Fields(f.Get("emails"))}
-	th, err := strconv.ParseFloat(strings.TrimSpace(f.Get("threshold")), 64)
-	if err != nil {
-		return in, apperr.Invalid("threshold", "must be a number")
-	}
-	in.Threshold = &th
-	if in.DurationMinutes, err = strconv.Atoi(strings.TrimSpace(f.Get("duration_minutes"))); err != nil {
-		return in, apperr.Invalid("duration_minutes", "must be a whole number of minutes")
-	}
+	var problems []error
 	if v := f.Get("team_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return in, apperr.Invalid("team_id", "%q is not a team", v)
+			problems = append(problems, apperr.Invalid("team_id", "%q is not a team", v))
 		}
 		in.TeamID = &id
 	}
 	for _, v := range f["user_id"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return in, apperr.Invalid("user_ids", "%q is not a person", v)
+			problems = append(problems, apperr.Invalid("user_ids", "%q is not a person", v))
 		}
 		in.UserIDs = append(in.UserIDs, id)
+	}
+	th, err := strconv.ParseFloat(strings.TrimSpace(f.Get("threshold")), 64)
+	if err != nil {
+		problems = append(problems, apperr.Invalid("threshold", "must be a number"))
+	}
+	in.Threshold = &th
+	if in.DurationMinutes, err = strconv.Atoi(strings.TrimSpace(f.Get("duration_minutes"))); err != nil {
+		problems = append(problems, apperr.Invalid("duration_minutes", "must be a whole number of minutes"))
+	}
+	if len(problems) > 0 {
+		return in, problems[0]
 	}
 	return in, nil
 }
