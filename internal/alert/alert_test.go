@@ -345,3 +345,46 @@ func TestRulesRefuseBadInputAndAgents(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookIsRetriedWithTheSameBody: a receiver that answers 503 gets
+// the same body again after the backoff, signed anew; the delivery is then
+// done.
+func TestWebhookIsRetriedWithTheSameBody(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		lead := e.user("lead")
+		e.hook.mu.Lock()
+		e.hook.failures = 1
+		e.hook.mu.Unlock()
+		r, err := e.alerts.Create(e.ctx(lead), lead, alert.Input{Metric: "backlog", Op: ">", Threshold: ptr(0.0),
+			WebhookURL: e.hook.srv.URL, WebhookSecret: "s3cret-shared-with-the-receiver"})
+		if err != nil || r.WebhookSecret != "s3cret-shared-with-the-receiver" {
+			t.Fatalf("rule %+v %v", r, err)
+		}
+		e.ticketIn(0)
+		if err := e.alerts.Evaluate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.runJobs()
+		var state string
+		d.Read().QueryRow(`SELECT state FROM jobs WHERE kind = $1`, alert.KindWebhook).Scan(&state)
+		if state != jobs.StateFailed {
+			t.Fatalf("after a 503 the delivery is %s", state)
+		}
+		e.clock.Add(time.Hour) // past the backoff
+		e.runJobs()
+		d.Read().QueryRow(`SELECT state FROM jobs WHERE kind = $1`, alert.KindWebhook).Scan(&state)
+		posts := e.hook.received()
+		if state != jobs.StateDone || len(posts) != 2 || string(posts[0].Body) != string(posts[1].Body) {
+			t.Fatalf("after the retry: %s, %d posts", state, len(posts))
+		}
+		for _, p := range posts {
+			if err := alert.Verify("s3cret-shared-with-the-receiver", p.Signature, p.Body, e.clock.Now(), 2*time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if posts[0].Signature == posts[1].Signature {
+			t.Fatal("the retry was not signed anew")
+		}
+	})
+}

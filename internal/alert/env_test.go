@@ -108,9 +108,10 @@ func (s *smtpSession) Data(rd io.Reader) error {
 
 // hook is a webhook receiver that keeps each post's body and signature.
 type hook struct {
-	mu    sync.Mutex
-	posts []post
-	srv   *httptest.Server
+	mu       sync.Mutex
+	posts    []post
+	failures int // answer 503 to this many posts first
+	srv      *httptest.Server
 }
 
 type post struct {
@@ -123,8 +124,13 @@ func newHook(t *testing.T) *hook {
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		h.mu.Lock()
+		defer h.mu.Unlock()
 		h.posts = append(h.posts, post{Body: b, Signature: r.Header.Get(alert.SignatureHeader)})
-		h.mu.Unlock()
+		if h.failures > 0 {
+			h.failures--
+			http.Error(w, "down for a moment", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(h.srv.Close)
