@@ -35,7 +35,10 @@
 // Rules are evaluated by one durable job a minute (KindEvaluate): each run
 // evaluates every rule and queues the next minute's run under a unique key,
 // in the transaction that records the changes, so however many nodes run,
-// one run a minute happens. Each change of state writes its in-app
+// one run a minute happens (one that fails for good queues the next as it
+// is buried; Schedule, at every start, queues a first run only when none
+// is waiting). A metric that cannot be read leaves its rules as they are
+// for that minute. Each change of state writes its in-app
 // notifications and queues its mails and webhook posts (durable jobs with
 // retries) in that same transaction: a crash neither loses nor doubles an
 // alert. A rule's row carries a revision, and a change is recorded only

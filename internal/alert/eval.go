@@ -145,7 +145,11 @@ func (s *Service) Schedule(ctx context.Context) error {
 		if err != nil || n > 0 {
 			return err
 		}
-		return s.queueEvaluation(ctx, tx, s.now().Truncate(Interval))
+		// A key of its own: the minute's key may belong to a done run.
+		now := s.now()
+		_, err = s.queue.Enqueue(ctx, tx, KindEvaluate, struct{}{},
+			jobs.EnqueueOptions{RunAt: now, UniqueKey: "alert-evaluate:start:" + now.UTC().Format(time.RFC3339Nano)})
+		return err
 	})
 }
 
