@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/alert"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 )
@@ -385,6 +386,46 @@ func TestWebhookIsRetriedWithTheSameBody(t *testing.T) {
 		}
 		if posts[0].Signature == posts[1].Signature {
 			t.Fatal("the retry was not signed anew")
+		}
+	})
+}
+
+// TestOneEvaluationAMinuteOnTwoNodes: two nodes, each with its queue and
+// service, start and run their workers every minute; one evaluation runs
+// a minute and one waits for the next.
+func TestOneEvaluationAMinuteOnTwoNodes(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		other := jobs.New(d, testutil.Logger(t), jobs.Options{Now: e.clock.Now, WorkerID: "node-2"})
+		second := alert.New(d, other, nil, nil, alert.Sources{SLA: e.sla, Feedback: e.surveys, Tickets: e.tickets,
+			Settings: settings.NewStore(d)}, testutil.Logger(t), alert.Options{Now: e.clock.Now})
+		for _, s := range []*alert.Service{e.alerts, second} {
+			if err := s.Schedule(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(state string) int {
+			var n int
+			if err := d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = $2`,
+				alert.KindEvaluate, state).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for minute := 1; minute <= 3; minute++ {
+			var wg sync.WaitGroup
+			for _, q := range []*jobs.Queue{e.queue, other} {
+				wg.Go(func() {
+					if _, err := q.RunDue(context.Background()); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if done, queued := count(jobs.StateDone), count(jobs.StateQueued); done != minute || queued != 1 {
+				t.Fatalf("minute %d: %d evaluations done, %d queued", minute, done, queued)
+			}
+			e.clock.Add(time.Minute)
 		}
 	})
 }
