@@ -127,4 +127,3 @@ func (p *page) Recipients(r *alert.Rule) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
