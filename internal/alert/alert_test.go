@@ -429,3 +429,44 @@ func TestOneEvaluationAMinuteOnTwoNodes(t *testing.T) {
 		}
 	})
 }
+
+// TestRiskRulesCountOpenClocks: a first-reply clock of 60 minutes is at
+// risk from 45 (75%), breached from 60; a solved ticket's clocks count
+// nowhere.
+func TestRiskRulesCountOpenClocks(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		lead := e.user("lead")
+		atRisk, err := e.alerts.Create(e.ctx(lead), lead, alert.Input{Metric: "at_risk", Op: ">=", Threshold: ptr(1.0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		breached, err := e.alerts.Create(e.ctx(lead), lead, alert.Input{Metric: "breached", Op: ">=", Threshold: ptr(1.0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sla.CreatePolicy(e.ctx(e.admin), sla.NewPolicy{Name: "Everyone",
+			Targets: []sla.Target{{Metric: sla.FirstReply, Minutes: 60}}}); err != nil {
+			t.Fatal(err)
+		}
+		e.ticketIn(0)
+		solved := e.ticketIn(0)
+		e.solve(solved.ID)
+		check := func(when string, risk, breach float64, riskState, breachState string) {
+			t.Helper()
+			if err := e.alerts.Evaluate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			a, b := e.rule(atRisk.ID), e.rule(breached.ID)
+			if *a.LastValue != risk || *b.LastValue != breach || a.State != riskState || b.State != breachState {
+				t.Fatalf("%s: at risk %v (%s), breached %v (%s)", when, *a.LastValue, a.State, *b.LastValue, b.State)
+			}
+		}
+		check("at once", 0, 0, alert.StateOK, alert.StateOK)
+		e.clock.Add(50 * time.Minute)
+		check("after 50 minutes", 1, 0, alert.StateFiring, alert.StateOK)
+		e.clock.Add(11 * time.Minute)
+		e.runJobs() // the SLA check job records the breach
+		check("after 61 minutes", 0, 1, alert.StateResolved, alert.StateFiring)
+	})
+}
