@@ -23,6 +23,7 @@ const (
 	KindMentioned = "mentioned"
 	KindFollowUp  = "follow_up" // a reminder written by Remind; points at Link, not a ticket
 	KindBadge     = "badge"     // a value badge earned, written by Remind; points at the award
+	KindAlert     = "alert"     // an alert rule started or stopped firing, written by Remind; points at the rules
 )
 
 // EventCreated is the event appended to the ticket's log when a
@@ -57,7 +58,7 @@ func (n *Notification) Text() string {
 	if who == "" {
 		who = "Centerdesk"
 	}
-	if n.Kind == KindFollowUp || n.Kind == KindBadge || n.Kind == KindFeedback {
+	if n.Kind == KindFollowUp || n.Kind == KindBadge || n.Kind == KindFeedback || n.Kind == KindAlert {
 		return n.Note
 	}
 	if n.Kind == KindMentioned {

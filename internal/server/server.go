@@ -16,7 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/alert"
 	"github.com/centerdesk/centerdesk/internal/api"
+	"github.com/centerdesk/centerdesk/internal/api/alertapi"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
 	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
@@ -93,6 +95,7 @@ type Server struct {
 	friction    *friction.Service    // schedules the ambassadors' weekly digest at start
 	reports     *report.Service      // rolls up the tickets there are at the first start
 	kb          *kb.Service          // reminds owners of articles that need review
+	alerts      *alert.Service       // schedules the evaluation of alert rules at start
 }
 
 // Options adjust a server for tests.
@@ -188,6 +191,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	svc.sla.OnClockChange(reports.ClockChanged) // service level rolled up as clocks change
 	kbSvc := kb.NewService(d)
+	alerts := newAlerts(cfg, log, d, queue, out, box, svc, surveys, tickets, st, guarded)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
@@ -196,7 +200,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
-		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL})
+		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
+		Alerts: alerts})
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +223,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
-			reportapi.Section{Reports: reports}, kbapi.New(kbSvc))})
+			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
+			alertapi.Section{Alerts: alerts})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -241,7 +247,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	return &Server{cfg: cfg, log: log, db: d, sessions: sessStore, handler: h, metrics: m, attachments: attachments,
 		bus: bus, idempotency: idem, jobs: queue, mailboxes: mailboxes, outbound: out, tokenKey: tokenKey,
 		live: liveHub, presence: present, recognition: recognitionSvc, coaching: coachingSvc, friction: frictionSvc,
-		reports: reports, kb: kbSvc}, nil
+		reports: reports, kb: kbSvc, alerts: alerts}, nil
 }
 
 // Handler is the whole HTTP surface, for tests that need no listener.
@@ -326,6 +332,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	if err := s.friction.ScheduleDigest(workCtx); err != nil {
 		s.log.Error("friction: schedule the ambassadors' weekly digest", "err", err)
+	}
+	if err := s.alerts.Schedule(workCtx); err != nil {
+		s.log.Error("alert: schedule the evaluation of alert rules", "err", err)
 	}
 	work.Go(s.live.Listen(workCtx)) // subscribed before serving
 	work.Go(func() { s.presence.Run(workCtx) })

@@ -9,6 +9,8 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/centerdesk/centerdesk/internal/alert"
+
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
@@ -44,6 +46,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/wall"
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
+	alertpages "github.com/centerdesk/centerdesk/internal/web/alerts"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
 	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
@@ -115,6 +118,8 @@ type Deps struct {
 	Reports *report.Service
 	// KB is the knowledge base: agents' article pages and the help center.
 	KB *kb.Service
+	// Alerts: the alert rules page (/admin/alerts, leads and admins).
+	Alerts *alert.Service
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -201,6 +206,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
+		},
+		func() (kit.Table, error) {
+			return alertpages.New(k, alertpages.Deps{Alerts: d.Alerts, Teams: d.Teams, Users: d.Users})
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
