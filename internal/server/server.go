@@ -18,6 +18,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
+	"github.com/centerdesk/centerdesk/internal/api/dashboardapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
 	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
 	"github.com/centerdesk/centerdesk/internal/api/reportapi"
@@ -33,6 +34,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/field"
+	"github.com/centerdesk/centerdesk/internal/dashboard"
 	"github.com/centerdesk/centerdesk/internal/friction"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/idempotency"
@@ -186,6 +188,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	if err := bus.Register(reports.Consumer()); err != nil {
 		return nil, err
 	}
+	// Dashboards of report widgets, and report emails sent by the queue.
+	dashboards := dashboard.New(d, reports, queue, out, dashboard.Options{PublicURL: cfg.PublicURL})
 	kbSvc := kb.NewService(d)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
@@ -195,7 +199,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
-		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL})
+		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL, Dashboards: dashboards})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +221,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
-			reportapi.Section{Reports: reports}, kbapi.New(kbSvc))})
+			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
+			dashboardapi.Section{Dashboards: dashboards})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

@@ -12,6 +12,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/dashboard"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/feedback"
@@ -45,6 +46,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/web/account"
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	dashboardpages "github.com/centerdesk/centerdesk/internal/web/dashboards"
 	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
 	helppages "github.com/centerdesk/centerdesk/internal/web/help"
@@ -115,6 +117,8 @@ type Deps struct {
 	Reports *report.Service
 	// KB is the knowledge base: agents' article pages and the help center.
 	KB *kb.Service
+	// Dashboards: leads' dashboards of report widgets and report emails.
+	Dashboards *dashboard.Service
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -201,6 +205,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
+		},
+		func() (kit.Table, error) {
+			return dashboardpages.New(k, dashboardpages.Deps{Dashboards: d.Dashboards, Teams: d.Teams})
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
