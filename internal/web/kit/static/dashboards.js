@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  function shortDay(v) { return /^\d{4}-\d\d-\d\d$/.test(v) ? v.slice(5) : v; }
+
   function drawOne(el, data) {
     var narrow = el.clientWidth < 480;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
@@ -15,8 +17,14 @@
       // carries inline styles our Content-Security-Policy refuses.
       tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: data.categories, axisLabel: { hideOverlap: true, rotate: narrow ? 45 : 0 } },
+      // Room under the legend for the unit's name above the axis.
+      grid: { left: 8, right: 12, top: 52, bottom: 8, containLabel: true },
+      // On a narrow card, days read as MM-DD and about six are labelled
+      // (the tooltip names every day); wider, ECharts hides the overlaps.
+      xAxis: { type: "category", data: data.categories,
+        axisLabel: narrow ?
+          { interval: Math.max(0, Math.ceil(data.categories.length / 6) - 1), rotate: 45, formatter: shortDay } :
+          { hideOverlap: true } },
       yAxis: { type: "value", name: data.unit, minInterval: data.unit === "tickets" ? 1 : 0 },
       series: data.series.map(function (s) {
         return { name: s.name, type: data.kind, data: s.data, connectNulls: false,
