@@ -248,3 +248,23 @@ func TestAgentsSeeTheDashboardsSharedWithThemAndSubscribe(t *testing.T) {
 		t.Errorf("still subscribed: %+v", subs)
 	}
 }
+
+func TestALeadHasOneReportEmailed(t *testing.T) {
+	b := newBench(t)
+	lead := b.SignIn("lead")
+	if rec := b.Do("GET", "/dashboards", lead); !strings.Contains(rec.Body.String(), `action="/dashboards/subscriptions"`) {
+		t.Fatal("no report email form for a lead")
+	}
+	form := url.Values{"report": {"volume"}, "group_by": {"channel"}, "range": {"last_week"}, "frequency": {"daily"}, "hour": {"6"}}
+	if rec := b.post("/dashboards/subscriptions", lead, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("subscribe: %d %s", rec.Code, rec.Body)
+	}
+	list := b.Do("GET", "/dashboards", lead).Body.String()
+	if !strings.Contains(list, "Every day at 06:00") || !strings.Contains(list, ">Volume</a>") {
+		t.Errorf("the lead's emails:\n%s", list)
+	}
+	form.Set("range", "forever")
+	if rec := b.post("/dashboards/subscriptions", lead, form); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "range") {
+		t.Errorf("a bad range: %d", rec.Code)
+	}
+}

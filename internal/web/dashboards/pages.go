@@ -48,6 +48,7 @@ func New(k *kit.Kit, deps Deps) (kit.Table, error) {
 		{Pattern: "POST /dashboards/{id}/delete", Level: kit.Lead, Handler: wb.delete},
 		{Pattern: "GET /dashboards/{id}/widgets/{index}/csv", Level: kit.Agent, Handler: wb.widgetCSV},
 		{Pattern: "POST /dashboards/{id}/subscriptions", Level: kit.Agent, Handler: wb.subscribe},
+		{Pattern: "POST /dashboards/subscriptions", Level: kit.Lead, Handler: wb.subscribeReport},
 		{Pattern: "POST /dashboards/subscriptions/{id}/delete", Level: kit.Agent, Handler: wb.unsubscribe},
 	}}, nil
 }

@@ -20,13 +20,8 @@ func (wb *Pages) subscribe(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	n := dashboard.NewSubscription{DashboardID: &id, Frequency: r.PostFormValue("frequency")}
-	if n.Frequency == dashboard.Weekly {
-		n.Weekday = r.PostFormValue("weekday")
-	}
-	if h, err := strconv.Atoi(r.PostFormValue("hour")); err == nil {
-		n.Hour = &h
-	}
+	n := formSchedule(r)
+	n.DashboardID = &id
 	sub, err := wb.Dashboards.Subscribe(r.Context(), me(r), n)
 	if err != nil {
 		status, pr, ferr := kit.ProblemOf(r, err)
@@ -37,6 +32,40 @@ func (wb *Pages) subscribe(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb.Flash(r, "You will get this dashboard by email: "+lower(schedule(sub))+".")
 	http.Redirect(w, r, fmt.Sprintf("/dashboards/%d#email", id), http.StatusSeeOther)
+	return nil
+}
+
+// formSchedule reads the schedule fields every email form has; the
+// weekday counts only for a weekly mail.
+func formSchedule(r *http.Request) dashboard.NewSubscription {
+	n := dashboard.NewSubscription{Frequency: r.PostFormValue("frequency")}
+	if n.Frequency == dashboard.Weekly {
+		n.Weekday = r.PostFormValue("weekday")
+	}
+	if h, err := strconv.Atoi(r.PostFormValue("hour")); err == nil {
+		n.Hour = &h
+	}
+	return n
+}
+
+// subscribeReport has one report, with its grouping and days, emailed to
+// the viewer (a lead or an admin).
+func (wb *Pages) subscribeReport(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	n := formSchedule(r)
+	n.Report, n.GroupBy, n.Range = r.PostFormValue("report"), r.PostFormValue("group_by"), r.PostFormValue("range")
+	sub, err := wb.Dashboards.Subscribe(r.Context(), me(r), n)
+	if err != nil {
+		status, pr, ferr := kit.ProblemOf(r, err)
+		if ferr != nil {
+			return ferr
+		}
+		return wb.renderList(w, r, status, pr)
+	}
+	wb.Flash(r, "You will get "+dashboard.ReportLabel(sub.Report)+" by email: "+lower(schedule(sub))+".")
+	http.Redirect(w, r, "/dashboards#email", http.StatusSeeOther)
 	return nil
 }
 

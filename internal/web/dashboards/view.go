@@ -21,6 +21,9 @@ type listData struct {
 	kit.Page
 	Dashboards    []listItem
 	Subscriptions []subView
+	// The form that has one report emailed (leads and admins).
+	Reports, Groups, Ranges, Weekdays, Hours []option
+	kit.FormProblem
 }
 
 type listItem struct {
@@ -38,6 +41,10 @@ type subView struct {
 }
 
 func (wb *Pages) listPage(w http.ResponseWriter, r *http.Request) error {
+	return wb.renderList(w, r, http.StatusOK, kit.FormProblem{})
+}
+
+func (wb *Pages) renderList(w http.ResponseWriter, r *http.Request, status int, pr kit.FormProblem) error {
 	ctx := r.Context()
 	all, err := wb.Dashboards.List(ctx, me(r))
 	if err != nil {
@@ -47,14 +54,15 @@ func (wb *Pages) listPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &listData{Page: wb.BasePage(r, "Dashboards")}
+	d := &listData{Page: wb.BasePage(r, "Dashboards"), Reports: reportOptions(), Groups: groupOptions,
+		Ranges: rangeOptions(), Weekdays: weekdayOptions, Hours: hourOptions(), FormProblem: pr}
 	for _, x := range all {
 		d.Dashboards = append(d.Dashboards, listItem{Dashboard: x, Sharing: sharing(x, teams), Mine: x.OwnerID == me(r).ID})
 	}
 	if d.Subscriptions, err = wb.subscriptions(r, all, nil); err != nil {
 		return err
 	}
-	wb.Render(w, r, http.StatusOK, "dashboards", d)
+	wb.Render(w, r, status, "dashboards", d)
 	return nil
 }
 
