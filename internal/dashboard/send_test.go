@@ -214,3 +214,31 @@ func TestSubscriptionsAreCheckedAgainstWhoAsks(t *testing.T) {
 		}
 	})
 }
+
+// A period that cannot be mailed (no mailbox can send) is given up, and
+// the next one is still queued: the subscription lives on.
+func TestAFailedPeriodKeepsTheSubscriptionGoing(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		lead := e.user("lead", "UTC")
+		if _, err := e.svc.Subscribe(ctx, lead, dashboard.NewSubscription{Report: "backlog_age", Frequency: "daily", Hour: hour(7)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Write().Exec(`DELETE FROM mailboxes`); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(utc("2026-12-07T07:00:00Z"))
+		e.runJobs(e.queue)
+		var dead, next int
+		d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'dead'`, dashboard.KindSend).Scan(&dead)
+		d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'queued' AND unique_key LIKE '%:2026-12-08:%'`,
+			dashboard.KindSend).Scan(&next)
+		if dead != 1 || next != 1 || len(e.relay.received()) != 0 {
+			t.Fatalf("dead %d, next day queued %d, mailed %d", dead, next, len(e.relay.received()))
+		}
+		if n := testutil.Count(t, d, "report_subscription_sends"); n != 0 {
+			t.Errorf("a period not mailed was recorded as sent")
+		}
+	})
+}
