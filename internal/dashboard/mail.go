@@ -42,19 +42,29 @@ type section struct {
 	Totals  []figure // over the whole range, for additive columns
 	Latest  string   // the period the rows are of
 	Columns []string // labels
-	Rows    [][]string
+	Rows    []line
 	More    int    // rows of the latest period left out
 	File    string // the CSV's name
 }
 
 type figure struct{ Label, Value string }
 
+// line is one group's figures in the summary.
+type line struct {
+	Group   string
+	Figures []figure
+}
+
 func (m *digest) add(w Widget, res report.Result) error {
 	var csv bytes.Buffer
 	if err := res.WriteCSV(&csv); err != nil {
 		return err
 	}
-	sec := section{Heading: w.Heading(), Days: res.From + " to " + res.To,
+	days := res.From + " to " + res.To
+	if res.Name == report.BacklogAge {
+		days = "unsolved now, by age" // its periods are ages, not days
+	}
+	sec := section{Heading: w.Heading(), Days: days,
 		File: fmt.Sprintf("%02d-%s_%s_%s.csv", len(m.Sections)+1, res.Name, res.From, res.To)}
 	if w.GroupBy != "" {
 		sec.Heading += " by " + w.GroupBy
@@ -77,14 +87,14 @@ func (m *digest) add(w Widget, res report.Result) error {
 
 // latestRows are the rows of the last period that has any (for
 // backlog_age, whose periods are ages, all of them), group then figures.
-func latestRows(res report.Result) (string, [][]string, int) {
+func latestRows(res report.Result) (string, []line, int) {
 	var latest string
 	for _, r := range res.Rows {
 		if r.Period > latest || res.Name == report.BacklogAge {
 			latest = r.Period
 		}
 	}
-	var out [][]string
+	var out []line
 	more := 0
 	for _, r := range res.Rows {
 		if r.Period != latest && res.Name != report.BacklogAge {
@@ -95,20 +105,24 @@ func latestRows(res report.Result) (string, [][]string, int) {
 			continue
 		}
 		group := r.Group
-		if res.GroupBy == "" {
+		switch {
+		case res.Name == report.BacklogAge && res.GroupBy == "":
+			group = r.Period
+		case res.Name == report.BacklogAge:
+			group = r.Period + " · " + r.Group
+		case res.GroupBy == "":
 			group = "Whole desk"
 		}
-		if res.Name == report.BacklogAge {
-			group = r.Period + " · " + group
-		}
-		line := []string{group}
+		l := line{Group: group}
 		for _, c := range res.Columns {
-			line = append(line, number(r.Values[c]))
+			l.Figures = append(l.Figures, figure{report.ColumnLabel(c), number(r.Values[c])})
 		}
-		out = append(out, line)
+		out = append(out, l)
 	}
 	if res.Name == report.BacklogAge {
-		latest = "now"
+		latest = "Now"
+	} else if latest != "" {
+		latest = "On " + latest + ", the latest day with figures"
 	}
 	return latest, out, more
 }
@@ -145,13 +159,12 @@ var textMail = template.Must(template.New("text").Parse(`{{.Title}}: the figures
 The full numbers of each report are in the CSV file attached.
 {{range .Sections}}
 == {{.Heading}} ({{.Days}}) ==
-{{if .Totals}}Over the range:{{range .Totals}} {{.Label}} {{.Value}};{{end}}
+{{if .Totals}}In all: {{range $i, $f := .Totals}}{{if $i}}, {{end}}{{$f.Label}} {{$f.Value}}{{end}}.
 {{end}}{{if .Rows}}{{.Latest}}:
-{{range .Rows}}  -{{range $i, $c := .}}{{if $i}} |{{end}} {{$c}}{{end}}
+{{range .Rows}}  - {{.Group}}: {{range $i, $f := .Figures}}{{if $i}}, {{end}}{{$f.Label}} {{$f.Value}}{{end}}
 {{end}}{{if .More}}  ...and {{.More}} more in the CSV
 {{end}}{{else}}No figures in this range.
-{{end}}Columns: group | {{range $i, $c := .Columns}}{{if $i}} | {{end}}{{$c}}{{end}}
-Attached: {{.File}}
+{{end}}Attached: {{.File}}
 {{end}}
 See it on the desk: {{.Link}}
 `))
@@ -161,11 +174,11 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <p>The figures for {{.Period}}, days in {{.Zone}}. The full numbers of each report are in the CSV file attached.</p>
 {{range .Sections}}
 <h2 style="font-size:16px">{{.Heading}} <span style="color:#666;font-weight:normal">{{.Days}}</span></h2>
-{{if .Totals}}<p>Over the range:{{range .Totals}} <strong>{{.Label}} {{.Value}}</strong>{{end}}</p>{{end}}
+{{if .Totals}}<p>In all:{{range .Totals}} <strong>{{.Label}} {{.Value}}</strong>{{end}}</p>{{end}}
 {{if .Rows}}<table style="border-collapse:collapse" cellpadding="4">
 <caption style="text-align:left">{{.Latest}}</caption>
 <tr><th style="text-align:left">Group</th>{{range .Columns}}<th style="text-align:right">{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if $i}} style="text-align:right"{{end}}>{{$c}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td>{{.Group}}</td>{{range .Figures}}<td style="text-align:right">{{.Value}}</td>{{end}}</tr>
 {{end}}</table>{{if .More}}<p>...and {{.More}} more in the CSV.</p>{{end}}
 {{else}}<p>No figures in this range.</p>{{end}}
 <p style="color:#666">Attached: {{.File}}</p>

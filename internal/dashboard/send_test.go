@@ -58,7 +58,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 			t.Errorf("subject %q", got)
 		}
 		// Dec 1 to 7 in Berlin: four tickets in, two solved.
-		for _, want := range []string{"Over the range: Created 4; Solved 2;", "volume_2026-12-01_2026-12-07.csv",
+		for _, want := range []string{"In all: Created 4, Solved 2.", "volume_2026-12-01_2026-12-07.csv",
 			"https://desk.example.com/dashboards/"} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("the text lacks %q:\n%s", want, m.Text)
