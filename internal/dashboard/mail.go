@@ -174,9 +174,9 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <p>The figures for {{.Period}}, days in {{.Zone}}. The full numbers of each report are in the CSV file attached.</p>
 {{range .Sections}}
 <h2 style="font-size:16px">{{.Heading}} <span style="color:#666;font-weight:normal">{{.Days}}</span></h2>
-{{if .Totals}}<p>In all:{{range .Totals}} <strong>{{.Label}} {{.Value}}</strong>{{end}}</p>{{end}}
-{{if .Rows}}<table style="border-collapse:collapse" cellpadding="4">
-<caption style="text-align:left">{{.Latest}}</caption>
+{{if .Totals}}<p>In all: {{range $i, $f := .Totals}}{{if $i}}, {{end}}<strong>{{$f.Label}} {{$f.Value}}</strong>{{end}}</p>{{end}}
+{{if .Rows}}<p style="margin-bottom:4px">{{.Latest}}:</p>
+<table style="border-collapse:collapse" cellpadding="4">
 <tr><th style="text-align:left">Group</th>{{range .Columns}}<th style="text-align:right">{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr><td>{{.Group}}</td>{{range .Figures}}<td style="text-align:right">{{.Value}}</td>{{end}}</tr>
 {{end}}</table>{{if .More}}<p>...and {{.More}} more in the CSV.</p>{{end}}

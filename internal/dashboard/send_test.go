@@ -64,7 +64,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 				t.Errorf("the text lacks %q:\n%s", want, m.Text)
 			}
 		}
-		if !strings.Contains(m.HTML, "<strong>Created 4</strong>") {
+		if !strings.Contains(m.HTML, "<strong>Created 4</strong>, <strong>Solved 2</strong>") {
 			t.Errorf("the HTML lacks the figures:\n%s", m.HTML)
 		}
 		if len(m.Attachments) != 2 {
