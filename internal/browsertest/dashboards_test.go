@@ -81,13 +81,14 @@ func TestDashboards(t *testing.T) {
 		e.run(tab, "where", chromedp.Evaluate(`location.pathname`, &path))
 
 		// Move the first reply times up, through the form.
-		e.run(tab, "edit", chromedp.Navigate(e.url+path+"/edit"), chromedp.WaitVisible(`#row-1`, chromedp.ByID),
-			chromedp.Click(`button[value="up:1"]`, chromedp.ByQuery), chromedp.WaitVisible(`#row-1`, chromedp.ByID))
+		e.run(tab, "edit", chromedp.Navigate(e.url+path+"/edit"), chromedp.WaitVisible(`#row-1`, chromedp.ByID))
 		var first string
-		e.run(tab, "the order", chromedp.Text(`#row-0 h3`, &first, chromedp.ByQuery))
-		if first != "First reply time" {
-			t.Fatalf("first widget after moving up: %q", first)
+		e.run(tab, "the order before", chromedp.Text(`#row-0 h3`, &first, chromedp.ByQuery))
+		if first != "Volume" {
+			t.Fatalf("first widget: %q", first)
 		}
+		e.run(tab, "move it up", chromedp.Click(`button[value="up:1"]`, chromedp.ByQuery),
+			waitFor(`(document.querySelector("#row-0 h3") || {}).textContent === "First reply time"`))
 		e.run(tab, "back", chromedp.Navigate(e.url+path), waitFor(widgetDrawn(0)), waitFor(widgetDrawn(1)))
 		var drawn, carried []float64
 		e.run(tab, "the bars drawn and the page's numbers",
@@ -104,6 +105,10 @@ func TestDashboards(t *testing.T) {
 			waitFor(`document.querySelector("#email") && document.querySelector("#email").textContent.includes("Every Monday at 07:00")`),
 			waitFor(widgetDrawn(0)))
 		e.shot(tab, "dashboard-desktop")
+		e.checkPhoneWidth(tab, "/dashboards", path+"/edit")
+		e.run(tab, "the form on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+			chromedp.Navigate(e.url+path+"/edit"), chromedp.WaitVisible(`#row-1`, chromedp.ByID))
+		e.shot(tab, "edit-phone")
 
 		agent := e.tab()
 		e.signIn(agent, "abe@example.com")
