@@ -242,3 +242,31 @@ func TestAFailedPeriodKeepsTheSubscriptionGoing(t *testing.T) {
 		}
 	})
 }
+
+// A recipient who moves to another zone gets the period's mail at their
+// hour there, once.
+func TestAMoveToAnotherZoneMovesTheHour(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		lead := e.user("lead", "UTC")
+		if _, err := e.svc.Subscribe(ctx, lead, dashboard.NewSubscription{Report: "volume", Frequency: "daily", Hour: hour(8)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Write().Exec(`UPDATE users SET time_zone = 'America/New_York' WHERE id = $1`, lead.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(utc("2026-12-07T08:00:30Z"))
+		e.runJobs(e.queue)
+		if n := len(e.relay.received()); n != 0 {
+			t.Fatalf("mailed at 08:00 UTC, 03:00 in New York")
+		}
+		e.clock.Set(utc("2026-12-07T13:00:30Z"))
+		e.runJobs(e.queue)
+		e.runJobs(e.queue)
+		got := e.relay.received()
+		if len(got) != 1 || !bytes.Contains(got[0].Raw, []byte("Report: Volume, 2026-12-07")) {
+			t.Fatalf("at 08:00 in New York: %d mails", len(got))
+		}
+	})
+}
