@@ -1,10 +1,12 @@
 package outbound
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -18,7 +20,21 @@ type Notice struct {
 	To      string
 	Subject string
 	Text    string
+	HTML    string    // "" makes the HTML part from Text
 	Date    time.Time // when it was asked for; a retry keeps it
+	// Key, when set, makes the Message-ID: a notice sent again after a crash
+	// carries the same one, which mail clients de-duplicate. Letters,
+	// digits, dots and dashes only.
+	Key   string
+	Files []NoticeFile // attached after the text
+}
+
+// NoticeFile is a file attached to a notice, held in memory (a report's
+// CSV, say).
+type NoticeFile struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // SendNotice sends n now through the relay of the mailbox notices leave
@@ -34,7 +50,12 @@ func (s *Service) SendNotice(ctx context.Context, n Notice) error {
 		return err
 	}
 	e := &envelope{FromName: box.Name, From: box.Address, To: []string{n.To}, Subject: n.Subject,
-		MessageID: noticeID(box.Address), Date: n.Date, Text: n.Text, Auto: true}
+		MessageID: noticeID(box.Address, n.Key), Date: n.Date, Text: n.Text, HTML: n.HTML, Auto: true}
+	for _, f := range n.Files {
+		data := f.Data
+		e.Files = append(e.Files, file{Name: f.Name, ContentType: f.ContentType,
+			Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }})
+	}
 	if e.Date.IsZero() {
 		e.Date = s.now()
 	}
@@ -82,8 +103,12 @@ func (s *Service) noticeMailbox(ctx context.Context) (*mailbox.Mailbox, error) {
 	return first, nil
 }
 
-// noticeID returns a Message-ID (without brackets) in the mailbox's domain.
-func noticeID(address string) string {
+// noticeID returns a Message-ID (without brackets) in the mailbox's domain,
+// made from key when there is one.
+func noticeID(address, key string) string {
+	if key != "" {
+		return "notice." + key + "@" + domainOf(address)
+	}
 	b := make([]byte, 12)
 	rand.Read(b)
 	return "notice." + hex.EncodeToString(b) + "@" + domainOf(address)

@@ -19,6 +19,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/alert"
 	"github.com/centerdesk/centerdesk/internal/api"
 	"github.com/centerdesk/centerdesk/internal/api/alertapi"
+	"github.com/centerdesk/centerdesk/internal/api/dashboardapi"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
 	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
@@ -30,6 +31,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/config"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/dashboard"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/events"
@@ -190,6 +192,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		return nil, err
 	}
 	svc.sla.OnClockChange(reports.ClockChanged) // service level rolled up as clocks change
+	// Dashboards of report widgets, and report emails sent by the queue.
+	dashboards := dashboard.New(d, reports, queue, out, dashboard.Options{PublicURL: cfg.PublicURL})
 	kbSvc := kb.NewService(d)
 	alerts := newAlerts(cfg, log, d, queue, out, box, svc, surveys, tickets, st, guarded)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
@@ -201,7 +205,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
 		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
-		Alerts: alerts})
+		Alerts: alerts, Dashboards: dashboards})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +228,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
 			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
-			alertapi.Section{Alerts: alerts})})
+			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

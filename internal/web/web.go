@@ -14,6 +14,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/customer"
+	"github.com/centerdesk/centerdesk/internal/dashboard"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/events"
 	"github.com/centerdesk/centerdesk/internal/feedback"
@@ -48,6 +49,7 @@ import (
 	adminpages "github.com/centerdesk/centerdesk/internal/web/admin"
 	alertpages "github.com/centerdesk/centerdesk/internal/web/alerts"
 	"github.com/centerdesk/centerdesk/internal/web/conversation"
+	dashboardpages "github.com/centerdesk/centerdesk/internal/web/dashboards"
 	feedbackpages "github.com/centerdesk/centerdesk/internal/web/feedback"
 	frictionpages "github.com/centerdesk/centerdesk/internal/web/friction"
 	helppages "github.com/centerdesk/centerdesk/internal/web/help"
@@ -120,6 +122,8 @@ type Deps struct {
 	KB *kb.Service
 	// Alerts: the alert rules page (/admin/alerts, leads and admins).
 	Alerts *alert.Service
+	// Dashboards: leads' dashboards of report widgets and report emails.
+	Dashboards *dashboard.Service
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -209,6 +213,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return alertpages.New(k, alertpages.Deps{Alerts: d.Alerts, Teams: d.Teams, Users: d.Users})
+		},
+		func() (kit.Table, error) {
+			return dashboardpages.New(k, dashboardpages.Deps{Dashboards: d.Dashboards, Teams: d.Teams})
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
