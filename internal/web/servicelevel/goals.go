@@ -20,6 +20,7 @@ type goalsPage struct {
 	// ProblemTeam is the team whose form the problem is about; 0 for the
 	// desk's.
 	ProblemTeam int64
+	ProblemName string // the name of that form: a team's, or "Desk default"
 	Desk        goalRow
 	Teams       []goalRow
 	Today       string // the day the levels are of, in the viewer's zone
@@ -34,6 +35,7 @@ type goalRow struct {
 	Inherited bool
 	Level     sla.Level
 	Colour    string
+	Problem   string // the field the form's problem names, if any
 }
 
 // Share writes the row's level as a percent, "–" with nothing decided.
@@ -98,7 +100,8 @@ func (wb *Pages) renderGoals(w http.ResponseWriter, r *http.Request, status int,
 				row = &p.Teams[i]
 			}
 		}
-		row.Goal, row.Orange = goal, orange
+		row.Goal, row.Orange, row.Problem = goal, orange, p.ErrorField
+		p.ProblemName = row.Name
 	}
 	wb.Render(w, r, status, "goals", p)
 	return nil
