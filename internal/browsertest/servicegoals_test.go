@@ -108,6 +108,19 @@ func TestServiceGoalsPage(t *testing.T) {
 		if wide != "" {
 			t.Errorf("/admin/service-goals scrolls sideways at 390 px; too wide: %s", wide)
 		}
+		// One's own page shows one's service figures beside the desk's.
+		e.run(tab, "own service figures",
+			chromedp.Navigate(e.url+"/me"),
+			waitFor(`document.querySelector("#service-figures") !== null`),
+			chromedp.Evaluate(tooWide, &wide),
+		)
+		e.shot(tab, "390-own-service")
+		if wide != "" {
+			t.Errorf("the agent page scrolls sideways at 390 px; too wide: %s", wide)
+		}
+		e.run(tab, "own service figures on a desktop", chromedp.EmulateViewport(1366, 900), chromedp.Reload(),
+			waitFor(`document.querySelector("#service-figures") !== null`))
+		e.shot(tab, "1366-own-service")
 		e.checkProblems()
 	})
 }

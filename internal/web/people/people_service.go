@@ -42,11 +42,11 @@ func (wb *Pages) newServiceView(ctx context.Context, p *standing.Profile) (servi
 	a, t := f.Agent, f.Team
 	v.Rows = []serviceRow{
 		{Label: "First reply, median", Agent: duration(a.FirstReplySeconds), Team: duration(t.FirstReplySeconds),
-			AgentNote: count(a.FirstReplies, "first reply"), TeamNote: count(t.FirstReplies, "first reply")},
+			AgentNote: count(a.FirstReplies, "first reply", "first replies"), TeamNote: count(t.FirstReplies, "first reply", "first replies")},
 		{Label: "First replies in target", Agent: levelText(a.Level), Team: levelText(t.Level),
 			AgentNote: decided(a.Level), TeamNote: decided(t.Level)},
 		{Label: "CSAT", Agent: pct(a.CSAT), Team: pct(t.CSAT),
-			AgentNote: count(int64(a.Answered), "answer"), TeamNote: count(int64(t.Answered), "answer")},
+			AgentNote: count(int64(a.Answered), "answer", "answers"), TeamNote: count(int64(t.Answered), "answer", "answers")},
 		{Label: "CES (1–7, lower is easier)", Agent: mean(a.CES), Team: mean(t.CES)},
 	}
 	return v, nil
@@ -78,12 +78,15 @@ func levelText(l sla.Level) string {
 }
 
 func decided(l sla.Level) string {
+	if l.Met+l.Missed == 0 {
+		return "none due"
+	}
 	return fmt.Sprintf("%d of %d met", l.Met, l.Met+l.Missed)
 }
 
-func count(n int64, what string) string {
+func count(n int64, one, many string) string {
 	if n == 1 {
-		return "1 " + what
+		return "1 " + one
 	}
-	return strconv.FormatInt(n, 10) + " " + what + "s"
+	return strconv.FormatInt(n, 10) + " " + many
 }
