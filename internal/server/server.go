@@ -224,9 +224,9 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Macros:  macros, Replies: replies, Views: views, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc,
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
-		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
+		Sections: append(serviceLevelSections(svc, teams), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
-			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
+			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports, Plan: staffingSources(svc, reports, present)},
 			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
 			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards})})
 

@@ -9,6 +9,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/schedule"
 	"github.com/centerdesk/centerdesk/internal/sla"
+	"github.com/centerdesk/centerdesk/internal/team"
 )
 
 // serviceLevel holds business hours and SLA clocks (issue 17), wired here
@@ -32,6 +33,7 @@ func newServiceLevel(d *db.DB, queue *jobs.Queue, bus *events.Bus) (*serviceLeve
 }
 
 // serviceLevelSections are the API sections of business hours and SLAs.
-func serviceLevelSections(s *serviceLevel) []apikit.Section {
-	return []apikit.Section{scheduleapi.Section{Schedules: s.schedules}, slaapi.Section{SLA: s.sla}}
+func serviceLevelSections(s *serviceLevel, teams *team.Service) []apikit.Section {
+	return []apikit.Section{scheduleapi.Section{Schedules: s.schedules}, slaapi.Section{SLA: s.sla},
+		slaapi.LevelSection{SLA: s.sla, Teams: teams}}
 }

@@ -35,6 +35,9 @@ type LevelFilter struct {
 	From, To time.Time // deadlines in [From, To)
 	TeamID   int64     // 0: every team
 	Channel  string    // "": every channel
+	// AssigneeID keeps the clocks of tickets assigned to this agent now
+	// (0: every ticket): an agent's own figures, by the same formula.
+	AssigneeID int64
 }
 
 // Level is a service level and the counts behind it.
@@ -147,6 +150,10 @@ func (f LevelFilter) where() (string, []any) {
 	if f.Channel != "" {
 		args = append(args, f.Channel)
 		clauses = append(clauses, fmt.Sprintf("channel = $%d", len(args)))
+	}
+	if f.AssigneeID != 0 {
+		args = append(args, f.AssigneeID)
+		clauses = append(clauses, fmt.Sprintf("ticket_id IN (SELECT id FROM tickets WHERE assignee_id = $%d)", len(args)))
 	}
 	return strings.Join(clauses, " AND "), args
 }

@@ -191,7 +191,7 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
-				Standing: d.Standing})
+				Standing: d.Standing, Figures: figureSources(d)})
 		},
 		func() (kit.Table, error) {
 			return wallpages.New(k, wallpages.Deps{Users: d.Users, Teams: d.Teams, Recognition: d.Recognition,
@@ -265,4 +265,13 @@ func (wb *Web) unreadNotifications(r *http.Request) int {
 		return 0
 	}
 	return n
+}
+
+// figureSources are the sources of agents' service figures, when every
+// one of them is wired.
+func figureSources(d Deps) *standing.FigureSources {
+	if d.SLA == nil || d.Reports == nil || d.Feedback == nil || d.Teams == nil {
+		return nil
+	}
+	return &standing.FigureSources{SLA: d.SLA, Reports: d.Reports, Feedback: d.Feedback, Teams: d.Teams}
 }

@@ -26,7 +26,10 @@ const (
 // Section serves the staffing routes.
 type Section struct {
 	Arrivals staffing.ArrivalCounter
-	Now      func() time.Time // the clock; time.Now when nil
+	// Plan are the sources of the staffing plan; the plan's route answers
+	// only when they are set.
+	Plan *staffing.Sources
+	Now  func() time.Time // the clock; time.Now when nil
 }
 
 var queueQuery = []string{
@@ -55,7 +58,58 @@ func (s Section) Routes() []apikit.Route {
 			Query: append([]string{"channel: email, portal, api, chat or phone; empty for every channel",
 				"hours: how many hours ahead, 1 to 48 (default 8)"}, queueQuery...),
 			Out: staffing.Forecast{}}},
+		{Pattern: "GET /api/v1/staffing/plan", Who: apikit.Lead, Handler: s.plan, Doc: apikit.Op{
+			Summary: "The staffing plan of the next hours, from the one now is in, in the desk's time zone (its default " +
+				"schedule's; UTC without one). Per live channel (phone, then chat): arrivals expected per hour (the same " +
+				"weekday hour of the last 4 weeks), agents_needed by Erlang C with the desk's handle time for the channel " +
+				"(the mean creation-to-solve time of its tickets solved within 2 hours over the last 28 days; 300 s with " +
+				"fewer than 5), the first-reply target of the first SLA policy matching a normal ticket of the channel " +
+				"(else 20 s for phone, 60 s for chat) and the desk's service-level goal; agents_online (a live heartbeat " +
+				"on any ticket now, the best known figure for every hour as the desk keeps no rota), agents_available " +
+				"(those left after the channels before), add, and recommendations merging consecutive hours that ask for " +
+				"the same number (\"add 2 people 14:00-16:00\", with from, to and add). Email: open_tickets × 600 s of " +
+				"work against the agents left after this hour's live needs × the hours until the nearest first-reply, " +
+				"next-reply or resolution deadline of an email clock (the horizon without one); short_hours when the " +
+				"work is more. Never a handle-time target on one agent: handle times are the desk's",
+			Query: []string{"hours: how many hours ahead, 1 to 48 (default 8)"},
+			Out:   staffing.PlanResult{}}},
 	}
+}
+
+func (s Section) plan(w http.ResponseWriter, r *http.Request) error {
+	if s.Plan == nil {
+		return apperr.NotFound("staffing plan")
+	}
+	hours, err := hoursOf(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := staffing.Plan(r.Context(), *s.Plan, s.now(), hours)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s Section) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// hoursOf reads the hours ahead a forecast or plan covers.
+func hoursOf(q url.Values) (int, error) {
+	v := q.Get("hours")
+	if v == "" {
+		return staffing.DefaultForecastHours, nil
+	}
+	hours, err := strconv.Atoi(v)
+	if err != nil || hours < 1 || hours > staffing.MaxForecastHours {
+		return 0, apperr.Invalid("hours", "must be a whole number from 1 to %d", staffing.MaxForecastHours)
+	}
+	return hours, nil
 }
 
 func (s Section) recommend(w http.ResponseWriter, r *http.Request) error {
@@ -90,17 +144,11 @@ func (s Section) forecast(w http.ResponseWriter, r *http.Request) error {
 	if channel != "" && !slices.Contains(ticket.Channels, channel) {
 		return apperr.Invalid("channel", "%q is not a channel; channels are %s", channel, strings.Join(ticket.Channels, ", "))
 	}
-	hours := staffing.DefaultForecastHours
-	if v := q.Get("hours"); v != "" {
-		if hours, err = strconv.Atoi(v); err != nil {
-			return apperr.Invalid("hours", "must be a whole number")
-		}
+	hours, err := hoursOf(q)
+	if err != nil {
+		return err
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	f, err := staffing.ForecastHours(r.Context(), s.Arrivals, channel, now(), hours, in)
+	f, err := staffing.ForecastHours(r.Context(), s.Arrivals, channel, s.now(), hours, in)
 	if err != nil {
 		return err
 	}

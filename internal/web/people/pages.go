@@ -17,6 +17,9 @@ type Deps struct {
 	Quality  *quality.Service // the quality programme: philosophy, reviews, calibration
 	Coaching *coaching.Service
 	Standing *standing.Service
+	// Figures are the sources of an agent's service figures; nil leaves
+	// the service card out.
+	Figures *standing.FigureSources
 }
 
 // Pages serves the surface's pages.

@@ -26,6 +26,7 @@ type agentPageData struct {
 	ShowCoaching bool
 	Coaching     []*coaching.Session
 	Feedback     feedbackView
+	Service      serviceView
 }
 
 // standingView is a standing as the pages show it.
@@ -99,6 +100,9 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 		Standing: viewStanding(p.Standing, p.MinReviews), Trend: newTrendChart(p.Trend), Feedback: newFeedbackView(p)}
 	if p.Own {
 		d.Title = "My page"
+	}
+	if d.Service, err = wb.newServiceView(ctx, p); err != nil {
+		return err
 	}
 	for _, rv := range p.Reviews {
 		row := agentReviewRow{ID: rv.ID, Ticket: fmt.Sprintf("#%d %s", rv.TicketNumber, rv.TicketSubject),

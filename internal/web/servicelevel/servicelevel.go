@@ -1,5 +1,6 @@
 // Package servicelevel serves the pages of service level: the admin pages
-// that edit business-hours schedules, and the SLA panel of the ticket page
+// that edit business-hours schedules and the service goals, and the SLA
+// panel of the ticket page
 // (packages schedule and sla do the work).
 package servicelevel
 
@@ -51,5 +52,9 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "POST /admin/schedules/{id}/holidays", Level: kit.Admin, Handler: wb.importHolidays},
 		{Pattern: "POST /admin/schedules/{id}/delete", Level: kit.Admin, Handler: wb.deleteSchedule},
 		{Pattern: "GET /tickets/{id}/sla", Level: kit.Agent, Handler: wb.ticketSLA},
+		{Pattern: "GET /admin/service-goals", Level: kit.Admin, Handler: wb.goalsPage},
+		{Pattern: "POST /admin/service-goals", Level: kit.Admin, Handler: wb.saveDeskGoal},
+		{Pattern: "POST /admin/service-goals/teams/{id}", Level: kit.Admin, Handler: wb.saveTeamGoal},
+		{Pattern: "POST /admin/service-goals/teams/{id}/clear", Level: kit.Admin, Handler: wb.clearTeamGoal},
 	}
 }
