@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -319,4 +320,21 @@ func encode(id, to int64, v any) (*Message, error) {
 		return nil, fmt.Errorf("live: encode: %w", err)
 	}
 	return &Message{ID: id, Data: b, To: to}, nil
+}
+
+// Online returns the agents with a page open on this node (a connected
+// client), each once: with presence, who the live board counts as online.
+func (h *Hub) Online() []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[int64]bool{}
+	out := []int64{}
+	for c := range h.clients {
+		if !seen[c.user] {
+			seen[c.user] = true
+			out = append(out, c.user)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

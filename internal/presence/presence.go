@@ -252,3 +252,22 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 	}
 }
+
+// Online returns the agents present on any ticket, on every node, each
+// once: who the live board counts as online.
+func (h *Hub) Online() []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[int64]bool{}
+	out := []int64{}
+	for _, m := range h.tickets {
+		for id := range m {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
