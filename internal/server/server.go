@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/centerdesk/centerdesk/internal/api/kbapi"
+	"github.com/centerdesk/centerdesk/internal/api/opsapi"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"log/slog"
 	"net"
@@ -43,6 +44,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/metrics"
 	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/ops"
 	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
@@ -188,6 +190,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	}
 	kbSvc := kb.NewService(d)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
+	// The live operations board: agents online are those on a ticket (every
+	// node) or with a page open (this node).
+	board := ops.New(ops.Deps{DB: d, SLA: svc.sla, Schedules: svc.schedules, Teams: teams, Settings: st,
+		Feedback: surveys, Reports: reports, Rosters: []ops.Roster{present, liveHub}})
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
@@ -195,7 +201,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Portal: portalSvc, Views: views, Quality: qualitySvc, Recognition: recognitionSvc,
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
-		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL})
+		Joining: joins, Reports: reports, KB: kbSvc, Ops: board, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +223,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Sections: append(serviceLevelSections(svc), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports},
-			reportapi.Section{Reports: reports}, kbapi.New(kbSvc))})
+			reportapi.Section{Reports: reports}, kbapi.New(kbSvc), opsapi.Section{Ops: board})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

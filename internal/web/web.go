@@ -25,6 +25,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/ops"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/privacy"
@@ -50,6 +51,7 @@ import (
 	helppages "github.com/centerdesk/centerdesk/internal/web/help"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"github.com/centerdesk/centerdesk/internal/web/knowledge"
+	opspages "github.com/centerdesk/centerdesk/internal/web/ops"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
@@ -115,6 +117,8 @@ type Deps struct {
 	Reports *report.Service
 	// KB is the knowledge base: agents' article pages and the help center.
 	KB *kb.Service
+	// Ops is the live operations board (/ops, leads and admins).
+	Ops *ops.Service
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -201,6 +205,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
+		},
+		func() (kit.Table, error) {
+			return opspages.New(k, opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence})
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}
