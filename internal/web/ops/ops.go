@@ -121,7 +121,7 @@ type level struct {
 	ID      string // the element's id
 	Name    string // the metric, for people
 	Figure  string // "96.2%", or "–" with nothing decided
-	Verdict string // "on goal", "below goal", "far below goal", "nothing due yet"
+	Verdict string // "Green: on goal", "Orange: below goal", "Red: far below goal", "Grey: nothing due yet"
 }
 
 // feedbackRow is one line of the feedback table: today and 7 days.
@@ -199,8 +199,9 @@ func cardOf(c ops.Card, loc *time.Location) (card, error) {
 	}}, nil
 }
 
-var verdicts = map[string]string{sla.Green: "on goal", sla.Orange: "below goal", sla.Red: "far below goal",
-	sla.Grey: "nothing due yet"}
+// verdicts say each colour in words, the colour's name first.
+var verdicts = map[string]string{sla.Green: "Green: on goal", sla.Orange: "Orange: below goal",
+	sla.Red: "Red: far below goal", sla.Grey: "Grey: nothing due yet"}
 
 func levelOf(j ops.Judged, id, name string) level {
 	l := level{Judged: j, ID: id, Name: name, Figure: "–", Verdict: verdicts[j.Colour]}

@@ -114,7 +114,7 @@ func TestBoardPage(t *testing.T) {
 		`id="ops-desk-title">Whole desk`, `id="ops-` + key + `-title">Billing`,
 		`id="ops-` + key + `-unsolved">1<`, `id="ops-` + key + `-unassigned">1<`,
 		// No clock is due: grey, and said in words.
-		`class="ops-level ops-grey" id="ops-` + key + `-first-reply"`, "grey: nothing due yet",
+		`class="ops-level ops-grey" id="ops-` + key + `-first-reply"`, "Grey: nothing due yet",
 		"Charged twice", `class="mainnav"`, `data-events="/ops/events"`,
 	} {
 		if !strings.Contains(page, want) {

@@ -17,6 +17,7 @@
     charts = [];
     if (!window.echarts) { return; }
     var ink = dark() ? "#eef2f7" : "#1b2330";
+    var size = dark() ? 15 : 12; // a wall screen is read from across the room
     document.querySelectorAll(".ops-arrivals").forEach(function (fig) {
       var el = fig.querySelector(".ops-chart");
       var src = fig.querySelector(".ops-chart-data");
@@ -26,14 +27,14 @@
       chart.setOption({
         animation: false,
         aria: { enabled: true },
-        textStyle: { color: ink },
+        textStyle: { color: ink, fontSize: size },
         // richText: the tooltip is drawn on the canvas, as its HTML form
         // carries inline styles our Content-Security-Policy refuses.
         tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
-        legend: { top: 0, textStyle: { color: ink } },
+        legend: { top: 0, textStyle: { color: ink, fontSize: size } },
         grid: { left: 4, right: 8, top: 28, bottom: 4, containLabel: true },
-        xAxis: { type: "category", data: data.hours, axisLabel: { hideOverlap: true, color: ink } },
-        yAxis: { type: "value", minInterval: 1, axisLabel: { color: ink } },
+        xAxis: { type: "category", data: data.hours, axisLabel: { hideOverlap: true, color: ink, fontSize: size } },
+        yAxis: { type: "value", minInterval: 1, axisLabel: { color: ink, fontSize: size } },
         series: [
           { name: "Tickets in", type: "bar", data: data.arrived, itemStyle: { color: dark() ? "#7fb2ff" : "#1f5fae" } },
           { name: "Forecast", type: "line", data: data.forecast, showSymbol: false, lineStyle: { type: "dashed", width: 2 },
