@@ -2,7 +2,9 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -95,13 +97,20 @@ func (s *Service) backlog(ctx context.Context, b *board) error {
 }
 
 // longestWaits finds, per team, the ticket whose customer has waited the
-// longest (index tickets_waiting); the desk's is the longest of them.
+// longest: one query whose branches each read the first entry of a team
+// in index tickets_waiting_team (tickets of no team too); the desk's is
+// the longest of them.
 func (s *Service) longestWaits(ctx context.Context, b *board) error {
-	rows, err := s.DB.Reader(ctx).QueryContext(ctx, `SELECT team_id, id, number, subject, waiting_since FROM (
-			SELECT team_id, id, number, subject, waiting_since,
-				ROW_NUMBER() OVER (PARTITION BY team_id ORDER BY waiting_since, id) AS rank
-			FROM tickets WHERE waiting_since IS NOT NULL AND status IN `+ourTurnStatuses+`) w
-		WHERE rank = 1`)
+	const branch = `SELECT * FROM (SELECT team_id, id, number, subject, waiting_since FROM tickets
+		WHERE %s AND waiting_since IS NOT NULL AND status IN ('new', 'open', 'on_hold')
+		ORDER BY waiting_since, id LIMIT 1) w%d`
+	branches := []string{fmt.Sprintf(branch, "team_id IS NULL", 0)}
+	args := make([]any, 0, len(b.teams))
+	for _, t := range b.teams {
+		args = append(args, t.ID)
+		branches = append(branches, fmt.Sprintf(branch, fmt.Sprintf("team_id = $%d", len(args)), len(args)))
+	}
+	rows, err := s.DB.Reader(ctx).QueryContext(ctx, strings.Join(branches, " UNION ALL "), args...)
 	if err != nil {
 		return wrap("longest wait", err)
 	}
