@@ -207,7 +207,11 @@ func (wb *Web) surfaces(d Deps) error {
 			return reportpages.New(k, reportpages.Deps{Reports: d.Reports})
 		},
 		func() (kit.Table, error) {
-			return opspages.New(k, opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence})
+			od := opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence}
+			if d.Live != nil {
+				od.Stop = d.Live.Done()
+			}
+			return opspages.New(k, od)
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}

@@ -64,6 +64,8 @@ func (wb *Pages) events(w http.ResponseWriter, r *http.Request) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-wb.Stop:
+			return nil // shutting down: the page reconnects to a node that serves
 		case <-changes:
 			looks = 2
 		case <-check.C:

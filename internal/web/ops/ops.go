@@ -28,6 +28,9 @@ type Deps struct {
 	Ops      *ops.Service
 	Bus      *events.Bus   // what changes the board
 	Presence *presence.Hub // agents coming and going; nil for none
+	// Stop ends every stream when it is closed (the server shutting down);
+	// nil never does.
+	Stop <-chan struct{}
 	// Cadence of the live stream; zero values take the defaults.
 	Cadence Cadence
 }

@@ -29,6 +29,7 @@ import (
 
 type bench struct {
 	e       *webtest.Env
+	stop    chan struct{} // closing it ends the streams, as a shutdown does
 	bus     *events.Bus
 	tickets *ticket.Service
 	teamID  int64
@@ -41,7 +42,7 @@ func newBench(t *testing.T) *bench {
 	d, log := e.DB, testutil.Logger(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	b := &bench{e: e, bus: events.NewBus(d, log, events.Options{}), tickets: ticket.NewService(d)}
+	b := &bench{e: e, stop: make(chan struct{}), bus: events.NewBus(d, log, events.Options{}), tickets: ticket.NewService(d)}
 	queue := jobs.New(d, log, jobs.Options{})
 	reports := report.NewService(d)
 	if err := b.bus.Register(reports.Consumer()); err != nil {
@@ -67,7 +68,7 @@ func newBench(t *testing.T) *bench {
 		Teams: teams, Settings: e.Settings, Reports: reports,
 		Feedback: feedback.New(d, queue, nil, []byte("0123456789abcdef0123456789abcdef"), log, feedback.Options{})})
 	table, err := opspages.New(e.Kit, opspages.Deps{Ops: board, Bus: b.bus, Presence: presence.NewHub(nil),
-		Cadence: opspages.Cadence{Check: 20 * time.Millisecond}})
+		Cadence: opspages.Cadence{Check: 20 * time.Millisecond}, Stop: b.stop})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +216,15 @@ func TestEventsStreamTheBoardAndItsChanges(t *testing.T) {
 	for {
 		got := nextBoard(t, lines)
 		if strings.Contains(got, unsolved+"2<") && !strings.Contains(got, "Lost password") {
-			return // the new ticket counted; the longest wait is still the first
+			break // the new ticket counted; the longest wait is still the first
 		}
+	}
+	// A shutdown ends the stream.
+	close(b.stop)
+	for lines.Scan() {
+	}
+	if err := lines.Err(); err != nil {
+		t.Fatalf("the stream did not end cleanly: %v", err)
 	}
 }
 
