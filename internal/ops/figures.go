@@ -2,12 +2,15 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/feedback"
 	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/staffing"
@@ -253,40 +256,39 @@ func hourCounts(ctx context.Context, counts map[int64]int64, day Period) ([]Hour
 }
 
 // feedback fills CSAT and CES from feedback's summary: today by team once
-// per zone, the last 7 days by team once, and the desk's overall.
+// per zone, the last 7 days by team once, and the desk's overall of each,
+// all read at once.
 func (s *Service) feedback(ctx context.Context, b *board) error {
 	week := Period{From: b.now.Add(-7 * 24 * time.Hour), To: b.now}
+	today := make([]*feedback.Summary, len(b.zones))
+	var weekByTeam *feedback.Summary
+	var deskToday, deskWeek feedback.Group
+	errs := make([]error, len(b.zones)+3)
+	var wg sync.WaitGroup
 	for i, z := range b.zones {
-		sum, err := s.Feedback.Summarize(ctx, "team", z.today.From, z.today.To)
-		if err != nil {
-			return err
-		}
-		for _, g := range sum.Groups {
+		wg.Go(func() { today[i], errs[i] = s.Feedback.Summarize(ctx, "team", z.today.From, z.today.To) })
+	}
+	n := len(b.zones)
+	desk := b.zones[0].today // the desk's zone
+	wg.Go(func() { deskToday, errs[n] = s.Feedback.Overall(ctx, desk.From, desk.To) })
+	wg.Go(func() { weekByTeam, errs[n+1] = s.Feedback.Summarize(ctx, "team", week.From, week.To) })
+	wg.Go(func() { deskWeek, errs[n+2] = s.Feedback.Overall(ctx, week.From, week.To) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, z := range b.zones {
+		for _, g := range today[i].Groups {
 			if c := b.card(g.Key); c != nil && c.TimeZone == z.loc.String() {
 				c.Feedback.Today = surveyOf(g)
 			}
 		}
-		if i == 0 {
-			all, err := s.Feedback.Overall(ctx, z.today.From, z.today.To)
-			if err != nil {
-				return err
-			}
-			b.desk.Feedback.Today = surveyOf(all)
-		}
 	}
-	sum, err := s.Feedback.Summarize(ctx, "team", week.From, week.To)
-	if err != nil {
-		return err
-	}
-	for _, g := range sum.Groups {
+	for _, g := range weekByTeam.Groups {
 		if c := b.card(g.Key); c != nil {
 			c.Feedback.Week = surveyOf(g)
 		}
 	}
-	all, err := s.Feedback.Overall(ctx, week.From, week.To)
-	if err != nil {
-		return err
-	}
-	b.desk.Feedback.Week = surveyOf(all)
+	b.desk.Feedback.Today, b.desk.Feedback.Week = surveyOf(deskToday), surveyOf(deskWeek)
 	return nil
 }

@@ -225,24 +225,28 @@ func (s *Service) plan(ctx context.Context, now time.Time) (*board, error) {
 		}
 		return int(a.ID - c.ID)
 	})
-	zoneOf, deskZone, err := s.zones(ctx)
-	if err != nil {
+	// The zones and each goal are read at once: a round trip each.
+	var zoneOf map[int64]*time.Location
+	var deskZone *time.Location
+	var deskGoal sla.Goal
+	goals := make([]sla.Goal, len(teams))
+	errs := make([]error, len(teams)+2)
+	var wg sync.WaitGroup
+	wg.Go(func() { zoneOf, deskZone, errs[0] = s.zones(ctx) })
+	wg.Go(func() { deskGoal, errs[1] = s.SLA.DeskGoal(ctx) })
+	for i, t := range teams {
+		wg.Go(func() { goals[i], errs[i+2] = s.SLA.TeamGoal(ctx, t.ID) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	b := &board{now: now, teams: teams, cards: map[int64]*Card{}, members: map[int64][]int64{}}
-	deskGoal, err := s.SLA.DeskGoal(ctx)
-	if err != nil {
-		return nil, err
-	}
 	b.desk = &Card{Name: "Whole desk", Goal: deskGoal}
 	b.place(b.desk, 0, deskZone)
-	for _, t := range teams {
-		goal, err := s.SLA.TeamGoal(ctx, t.ID)
-		if err != nil {
-			return nil, err
-		}
+	for i, t := range teams {
 		id := t.ID
-		c := &Card{TeamID: &id, Name: t.Name, Goal: goal}
+		c := &Card{TeamID: &id, Name: t.Name, Goal: goals[i]}
 		b.cards[t.ID] = c
 		b.members[t.ID] = t.MemberIDs
 		loc, ok := zoneOf[t.ID]
