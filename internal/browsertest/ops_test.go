@@ -54,22 +54,41 @@ func TestOpsBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 		team := "ops-team-" + strconv.FormatInt(tm.ID, 10)
+		// The desk's day in a zone where it is about noon, so that a first
+		// reply due within the hour is due today whenever the test runs; a
+		// policy gives the waiting ticket its clock, and a reply meets it.
+		admin := e.token(e.person("ada@example.com", "Ada Admin", user.RoleAdmin).ID)
+		for _, call := range []struct{ path, body string }{
+			{"/api/v1/schedules", fmt.Sprintf(`{"name": "Desk", "time_zone": %q, "default": true,
+				"intervals": [{"day": "mon", "start": "09:00", "end": "17:00"}]}`, noonZone(time.Now()))},
+			{"/api/v1/sla-policies", `{"name": "Everyone", "position": 1,
+				"targets": [{"metric": "first_reply", "minutes": 60, "business_hours": false}]}`},
+		} {
+			if code := e.apiJSON(admin, "POST", call.path, call.body, nil); code != http.StatusCreated {
+				t.Fatalf("POST %s: %d", call.path, code)
+			}
+		}
+		e.apiReply(admin, tk.ID, "Refunded the second charge.")
 
 		tab := e.tab()
 		e.run(tab, "desktop viewport", chromedp.EmulateViewport(1366, 900))
 		e.signIn(tab, "lea@example.com")
-		var verdict string
+		var resolution string
 		e.run(tab, "open the board",
 			chromedp.Navigate(e.url+"/ops"),
 			waitFor(figureIs(team+"-unsolved", "1")),
 			waitFor(figureIs("ops-desk-unsolved", "1")),
 			waitFor(opsChartDrawn),
-			chromedp.Text("#"+team+"-first-reply .ops-level-verdict", &verdict, chromedp.ByQuery),
 			// The stream is open: the page says it is live.
 			waitFor(`!document.getElementById("ops-live").hidden`),
+			// The reply met the clock (the clocks follow events a moment
+			// after them; the stream brings the change).
+			waitFor(`document.querySelector("#`+team+`-first-reply .ops-level-verdict").textContent === "Green: on goal"`),
+			waitFor(`document.querySelector("#`+team+`-first-reply .ops-level-figure").textContent === "100.0%"`),
+			chromedp.Text("#"+team+"-resolution .ops-level-verdict", &resolution, chromedp.ByQuery),
 		)
-		if verdict != "Grey: nothing due yet" {
-			t.Errorf("first reply verdict %q", verdict)
+		if resolution != "Grey: nothing due yet" {
+			t.Errorf("resolution verdict %q", resolution)
 		}
 		e.shot(tab, "ops-desktop")
 
@@ -109,4 +128,17 @@ func TestOpsBoard(t *testing.T) {
 		e.shot(tab, "ops-kiosk")
 		e.checkProblems()
 	})
+}
+
+// noonZone is an IANA zone of whole hours (Etc/GMT-N is N hours east)
+// where it is between 12:00 and 13:00 at now.
+func noonZone(now time.Time) string {
+	east := 12 - now.UTC().Hour()
+	switch {
+	case east == 0:
+		return "Etc/UTC"
+	case east > 0:
+		return fmt.Sprintf("Etc/GMT-%d", east)
+	}
+	return fmt.Sprintf("Etc/GMT+%d", -east)
 }
