@@ -93,30 +93,32 @@ func (s *Service) Summarize(ctx context.Context, groupBy string, from, to time.T
 		return nil, apperr.Invalid("from", "is after to")
 	}
 	key, join := s.groupKey(groupBy)
-	return s.summarize(ctx, groupBy, key, join, from, to)
+	return s.summarize(ctx, groupBy, key, join, "GROUP BY k ORDER BY k", from, to)
 }
 
-// Whole answers the summary of every survey sent in [from, to) as one
-// group (key "desk"); a period without surveys has zero counts and no
-// scores.
-func (s *Service) Whole(ctx context.Context, from, to time.Time) (Group, error) {
-	sum, err := s.summarize(ctx, "desk", `'desk'`, ``, from, to)
-	if err != nil || len(sum.Groups) == 0 {
-		return Group{Key: "desk", Name: "desk"}, err
+// Overall answers the summary of every survey sent in [from, to) as one
+// group (Key "all"): the desk's figures, counted from the surveys rather
+// than from the groups' shares.
+func (s *Service) Overall(ctx context.Context, from, to time.Time) (Group, error) {
+	if from.After(to) {
+		return Group{}, apperr.Invalid("from", "is after to")
 	}
-	return sum.Groups[0], nil
+	sum, err := s.summarize(ctx, "", "'all'", "", "", from, to)
+	if err != nil {
+		return Group{}, err
+	}
+	return sum.Groups[0], nil // no GROUP BY: always one row
 }
 
-// summarize runs the summary's one query under a grouping key and join
-// from a fixed list, never from the request.
-func (s *Service) summarize(ctx context.Context, groupBy, key, join string, from, to time.Time) (*Summary, error) {
+// summarize runs the summary's one query with a grouping's key, join and
+// GROUP BY clause, all from the fixed lists above.
+func (s *Service) summarize(ctx context.Context, groupBy, key, join, group string, from, to time.Time) (*Summary, error) {
 	q := s.db.Reader(ctx)
 	rows, err := q.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*), COUNT(s.answered_at),
 			COUNT(s.csat), COALESCE(SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END), 0), COALESCE(SUM(s.csat), 0),
 			COUNT(s.ces), COALESCE(SUM(CASE WHEN s.ces >= 5 THEN 1 ELSE 0 END), 0), COALESCE(SUM(s.ces), 0)
 		FROM feedback_surveys s `+join+`
-		WHERE s.sent_at >= $1 AND s.sent_at < $2
-		GROUP BY k ORDER BY k`, db.Time(from), db.Time(to))
+		WHERE s.sent_at >= $1 AND s.sent_at < $2 `+group, db.Time(from), db.Time(to))
 	if err != nil {
 		return nil, fmt.Errorf("feedback: summary by %s: %w", groupBy, err)
 	}

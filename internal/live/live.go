@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -136,12 +137,14 @@ type Hub struct {
 	mu      sync.Mutex
 	clients map[*Client]struct{}
 	closed  bool
+	done    chan struct{} // closed by Close
 	dropped int64
 }
 
 // NewHub returns a hub; Run feeds it.
 func NewHub(d *db.DB, bus *events.Bus, p *presence.Hub, notes *notify.Service, log *slog.Logger) *Hub {
-	return &Hub{db: d, bus: bus, presence: p, notes: notes, log: log, clients: map[*Client]struct{}{}}
+	return &Hub{db: d, bus: bus, presence: p, notes: notes, log: log, clients: map[*Client]struct{}{},
+		done: make(chan struct{})}
 }
 
 // Join connects a client for user.
@@ -182,11 +185,18 @@ func (h *Hub) Clients() int {
 func (h *Hub) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if !h.closed {
+		close(h.done)
+	}
 	h.closed = true
 	for c := range h.clients {
 		h.dropLocked(c)
 	}
 }
+
+// Done is closed once the hub closes (the server shuts down): other live
+// streams end with it, so they do not hold the shutdown up either.
+func (h *Hub) Done() <-chan struct{} { return h.done }
 
 // Broadcast hands m to every client it is for, dropping those whose buffer
 // is full.
@@ -319,4 +329,21 @@ func encode(id, to int64, v any) (*Message, error) {
 		return nil, fmt.Errorf("live: encode: %w", err)
 	}
 	return &Message{ID: id, Data: b, To: to}, nil
+}
+
+// Online returns the agents with a page open on this node (a connected
+// client), each once: with presence, who the live board counts as online.
+func (h *Hub) Online() []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[int64]bool{}
+	out := []int64{}
+	for c := range h.clients {
+		if !seen[c.user] {
+			seen[c.user] = true
+			out = append(out, c.user)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -252,3 +252,4 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 	}
 }
+

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/centerdesk/centerdesk/internal/api/kbapi"
+	"github.com/centerdesk/centerdesk/internal/api/opsapi"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"log/slog"
 	"net"
@@ -47,6 +48,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/metrics"
 	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/ops"
 	"github.com/centerdesk/centerdesk/internal/outbound"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
@@ -197,6 +199,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	kbSvc := kb.NewService(d)
 	alerts := newAlerts(cfg, log, d, queue, out, box, svc, surveys, tickets, st, guarded)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
+	// The live operations board: agents online are those on a ticket (every
+	// node) or with a page open (this node).
+	board := ops.New(ops.Deps{DB: d, SLA: svc.sla, Schedules: svc.schedules, Teams: teams, Settings: st,
+		Feedback: surveys, Reports: reports, Rosters: []ops.Roster{present, liveHub}})
 	pages, err := web.New(web.Deps{Log: log, DB: d, Users: users, Settings: st, Sessions: sessions,
 		Tickets: tickets, Customers: customers, Teams: teams, Fields: fields, Attachments: attachments,
 		Search: searcher, Mailboxes: mailboxes, Bus: bus, Jobs: queue, TokenKey: tokenKey,
@@ -205,7 +211,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
 		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
-		Alerts: alerts, Dashboards: dashboards})
+		Alerts: alerts, Dashboards: dashboards, Ops: board})
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +234,8 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports, Plan: staffingSources(svc, reports, present)},
 			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
-			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards})})
+			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards},
+			opsapi.Section{Ops: board})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

@@ -55,7 +55,7 @@ type FigureSources struct {
 	}
 	Feedback interface {
 		Summarize(ctx context.Context, groupBy string, from, to time.Time) (*feedback.Summary, error)
-		Whole(ctx context.Context, from, to time.Time) (feedback.Group, error)
+		Overall(ctx context.Context, from, to time.Time) (feedback.Group, error)
 	}
 	Teams interface {
 		List(ctx context.Context) ([]*team.Team, error)
@@ -134,7 +134,7 @@ func surveyFigures(ctx context.Context, src FigureSources, f *ServiceFigures, ag
 		}
 	}
 	if teamKey == "" {
-		desk, err := src.Feedback.Whole(ctx, f.From, f.To)
+		desk, err := src.Feedback.Overall(ctx, f.From, f.To)
 		if err != nil {
 			return err
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/macro"
 	"github.com/centerdesk/centerdesk/internal/mailbox"
 	"github.com/centerdesk/centerdesk/internal/notify"
+	"github.com/centerdesk/centerdesk/internal/ops"
 	"github.com/centerdesk/centerdesk/internal/portal"
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/privacy"
@@ -55,6 +56,7 @@ import (
 	helppages "github.com/centerdesk/centerdesk/internal/web/help"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 	"github.com/centerdesk/centerdesk/internal/web/knowledge"
+	opspages "github.com/centerdesk/centerdesk/internal/web/ops"
 	peoplepages "github.com/centerdesk/centerdesk/internal/web/people"
 	portalpages "github.com/centerdesk/centerdesk/internal/web/portal"
 	qualitypages "github.com/centerdesk/centerdesk/internal/web/quality"
@@ -124,6 +126,8 @@ type Deps struct {
 	Alerts *alert.Service
 	// Dashboards: leads' dashboards of report widgets and report emails.
 	Dashboards *dashboard.Service
+	// Ops is the live operations board (/ops, leads and admins).
+	Ops *ops.Service
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -216,6 +220,13 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return dashboardpages.New(k, dashboardpages.Deps{Dashboards: d.Dashboards, Teams: d.Teams})
+		},
+		func() (kit.Table, error) {
+			od := opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence}
+			if d.Live != nil {
+				od.Stop = d.Live.Done()
+			}
+			return opspages.New(k, od)
 		},
 		func() (kit.Table, error) {
 			kd := knowledge.Deps{Log: d.Log, KB: d.KB, PublicURL: d.PublicURL}

@@ -90,7 +90,11 @@ func seedTeams(tb testing.TB, d *db.DB, agents []int64) []int64 {
 
 // ticketAt is when ticket i was created: evenly over the year before now.
 func ticketAt(o Options, i int) time.Time {
-	return o.Now.Add(-time.Duration(o.Tickets-i) * (365 * 24 * time.Hour) / time.Duration(o.Tickets))
+	// The year divided first: (Tickets-i) x a year in nanoseconds would
+	// overflow int64 past 292 tickets and fold every ticket into the two
+	// days around Now.
+	step := (365 * 24 * time.Hour) / time.Duration(o.Tickets)
+	return o.Now.Add(-time.Duration(o.Tickets-i) * step)
 }
 
 func seedTickets(ctx context.Context, tx *sql.Tx, r *rand.Rand, o Options, desk Desk) error {

@@ -124,21 +124,29 @@ func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name 
 // first, so a template failure becomes a clean error instead of half a page.
 // Times are written in the zone of r's viewer (Kit.Location).
 func (v *Views) Fragment(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
-	t, err := v.page(page, v.k.Location(r))
+	buf, err := v.Bytes(r, page, name, data)
 	if err != nil {
-		v.k.Log.Error("page template", "name", page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		v.k.Log.Error("render fragment", "page", page, "name", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	w.Write(buf)
+}
+
+// Bytes executes one named template of a page for r's viewer (see
+// Fragment) and returns the HTML: what a server-sent event carries.
+func (v *Views) Bytes(r *http.Request, page, name string, data any) ([]byte, error) {
+	t, err := v.page(page, v.k.Location(r))
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // page returns the template set of a page for viewers in loc, cloning it
@@ -198,6 +206,12 @@ func (s Surface) Render(w http.ResponseWriter, r *http.Request, status int, name
 // Views.Fragment).
 func (s Surface) Fragment(w http.ResponseWriter, r *http.Request, status int, page, name string, data any) {
 	s.views.Fragment(w, r, status, page, name, data)
+}
+
+// Bytes executes one named template of a page of the surface for r's
+// viewer and returns the HTML (see Views.Bytes).
+func (s Surface) Bytes(r *http.Request, page, name string, data any) ([]byte, error) {
+	return s.views.Bytes(r, page, name, data)
 }
 
 // BasePage fills the shared part of a page's data.
