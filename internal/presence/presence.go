@@ -252,4 +252,3 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 	}
 }
-
