@@ -128,6 +128,8 @@ type Deps struct {
 	Dashboards *dashboard.Service
 	// Ops is the live operations board (/ops, leads and admins).
 	Ops *ops.Service
+	// StaffingPlan makes the board's staffing plan; nil shows none.
+	StaffingPlan opspages.StaffingPlan
 	// PublicURL is where customers reach the desk, for the help center's
 	// canonical links and sitemap; empty takes each request's host.
 	PublicURL string
@@ -222,7 +224,7 @@ func (wb *Web) surfaces(d Deps) error {
 			return dashboardpages.New(k, dashboardpages.Deps{Dashboards: d.Dashboards, Teams: d.Teams})
 		},
 		func() (kit.Table, error) {
-			od := opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence}
+			od := opspages.Deps{Ops: d.Ops, Bus: d.Bus, Presence: d.Presence, Staffing: d.StaffingPlan}
 			if d.Live != nil {
 				od.Stop = d.Live.Done()
 			}

@@ -7,9 +7,11 @@
 package ops
 
 import (
+	"context"
 	"embed"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -20,6 +22,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ops"
 	"github.com/centerdesk/centerdesk/internal/presence"
 	"github.com/centerdesk/centerdesk/internal/sla"
+	"github.com/centerdesk/centerdesk/internal/staffing"
 	"github.com/centerdesk/centerdesk/internal/web/kit"
 )
 
@@ -33,6 +36,8 @@ type Deps struct {
 	Stop <-chan struct{}
 	// Cadence of the live stream; zero values take the defaults.
 	Cadence Cadence
+	// Staffing makes the next hours' staffing plan; nil shows none.
+	Staffing StaffingPlan
 }
 
 // Cadence is how the live stream paces itself.
@@ -79,16 +84,56 @@ func New(k *kit.Kit, deps Deps) (kit.Table, error) {
 	}}, nil
 }
 
-// LiveChannels are the channels a customer waits on in real time, each of
-// which gets a staffing section on the board.
-var LiveChannels = []string{"phone", "chat"}
+// StaffingPlan makes the staffing plan of the next hours as of now
+// (staffing.Plan over the desk's real sources).
+type StaffingPlan func(ctx context.Context, now time.Time) (staffing.PlanResult, error)
 
-// StaffingSlot is where one live channel's staffing plan goes on the
-// board. Plan is empty until staffing.Plan is connected (issue 17,
-// "Staffing"): the template renders a slot only when it has one.
-type StaffingSlot struct {
-	Channel string
-	Plan    any
+// staffingView is the plan as the board draws it, in the viewer's zone.
+type staffingView struct {
+	Channels []channelView
+	Email    staffing.EmailCapacity
+}
+
+// channelView is one live channel's next hours.
+type channelView struct {
+	staffing.ChannelPlan
+	Name string // "Phone"
+	Rows []staffRow
+	Asks []string // "Add 2 people 14:00–16:00"
+}
+
+// staffRow is one hour of a channel's plan.
+type staffRow struct {
+	Hour string
+	staffing.PlanHour
+}
+
+func staffingOf(p staffing.PlanResult, loc *time.Location) *staffingView {
+	v := &staffingView{Email: p.Email}
+	for _, c := range p.Channels {
+		cv := channelView{ChannelPlan: c, Name: channelNames[c.Channel]}
+		if cv.Name == "" {
+			cv.Name = c.Channel
+		}
+		for _, h := range c.Hours {
+			cv.Rows = append(cv.Rows, staffRow{Hour: h.Start.In(loc).Format("15:04"), PlanHour: h})
+		}
+		for _, r := range c.Recommendations {
+			cv.Asks = append(cv.Asks, fmt.Sprintf("Add %d %s %s–%s", r.Add, people(r.Add),
+				r.From.In(loc).Format("15:04"), r.To.In(loc).Format("15:04")))
+		}
+		v.Channels = append(v.Channels, cv)
+	}
+	return v
+}
+
+var channelNames = map[string]string{"phone": "Phone", "chat": "Chat"}
+
+func people(n int) string {
+	if n == 1 {
+		return "person"
+	}
+	return "people"
 }
 
 type boardPage struct {
@@ -96,8 +141,8 @@ type boardPage struct {
 	Kiosk    bool
 	Snapshot *ops.Snapshot
 	Cards    []card
-	Events   string // the live stream's URL
-	Staffing []StaffingSlot
+	Events   string        // the live stream's URL
+	Staffing *staffingView // nil without a plan
 }
 
 // card is one card as the page draws it.
@@ -177,6 +222,13 @@ func (wb *Pages) load(r *http.Request) (*boardPage, error) {
 		pg.Events += "?kiosk=1"
 	}
 	loc := wb.Location(r)
+	if wb.Staffing != nil {
+		plan, err := wb.Staffing(r.Context(), snap.GeneratedAt)
+		if err != nil {
+			return nil, err
+		}
+		pg.Staffing = staffingOf(plan, loc)
+	}
 	for _, c := range append([]ops.Card{snap.Desk}, snap.Teams...) {
 		cv, err := cardOf(c, loc)
 		if err != nil {

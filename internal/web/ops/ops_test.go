@@ -20,6 +20,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/report"
 	"github.com/centerdesk/centerdesk/internal/schedule"
 	"github.com/centerdesk/centerdesk/internal/sla"
+	"github.com/centerdesk/centerdesk/internal/staffing"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -64,11 +65,16 @@ func newBench(t *testing.T) *bench {
 		n, err := reports.CreatedPerHour(context.Background(), "", []int64{hour - 1, hour, hour + 1})
 		return err == nil && n[hour-1]+n[hour]+n[hour+1] == 1
 	})
-	board := ops.New(ops.Deps{DB: d, SLA: sla.New(d, queue, sla.Options{}), Schedules: schedule.NewService(d),
+	slas, schedules, hub := sla.New(d, queue, sla.Options{}), schedule.NewService(d), presence.NewHub(nil)
+	board := ops.New(ops.Deps{DB: d, SLA: slas, Schedules: schedules,
 		Teams: teams, Settings: e.Settings, Reports: reports,
 		Feedback: feedback.New(d, queue, nil, []byte("0123456789abcdef0123456789abcdef"), log, feedback.Options{})})
-	table, err := opspages.New(e.Kit, opspages.Deps{Ops: board, Bus: b.bus, Presence: presence.NewHub(nil),
-		Cadence: opspages.Cadence{Check: 20 * time.Millisecond}, Stop: b.stop})
+	plan := func(ctx context.Context, now time.Time) (staffing.PlanResult, error) {
+		src := staffing.Sources{Arrivals: reports, Work: reports, SLA: slas, People: hub, Zone: schedules}
+		return staffing.Plan(ctx, src, now, staffing.DefaultForecastHours)
+	}
+	table, err := opspages.New(e.Kit, opspages.Deps{Ops: board, Bus: b.bus, Presence: hub,
+		Cadence: opspages.Cadence{Check: 20 * time.Millisecond}, Stop: b.stop, Staffing: plan})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +123,10 @@ func TestBoardPage(t *testing.T) {
 		// No clock is due: grey, and said in words.
 		`class="ops-level ops-grey" id="ops-` + key + `-first-reply"`, "Grey: nothing due yet",
 		"Charged twice", `class="mainnav"`, `data-events="/ops/events"`,
+		// The staffing plan: phone and chat expect nobody (no calls in the
+		// last 4 weeks), and the email waiting is weighed.
+		`id="ops-staffing-title">Staffing: the next hours`, `id="ops-staffing-phone-title">Phone`,
+		`id="ops-staffing-chat-title">Chat`, "Enough people for every hour.", `id="ops-staffing-email-title">Email`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
