@@ -192,7 +192,7 @@ func (s *Service) Report(ctx context.Context, p Period) (*Report, error) {
 	for _, pt := range points {
 		departmentOf[pt.ID] = pt.DepartmentID
 	}
-	facts, err := ticketFacts(ctx, q, p.From, p.To, departmentOf)
+	facts, err := ticketFacts(ctx, q, p.From, p.To, departmentOf, !s.db.InTransaction(ctx))
 	if err != nil {
 		return nil, err
 	}

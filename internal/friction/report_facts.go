@@ -46,12 +46,42 @@ type surveySums struct {
 // plain queries merged here: the tags with the effort package's stored
 // counts (contacts, reopens, switches and wait follow the customer's effort
 // rules everywhere), and the surveys of those tickets. One query joining
-// both leaves the planners a choice of orders, and they chose badly.
-func ticketFacts(ctx context.Context, q db.Queryer, from, to time.Time, departments map[int64]int64) ([]ticketFact, error) {
-	surveys, err := surveysOfTagged(ctx, q, from, to)
+// both leaves the planners a choice of orders, and they chose badly. With
+// concurrent (never inside a transaction, which is one connection) the two
+// run at once on two connections.
+func ticketFacts(ctx context.Context, q db.Queryer, from, to time.Time, departments map[int64]int64, concurrent bool) ([]ticketFact, error) {
+	var surveys map[int64]surveySums
+	var surveysErr error
+	done := make(chan struct{})
+	readSurveys := func() {
+		defer close(done)
+		surveys, surveysErr = surveysOfTagged(ctx, q, from, to)
+	}
+	if concurrent {
+		go readSurveys()
+	} else {
+		readSurveys()
+	}
+	facts, err := tagFacts(ctx, q, from, to, departments)
+	<-done
 	if err != nil {
 		return nil, err
 	}
+	if surveysErr != nil {
+		return nil, surveysErr
+	}
+	for i := range facts {
+		facts[i].surveySums = surveys[facts[i].TicketID]
+	}
+	// The order the report has always counted in: by point, then ticket.
+	slices.SortFunc(facts, func(a, b ticketFact) int {
+		return cmp.Or(cmp.Compare(a.FrictionID, b.FrictionID), cmp.Compare(a.TicketID, b.TicketID))
+	})
+	return facts, nil
+}
+
+// tagFacts reads the period's tags with their tickets' stored effort.
+func tagFacts(ctx context.Context, q db.Queryer, from, to time.Time, departments map[int64]int64) ([]ticketFact, error) {
 	rows, err := q.QueryContext(ctx, `SELECT tf.friction_id, tf.ticket_id, t.requester_id, tf.ticket_created_at,
 			COALESCE(e.contacts, 0), COALESCE(e.reopens, 0), COALESCE(e.channel_switches, 0), COALESCE(e.wait_ms, 0)
 		FROM ticket_friction tf
@@ -70,17 +100,9 @@ func ticketFacts(ctx context.Context, q db.Queryer, from, to time.Time, departme
 			return nil, fmt.Errorf("friction: scan ticket fact: %w", err)
 		}
 		f.DepartmentID = departments[f.FrictionID]
-		f.surveySums = surveys[f.TicketID]
 		facts = append(facts, f)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// The order the report has always counted in: by point, then ticket.
-	slices.SortFunc(facts, func(a, b ticketFact) int {
-		return cmp.Or(cmp.Compare(a.FrictionID, b.FrictionID), cmp.Compare(a.TicketID, b.TicketID))
-	})
-	return facts, nil
+	return facts, rows.Err()
 }
 
 // surveysOfTagged sums the answered surveys of the tagged tickets created
