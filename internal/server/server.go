@@ -211,7 +211,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
 		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
-		Alerts: alerts, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, present)})
+		Alerts: alerts, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, everyoneOnline{present, liveHub})})
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		TokenLimit: tokenLimit, AddressLimit: addressLimit,
 		Sections: append(serviceLevelSections(svc, teams), feedbackapi.Section{Feedback: surveys},
 			wallapi.Section{Wall: wallSvc}, frictionapi.Section{Friction: frictionSvc},
-			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports, Plan: staffingSources(svc, reports, present)},
+			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports, Plan: staffingSources(svc, reports, everyoneOnline{present, liveHub})},
 			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
 			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards},
 			opsapi.Section{Ops: board})})
