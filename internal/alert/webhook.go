@@ -1,22 +1,20 @@
 package alert
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
-	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
+	"github.com/centerdesk/centerdesk/internal/webhook"
 )
 
 // SignatureHeader carries "t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">".
@@ -77,29 +75,11 @@ func (s *Service) postWebhook(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(p.Body))
-	if err != nil {
-		return jobs.Permanent(fmt.Errorf("alert: webhook request: %w", err))
+	header := http.Header{}
+	header.Set("Centerdesk-Delivery", strconv.FormatInt(j.ID, 10))
+	header.Set(SignatureHeader, Sign(r.WebhookSecret, s.now(), p.Body))
+	if err := webhook.Deliver(ctx, s.opts.Egress, p.URL, p.Body, header); err != nil {
+		return fmt.Errorf("alert: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Centerdesk-Webhook/1")
-	req.Header.Set("Centerdesk-Delivery", strconv.FormatInt(j.ID, 10))
-	req.Header.Set(SignatureHeader, Sign(r.WebhookSecret, s.now(), p.Body))
-	resp, err := s.opts.Egress.Do(req)
-	if egress.IsRefused(err) {
-		return jobs.Permanent(fmt.Errorf("alert: post webhook: %w", err))
-	}
-	if err != nil {
-		return fmt.Errorf("alert: post webhook: %w", err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	switch c := resp.StatusCode; {
-	case c >= 200 && c < 300:
-		return nil
-	case c >= 500 || c == http.StatusRequestTimeout || c == http.StatusTooManyRequests:
-		return fmt.Errorf("alert: webhook answered %s", resp.Status)
-	default:
-		return jobs.Permanent(fmt.Errorf("alert: webhook refused the post: %s", resp.Status))
-	}
+	return nil
 }

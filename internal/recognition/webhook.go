@@ -1,7 +1,6 @@
 package recognition
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -10,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,10 +17,10 @@ import (
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/egress"
 	"github.com/centerdesk/centerdesk/internal/jobs"
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/user"
+	"github.com/centerdesk/centerdesk/internal/webhook"
 )
 
 // Job kinds of this package.
@@ -211,35 +209,14 @@ func (s *Service) postWebhook(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(p.Body))
-	if err != nil {
-		return jobs.Permanent(fmt.Errorf("recognition: webhook request: %w", err))
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Centerdesk-Webhook/1")
-	req.Header.Set("X-Centerdesk-Event", EventBadgeAwarded)
-	req.Header.Set("X-Centerdesk-Delivery", strconv.FormatInt(j.ID, 10))
+	header := http.Header{}
+	header.Set("X-Centerdesk-Event", EventBadgeAwarded)
+	header.Set("X-Centerdesk-Delivery", strconv.FormatInt(j.ID, 10))
 	if hook.Secret != "" {
-		req.Header.Set(SignatureHeader, Sign(hook.Secret, p.Body))
+		header.Set(SignatureHeader, Sign(hook.Secret, p.Body))
 	}
-	resp, err := s.opts.Egress.Do(req)
-	if egress.IsRefused(err) {
-		// The address is not one the desk may reach (the name now
-		// resolves inside, or a redirect points there): retrying will not
-		// help.
-		return jobs.Permanent(fmt.Errorf("recognition: post webhook: %w", err))
+	if err := webhook.Deliver(ctx, s.opts.Egress, p.URL, p.Body, header); err != nil {
+		return fmt.Errorf("recognition: %w", err)
 	}
-	if err != nil {
-		return fmt.Errorf("recognition: post webhook: %w", err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	switch c := resp.StatusCode; {
-	case c >= 200 && c < 300:
-		return nil
-	case c >= 500 || c == http.StatusRequestTimeout || c == http.StatusTooManyRequests:
-		return fmt.Errorf("recognition: webhook answered %s", resp.Status)
-	default:
-		return jobs.Permanent(fmt.Errorf("recognition: webhook refused the post: %s", resp.Status))
-	}
+	return nil
 }
