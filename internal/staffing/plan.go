@@ -290,7 +290,11 @@ func emailText(e EmailCapacity, now time.Time) string {
 		}
 		before = "before the next deadline at " + when
 	}
-	s := fmt.Sprintf("%g hours of email work waiting (%d tickets), %g hours of people free %s", e.WorkHours, e.OpenTickets, e.PeopleHours, before)
+	tickets := "tickets"
+	if e.OpenTickets == 1 {
+		tickets = "ticket"
+	}
+	s := fmt.Sprintf("%g hours of email work waiting (%d %s), %g hours of people free %s", e.WorkHours, e.OpenTickets, tickets, e.PeopleHours, before)
 	if e.ShortHours > 0 {
 		return s + fmt.Sprintf(": short by %g hours", e.ShortHours)
 	}
