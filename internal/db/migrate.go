@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -83,4 +85,29 @@ func (d *DB) SchemaVersion(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return p.GetDBVersion(ctx)
+}
+
+// MigrationsDigest names the schema these migrations build: the same text in
+// the same order gives the same digest. Tests key a migrated template by it,
+// so that a database is migrated once per schema, not once per test.
+func MigrationsDigest() string {
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		body, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(body))
+		h.Write(body)
+		return nil
+	})
+	if err != nil {
+		// The files are embedded in the binary: failing to read them is a
+		// broken build, not a condition to handle.
+		panic(fmt.Sprintf("db: read embedded migrations: %v", err))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

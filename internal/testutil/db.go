@@ -1,5 +1,5 @@
 // Package testutil gives tests real databases: a fresh SQLite file, or a
-// fresh PostgreSQL schema, built by the migrations.
+// fresh PostgreSQL database, each a copy of one built by the migrations.
 package testutil
 
 import (
@@ -7,12 +7,16 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/centerdesk/centerdesk/internal/db"
 )
@@ -52,34 +56,166 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 // NewSQLite returns a migrated SQLite database in the test's temporary
-// directory.
+// directory: a copy of one migrated once per test binary, since migrating
+// takes seconds a database under the race detector.
 func NewSQLite(t testing.TB) *db.DB {
 	t.Helper()
+	image, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("build the migrated SQLite template: %v", err)
+	}
 	path := filepath.Join(t.TempDir(), "centerdesk.db")
-	return openAndMigrate(t, path)
+	if err := os.WriteFile(path, image, 0o600); err != nil {
+		t.Fatalf("copy the SQLite template: %v", err)
+	}
+	return open(t, path)
 }
 
-// NewPostgres returns a migrated database in a new PostgreSQL schema that is
-// dropped when the test ends.
+// sqliteTemplate migrates a database once and returns its file's bytes.
+// VACUUM INTO writes a complete, consistent file, with no write-ahead log
+// beside it to copy too.
+var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "centerdesk-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	d, err := db.Open(ctx, filepath.Join(dir, "migrating.db"), db.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx, discard); err != nil {
+		return nil, err
+	}
+	image := filepath.Join(dir, "template.db")
+	if _, err := d.Writer(ctx).ExecContext(ctx, "VACUUM INTO ?", image); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(image)
+})
+
+// NewPostgres returns a migrated PostgreSQL database of the test's own,
+// copied from a migrated template and dropped when the test ends.
 func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
 	base := PostgresURL(t)
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
+	template, err := postgresTemplate(base)
+	if err != nil {
+		t.Fatalf("build the migrated PostgreSQL template (is PostgreSQL running at %s?): %v", redact(base), err)
+	}
+	admin, err := postgresAdmin()
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "t_" + randomHex(t, 8)
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema (is PostgreSQL running at %s?): %v", redact(base), err)
+	name := "t_" + randomHex(t, 8)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
+		t.Fatalf("create database %s from %s: %v", name, template, err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	return openAndMigrate(t, WithSearchPath(t, base, schema))
+	return open(t, WithDatabase(t, base, name))
+}
+
+// postgresAdmin is the pool that creates and drops the tests' databases.
+var postgresAdmin = sync.OnceValues(func() (*sql.DB, error) {
+	return sql.Open("pgx", os.Getenv(PostgresEnv))
+})
+
+// templateLock is the advisory lock under which one test binary builds the
+// template while the others, running at the same time, wait for it.
+const templateLock = 0x63647470 // "cdtp"
+
+// postgresTemplate returns the name of a database migrated to this build's
+// schema, building it if no test binary has yet. Its name carries the
+// migrations' digest, so a changed migration builds a new one, and a template
+// half-built by a killed run is never used: it is renamed only once migrated.
+func postgresTemplate(base string) (string, error) {
+	templateOnce.Do(func() { templateName, templateErr = buildPostgresTemplate(base) })
+	return templateName, templateErr
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+func buildPostgresTemplate(base string) (string, error) {
+	ctx := context.Background()
+	name := "cdt_" + db.MigrationsDigest()[:16]
+	admin, err := postgresAdmin()
+	if err != nil {
+		return "", err
+	}
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", templateLock); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", templateLock)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_building"
+	for _, stmt := range []string{"DROP DATABASE IF EXISTS " + building + " WITH (FORCE)", "CREATE DATABASE " + building} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return "", err
+		}
+	}
+	target, err := withDatabase(base, building)
+	if err != nil {
+		return "", err
+	}
+	if err := migrate(ctx, target); err != nil {
+		return "", fmt.Errorf("migrate the template: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
+		return "", err
+	}
+	dropStaleTemplates(ctx, conn, name)
+	return name, nil
+}
+
+func migrate(ctx context.Context, target string) error {
+	d, err := db.Open(ctx, target, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Migrate(ctx, discard)
+}
+
+// dropStaleTemplates removes the templates of older schemas. One still being
+// copied by another run refuses to go, and is left for the next time.
+func dropStaleTemplates(ctx context.Context, conn *sql.Conn, current string) {
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'cdt\_%' AND datname <> $1`, current)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize())
+	}
 }
 
 // PostgresURL returns the test server's URL, skipping the test on a
@@ -110,19 +246,37 @@ func WithSearchPath(t testing.TB, base, schema string) string {
 	return u.String()
 }
 
-func openAndMigrate(t testing.TB, target string) *db.DB {
+// WithDatabase returns base pointing at the database name instead.
+func WithDatabase(t testing.TB, base, name string) string {
 	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, target, db.Options{})
+	target, err := withDatabase(base, name)
+	if err != nil {
+		t.Fatalf("%s: %v", PostgresEnv, err)
+	}
+	return target
+}
+
+func withDatabase(base, name string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// open opens a database that is already migrated.
+func open(t testing.TB, target string) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), target, db.Options{})
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := d.Migrate(ctx, Logger(t)); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	return d
 }
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func randomHex(t testing.TB, n int) string {
 	b := make([]byte, n)
