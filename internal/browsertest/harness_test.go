@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -66,10 +67,9 @@ func chromiumPath(t *testing.T) string {
 }
 
 // newEnv starts the server (Run, so the event bus and live updates work)
-// and a browser.
+// and opens a browser context of the test's own in the shared browser.
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	chromium := chromiumPath(t)
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -77,29 +77,16 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e := &env{t: t, d: d, box: box, users: user.NewService(d, box, fastParams), shots: screenshotDir(t)}
 	e.startServer()
 
-	profile := userDataDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	browser, err := chromium.start(chromiumPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(browser, testTimeout)
 	t.Cleanup(cancel)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(quietErrorf(t)))
-	t.Cleanup(cancelBrowser)
+	bctx, cancelContext := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelContext)
 	if err := chromedp.Run(bctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chromium, err)
+		t.Fatalf("open a browser context: %v", err)
 	}
 	e.ctx = bctx
 	return e
@@ -136,40 +123,10 @@ func (e *env) startServer() {
 	}
 }
 
-// userDataDir is the browser's profile directory. Chromium's helper
-// processes may still write to it for a moment after the browser is
-// stopped, so its removal is retried rather than left to t.TempDir.
-func userDataDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "centerdesk-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if err = os.RemoveAll(dir); err == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Logf("remove the browser profile %s: %v", dir, err)
-	})
-	return dir
-}
-
-// quietErrorf logs chromedp's errors except the events of a Chromium newer
-// than its protocol bindings, which it cannot decode and does not need.
-func quietErrorf(t *testing.T) func(string, ...any) {
-	return func(format string, args ...any) {
-		msg := fmt.Sprintf(format, args...)
-		if strings.Contains(msg, "could not unmarshal event") {
-			return
-		}
-		t.Log("chromedp: " + msg)
-	}
-}
-
 // screenshotDir is where screenshots go: CENTERDESK_SCREENSHOTS, else the
-// test's artifact directory.
+// test's artifact directory when go test runs with -artifacts. Otherwise
+// nobody would see them, and rendering and encoding full-page PNGs is a
+// large share of these tests' time on a small machine, so none are taken.
 func screenshotDir(t *testing.T) string {
 	if dir := os.Getenv("CENTERDESK_SCREENSHOTS"); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -177,7 +134,10 @@ func screenshotDir(t *testing.T) string {
 		}
 		return dir
 	}
-	return t.ArtifactDir()
+	if f := flag.Lookup("test.artifacts"); f != nil && f.Value.String() == "true" {
+		return t.ArtifactDir()
+	}
+	return ""
 }
 
 // agent creates an agent who signs in with password.
@@ -250,12 +210,22 @@ var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
 func (e *env) shot(ctx context.Context, name string) {
 	e.t.Helper()
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	e.capture(ctx, name, &png, chromedp.FullScreenshot(&png, 100))
+}
+
+// capture runs a screenshot action into png and saves it, when screenshots
+// are wanted at all.
+func (e *env) capture(ctx context.Context, name string, png *[]byte, action chromedp.Action) {
+	e.t.Helper()
+	if e.shots == "" {
+		return
+	}
+	if err := chromedp.Run(ctx, action); err != nil {
 		e.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
 	file := filepath.Join(e.shots, unsafeName.ReplaceAllString(e.t.Name()+"-"+name, "_")+".png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
+	if err := os.WriteFile(file, *png, 0o644); err != nil {
 		e.t.Errorf("save screenshot: %v", err)
 		return
 	}

@@ -3,8 +3,6 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -200,12 +198,5 @@ func TestEmptyDeskShowsSetup(t *testing.T) {
 func (e *env) viewShot(ctx context.Context, name string) {
 	e.t.Helper()
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
-		e.t.Logf("screenshot %s: %v", name, err)
-		return
-	}
-	file := filepath.Join(e.shots, unsafeName.ReplaceAllString(e.t.Name()+"-"+name, "_")+".png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
-		e.t.Errorf("save screenshot: %v", err)
-	}
+	e.capture(ctx, name, &png, chromedp.CaptureScreenshot(&png))
 }
