@@ -5,8 +5,8 @@
 //
 // Chromium must be installed (apt-get install chromium): without it the
 // tests fail rather than skip, so a missing browser is never mistaken for a
-// pass. Set CENTERDESK_CHROMIUM to use another binary, and
-// CENTERDESK_SCREENSHOTS to keep the screenshots in a directory of your
-// choice (else they go to the test's artifact directory: run with
-// -artifacts to keep them).
+// pass. Set CENTERDESK_CHROMIUM to use another binary. The tests take
+// screenshots only when asked: CENTERDESK_SCREENSHOTS names a directory for
+// them, or run with -artifacts to keep them in the tests' artifact
+// directories.
 package browsertest
