@@ -8,7 +8,8 @@
 // # Metrics
 //
 //	service_level  today's first-reply service level in percent (sla.ServiceLevel,
-//	               the one formula; "today" in the desk's time zone). With no
+//	               the one formula; "today" in the zone the board reads it in: the
+//	               team's schedule's, else the default schedule's, else the desk's). With no
 //	               clock decided today there is no value and the rule stays as it is.
 //	backlog        unsolved tickets (new, open, pending, on hold)
 //	at_risk        running SLA clocks past their at-risk moment, not yet breached

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/schedule"
 	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/timezone"
@@ -56,7 +57,7 @@ func (m *measurer) read(ctx context.Context, sc scope) (*float64, error) {
 	src := m.s.src
 	switch sc.metric {
 	case MetricServiceLevel:
-		from, to, err := m.today(ctx)
+		from, to, err := m.today(ctx, sc.teamID)
 		if err != nil {
 			return nil, err
 		}
@@ -80,13 +81,30 @@ func (m *measurer) read(ctx context.Context, sc scope) (*float64, error) {
 	return nil, fmt.Errorf("unknown metric %q", sc.metric)
 }
 
-// today is the desk's day, in its time zone, that now falls in.
-func (m *measurer) today(ctx context.Context) (time.Time, time.Time, error) {
-	st, err := m.s.src.Settings.Get(ctx)
+// today is the day that now falls in, in the zone the live board reads
+// the scope's day in: the team's schedule's, else the desk's default
+// schedule's, else the desk's time zone setting. So a rule and the board
+// judge the same clocks.
+func (m *measurer) today(ctx context.Context, teamID int64) (time.Time, time.Time, error) {
+	var team *int64
+	if teamID != 0 {
+		team = &teamID
+	}
+	sc, err := schedule.ForTeam(ctx, m.s.db.Reader(ctx), team)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	local := m.now.In(timezone.Location(st.TimeZone))
+	zone := ""
+	if sc != nil {
+		zone = sc.TimeZone
+	} else {
+		st, err := m.s.src.Settings.Get(ctx)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		zone = st.TimeZone
+	}
+	local := m.now.In(timezone.Location(zone))
 	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location())
 	return start.UTC(), start.AddDate(0, 0, 1).UTC(), nil
 }

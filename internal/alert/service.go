@@ -34,7 +34,7 @@ type Sources struct {
 	SLA      *sla.Service      // service_level, at_risk, breached
 	Feedback *feedback.Service // csat_7d
 	Tickets  *ticket.Service   // backlog
-	Settings *settings.Store   // the desk's time zone, which "today" is in
+	Settings *settings.Store   // the desk's time zone: "today" without a schedule
 }
 
 // Options adjust a Service.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/secret"
 	"github.com/centerdesk/centerdesk/internal/server"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -22,7 +23,13 @@ import (
 // the live hub and presence work. Stop ends it and returns Run's error.
 func runningHarness(t *testing.T, d *db.DB) (*harness, func() error) {
 	t.Helper()
-	box := newBox(t)
+	return runningHarnessWith(t, d, newBox(t))
+}
+
+// runningHarnessWith is runningHarness sealing secrets with box, so the
+// test can write mailboxes the server opens.
+func runningHarnessWith(t *testing.T, d *db.DB, box *secret.Box) (*harness, func() error) {
+	t.Helper()
 	srv, err := server.New(testConfig(t), testutil.Logger(t), d, box, server.Options{PasswordParams: fastParams})
 	if err != nil {
 		t.Fatal(err)
