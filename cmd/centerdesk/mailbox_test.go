@@ -11,7 +11,7 @@ func TestMailboxCommands(t *testing.T) {
 	for name, env := range map[string]func(t *testing.T) map[string]string{
 		"sqlite": func(t *testing.T) map[string]string { return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir()} },
 		"postgres": func(t *testing.T) map[string]string {
-			return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir(), "CENTERDESK_DATABASE_URL": postgresSchemaURL(t)}
+			return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir(), "CENTERDESK_DATABASE_URL": postgresURL(t)}
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -132,15 +132,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func reopen(t *testing.T, d *db.DB) *db.DB {
 	t.Helper()
 	ctx := context.Background()
-	target := d.Target()
-	if d.Dialect() == db.Postgres {
-		var schema string
-		if err := d.Read().QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
-			t.Fatal(err)
-		}
-		target = testutil.WithSearchPath(t, testutil.PostgresURL(t), schema)
-	}
-	d2, err := db.Open(ctx, target, db.Options{})
+	d2, err := db.Open(ctx, d.Target(), db.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

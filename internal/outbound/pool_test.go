@@ -2,11 +2,7 @@ package outbound_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -27,32 +23,15 @@ const smallPool = 4
 // pool has smallPool connections.
 func openSmallPool(t *testing.T, dialect db.Dialect) *db.DB {
 	t.Helper()
-	ctx := context.Background()
-	target := filepath.Join(t.TempDir(), "centerdesk.db")
+	target := testutil.NewSQLiteFile(t)
 	if dialect == db.Postgres {
-		base := testutil.PostgresURL(t)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		suffix := make([]byte, 8)
-		rand.Read(suffix)
-		schema := "t_pool_" + hex.EncodeToString(suffix)
-		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.ExecContext(context.Background(), `DROP SCHEMA "`+schema+`" CASCADE`) })
-		target = testutil.WithSearchPath(t, base, schema)
+		target = testutil.NewPostgresURL(t)
 	}
-	d, err := db.Open(ctx, target, db.Options{MaxConns: smallPool})
+	d, err := db.Open(context.Background(), target, db.Options{MaxConns: smallPool})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := d.Migrate(ctx, testutil.Logger(t)); err != nil {
-		t.Fatal(err)
-	}
 	return d
 }
 
