@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -23,6 +24,22 @@ func cli(t *testing.T, env map[string]string, stdin string, args ...string) (std
 	return out.String(), errOut.String(), code
 }
 
+// sqliteDataDir is a data directory whose database is already migrated, so
+// that each command under test does not pay for migrating a new one (seconds
+// under the race detector). TestServeStartsAndStops keeps the real first start.
+func sqliteDataDir(t *testing.T) string {
+	t.Helper()
+	image, err := os.ReadFile(testutil.NewSQLiteFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "centerdesk.db"), image, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // postgresURL is a fresh, migrated PostgreSQL database of the test's own,
 // for the command to connect to by URL.
 func postgresURL(t *testing.T) string {
@@ -32,7 +49,7 @@ func postgresURL(t *testing.T) string {
 
 func TestUserAndTokenCommands(t *testing.T) {
 	for name, env := range map[string]func(t *testing.T) map[string]string{
-		"sqlite": func(t *testing.T) map[string]string { return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir()} },
+		"sqlite": func(t *testing.T) map[string]string { return map[string]string{"CENTERDESK_DATA_DIR": sqliteDataDir(t)} },
 		"postgres": func(t *testing.T) map[string]string {
 			return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir(), "CENTERDESK_DATABASE_URL": postgresURL(t)}
 		},
