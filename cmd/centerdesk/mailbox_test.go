@@ -9,7 +9,9 @@ import (
 
 func TestMailboxCommands(t *testing.T) {
 	for name, env := range map[string]func(t *testing.T) map[string]string{
-		"sqlite": func(t *testing.T) map[string]string { return map[string]string{"CENTERDESK_DATA_DIR": sqliteDataDir(t)} },
+		"sqlite": func(t *testing.T) map[string]string {
+			return map[string]string{"CENTERDESK_DATA_DIR": sqliteDataDir(t)}
+		},
 		"postgres": func(t *testing.T) map[string]string {
 			return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir(), "CENTERDESK_DATABASE_URL": postgresURL(t)}
 		},

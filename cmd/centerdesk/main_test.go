@@ -49,7 +49,9 @@ func postgresURL(t *testing.T) string {
 
 func TestUserAndTokenCommands(t *testing.T) {
 	for name, env := range map[string]func(t *testing.T) map[string]string{
-		"sqlite": func(t *testing.T) map[string]string { return map[string]string{"CENTERDESK_DATA_DIR": sqliteDataDir(t)} },
+		"sqlite": func(t *testing.T) map[string]string {
+			return map[string]string{"CENTERDESK_DATA_DIR": sqliteDataDir(t)}
+		},
 		"postgres": func(t *testing.T) map[string]string {
 			return map[string]string{"CENTERDESK_DATA_DIR": t.TempDir(), "CENTERDESK_DATABASE_URL": postgresURL(t)}
 		},
