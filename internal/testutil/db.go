@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -80,17 +81,44 @@ func NewSQLiteFile(t testing.TB) string {
 	return path
 }
 
-// sqliteTemplate migrates a database once and returns its file's bytes.
-// VACUUM INTO writes a complete, consistent file, with no write-ahead log
-// beside it to copy too.
+// sqliteTemplate returns the bytes of a migrated database file, built once
+// per machine and schema: test binaries run one after another and side by
+// side, and each would otherwise migrate its own (seconds under the race
+// detector). The file's name carries the migrations' digest, and it appears
+// under that name only once complete.
 var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "centerdesk-template-")
+	dir := filepath.Join(os.TempDir(), "centerdesk-test-templates")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "sqlite-"+db.MigrationsDigest()[:16]+".db")
+	if image, err := os.ReadFile(path); err == nil {
+		now := time.Now()
+		os.Chtimes(path, now, now) // marks it used, for removeOldTemplates
+		return image, nil
+	}
+	image, err := migrateSQLite(dir)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	d, err := db.Open(ctx, filepath.Join(dir, "migrating.db"), db.Options{})
+	if err := writeAtomically(path, image); err != nil {
+		return nil, err
+	}
+	removeOldTemplates(dir, path)
+	return image, nil
+})
+
+// migrateSQLite migrates a new database in dir and returns its file.
+// VACUUM INTO writes a complete, consistent file, with no write-ahead log
+// beside it to copy too.
+func migrateSQLite(dir string) ([]byte, error) {
+	ctx := context.Background()
+	work, err := os.MkdirTemp(dir, "migrating-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	d, err := db.Open(ctx, filepath.Join(work, "migrating.db"), db.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +126,41 @@ var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
 	if err := d.Migrate(ctx, discard); err != nil {
 		return nil, err
 	}
-	image := filepath.Join(dir, "template.db")
+	image := filepath.Join(work, "template.db")
 	if _, err := d.Writer(ctx).ExecContext(ctx, "VACUUM INTO ?", image); err != nil {
 		return nil, err
 	}
 	return os.ReadFile(image)
-})
+}
+
+// writeAtomically writes data to path by renaming a finished temporary
+// file, so a reader never sees half of it.
+func writeAtomically(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".writing-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// removeOldTemplates removes templates of other schemas not used for a day;
+// the last used are kept, since another checkout may still want them.
+func removeOldTemplates(dir, current string) {
+	old, _ := filepath.Glob(filepath.Join(dir, "sqlite-*.db"))
+	for _, path := range old {
+		if info, err := os.Stat(path); err == nil && path != current && time.Since(info.ModTime()) > 24*time.Hour {
+			os.Remove(path)
+		}
+	}
+}
 
 // NewPostgres returns a migrated PostgreSQL database of the test's own,
 // copied from a migrated template and dropped when the test ends.
