@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/centerdesk/centerdesk/internal/db"
 )
@@ -57,7 +59,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // NewSQLite returns a migrated SQLite database in the test's temporary
 // directory: a copy of one migrated once per test binary, since migrating
-// takes seconds a database under the race detector.
+// takes seconds per database under the race detector.
 func NewSQLite(t testing.TB) *db.DB {
 	t.Helper()
 	image, err := sqliteTemplate()
@@ -102,7 +104,7 @@ func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
 	base := PostgresURL(t)
 	ctx := context.Background()
-	template, err := postgresTemplate(base)
+	template, err := postgresTemplate(base, "")
 	if err != nil {
 		t.Fatalf("build the migrated PostgreSQL template (is PostgreSQL running at %s?): %v", redact(base), err)
 	}
@@ -111,7 +113,7 @@ func NewPostgres(t testing.TB) *db.DB {
 		t.Fatalf("open postgres: %v", err)
 	}
 	name := "t_" + randomHex(t, 8)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
+	if err := copyTemplate(ctx, admin, base, template, name); err != nil {
 		t.Fatalf("create database %s from %s: %v", name, template, err)
 	}
 	t.Cleanup(func() {
@@ -135,16 +137,38 @@ const templateLock = 0x63647470 // "cdtp"
 // schema, building it if no test binary has yet. Its name carries the
 // migrations' digest, so a changed migration builds a new one, and a template
 // half-built by a killed run is never used: it is renamed only once migrated.
-func postgresTemplate(base string) (string, error) {
-	templateOnce.Do(func() { templateName, templateErr = buildPostgresTemplate(base) })
-	return templateName, templateErr
+// A name given as gone (dropped by another checkout's run) is looked up, and
+// built, again.
+func postgresTemplate(base, gone string) (string, error) {
+	pgTemplate.mu.Lock()
+	defer pgTemplate.mu.Unlock()
+	if pgTemplate.name == "" || pgTemplate.name == gone {
+		pgTemplate.name, pgTemplate.err = buildPostgresTemplate(base)
+	}
+	return pgTemplate.name, pgTemplate.err
 }
 
-var (
-	templateOnce sync.Once
-	templateName string
-	templateErr  error
-)
+var pgTemplate struct {
+	mu   sync.Mutex
+	name string
+	err  error
+}
+
+// copyTemplate creates database name from the template, building the
+// template again if it has gone since.
+func copyTemplate(ctx context.Context, admin *sql.DB, base, from, name string) error {
+	_, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from)
+	// 3D000 is invalid_catalog_name: the template is not there.
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" {
+		return err
+	}
+	if from, err = postgresTemplate(base, from); err != nil {
+		return err
+	}
+	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from)
+	return err
+}
 
 func buildPostgresTemplate(base string) (string, error) {
 	ctx := context.Background()
