@@ -216,7 +216,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
 		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
-		Alerts: alerts, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, everyoneOnline{present, liveHub})})
+		Alerts: alerts, Hooks: hooks, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, everyoneOnline{present, liveHub})})
 	if err != nil {
 		return nil, err
 	}
