@@ -62,6 +62,13 @@ func (w testWriter) Write(p []byte) (int, error) {
 // takes seconds per database under the race detector.
 func NewSQLite(t testing.TB) *db.DB {
 	t.Helper()
+	return open(t, NewSQLiteFile(t))
+}
+
+// NewSQLiteFile makes the migrated SQLite database of NewSQLite and returns
+// its path, for tests that open it themselves (with other options, say).
+func NewSQLiteFile(t testing.TB) string {
+	t.Helper()
 	image, err := sqliteTemplate()
 	if err != nil {
 		t.Fatalf("build the migrated SQLite template: %v", err)
@@ -70,7 +77,7 @@ func NewSQLite(t testing.TB) *db.DB {
 	if err := os.WriteFile(path, image, 0o600); err != nil {
 		t.Fatalf("copy the SQLite template: %v", err)
 	}
-	return open(t, path)
+	return path
 }
 
 // sqliteTemplate migrates a database once and returns its file's bytes.
@@ -102,6 +109,15 @@ var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
 // copied from a migrated template and dropped when the test ends.
 func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
+	return open(t, NewPostgresURL(t))
+}
+
+// NewPostgresURL makes a migrated PostgreSQL database of the test's own, as
+// NewPostgres does, and returns its URL, for tests of what connects by URL
+// (the command line). The database is dropped when the test ends, and any
+// connection to it then closed.
+func NewPostgresURL(t testing.TB) string {
+	t.Helper()
 	base := PostgresURL(t)
 	ctx := context.Background()
 	template, err := postgresTemplate(base, "")
@@ -121,7 +137,7 @@ func NewPostgres(t testing.TB) *db.DB {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	return open(t, WithDatabase(t, base, name))
+	return WithDatabase(t, base, name)
 }
 
 // postgresAdmin is the pool that creates and drops the tests' databases.
