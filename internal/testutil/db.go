@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +17,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/centerdesk/centerdesk/internal/db"
 )
@@ -59,15 +57,8 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // NewSQLite returns a migrated SQLite database in the test's temporary
 // directory: a copy of one migrated once per test binary, since migrating
-// takes seconds per database under the race detector.
+// takes seconds a database under the race detector.
 func NewSQLite(t testing.TB) *db.DB {
-	t.Helper()
-	return open(t, NewSQLiteFile(t))
-}
-
-// NewSQLiteFile makes the migrated SQLite database of NewSQLite and returns
-// its path, for tests that open it themselves (with other options, say).
-func NewSQLiteFile(t testing.TB) string {
 	t.Helper()
 	image, err := sqliteTemplate()
 	if err != nil {
@@ -77,7 +68,7 @@ func NewSQLiteFile(t testing.TB) string {
 	if err := os.WriteFile(path, image, 0o600); err != nil {
 		t.Fatalf("copy the SQLite template: %v", err)
 	}
-	return path
+	return open(t, path)
 }
 
 // sqliteTemplate migrates a database once and returns its file's bytes.
@@ -109,18 +100,9 @@ var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
 // copied from a migrated template and dropped when the test ends.
 func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, NewPostgresURL(t))
-}
-
-// NewPostgresURL makes a migrated PostgreSQL database of the test's own, as
-// NewPostgres does, and returns its URL, for tests of what connects by URL
-// (the command line). The database is dropped when the test ends, and any
-// connection to it then closed.
-func NewPostgresURL(t testing.TB) string {
-	t.Helper()
 	base := PostgresURL(t)
 	ctx := context.Background()
-	template, err := postgresTemplate(base, "")
+	template, err := postgresTemplate(base)
 	if err != nil {
 		t.Fatalf("build the migrated PostgreSQL template (is PostgreSQL running at %s?): %v", redact(base), err)
 	}
@@ -129,7 +111,7 @@ func NewPostgresURL(t testing.TB) string {
 		t.Fatalf("open postgres: %v", err)
 	}
 	name := "t_" + randomHex(t, 8)
-	if err := copyTemplate(ctx, admin, base, template, name); err != nil {
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
 		t.Fatalf("create database %s from %s: %v", name, template, err)
 	}
 	t.Cleanup(func() {
@@ -137,7 +119,7 @@ func NewPostgresURL(t testing.TB) string {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	return WithDatabase(t, base, name)
+	return open(t, WithDatabase(t, base, name))
 }
 
 // postgresAdmin is the pool that creates and drops the tests' databases.
@@ -153,38 +135,16 @@ const templateLock = 0x63647470 // "cdtp"
 // schema, building it if no test binary has yet. Its name carries the
 // migrations' digest, so a changed migration builds a new one, and a template
 // half-built by a killed run is never used: it is renamed only once migrated.
-// A name given as gone (dropped by another checkout's run) is looked up, and
-// built, again.
-func postgresTemplate(base, gone string) (string, error) {
-	pgTemplate.mu.Lock()
-	defer pgTemplate.mu.Unlock()
-	if pgTemplate.name == "" || pgTemplate.name == gone {
-		pgTemplate.name, pgTemplate.err = buildPostgresTemplate(base)
-	}
-	return pgTemplate.name, pgTemplate.err
+func postgresTemplate(base string) (string, error) {
+	templateOnce.Do(func() { templateName, templateErr = buildPostgresTemplate(base) })
+	return templateName, templateErr
 }
 
-var pgTemplate struct {
-	mu   sync.Mutex
-	name string
-	err  error
-}
-
-// copyTemplate creates database name from the template, building the
-// template again if it has gone since.
-func copyTemplate(ctx context.Context, admin *sql.DB, base, from, name string) error {
-	_, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from)
-	// 3D000 is invalid_catalog_name: the template is not there.
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" {
-		return err
-	}
-	if from, err = postgresTemplate(base, from); err != nil {
-		return err
-	}
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from)
-	return err
-}
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
 
 func buildPostgresTemplate(base string) (string, error) {
 	ctx := context.Background()
