@@ -17,6 +17,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/webhook"
 )
 
 // TestBacklogRuleFiresOnceAfterItsDurationAndResolves follows a rule
@@ -152,10 +153,10 @@ func checkSigned(t *testing.T, secret string, p post, event string, value float6
 	if ts == "" || sig != hex.EncodeToString(m.Sum(nil)) {
 		t.Fatalf("signature %q does not match the body", p.Signature)
 	}
-	if err := alert.Verify(secret, p.Signature, p.Body, time.Unix(mustInt(t, ts), 0), time.Minute); err != nil {
+	if err := webhook.Verify(secret, p.Signature, p.Body, time.Unix(mustInt(t, ts), 0), time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if err := alert.Verify("another secret", p.Signature, p.Body, time.Unix(mustInt(t, ts), 0), time.Minute); err == nil {
+	if err := webhook.Verify("another secret", p.Signature, p.Body, time.Unix(mustInt(t, ts), 0), time.Minute); err == nil {
 		t.Fatal("a post verified with another secret")
 	}
 	var body alert.WebhookBody
@@ -380,7 +381,7 @@ func TestWebhookIsRetriedWithTheSameBody(t *testing.T) {
 			t.Fatalf("after the retry: %s, %d posts", state, len(posts))
 		}
 		for _, p := range posts {
-			if err := alert.Verify("s3cret-shared-with-the-receiver", p.Signature, p.Body, e.clock.Now(), 2*time.Hour); err != nil {
+			if err := webhook.Verify("s3cret-shared-with-the-receiver", p.Signature, p.Body, e.clock.Now(), 2*time.Hour); err != nil {
 				t.Fatal(err)
 			}
 		}

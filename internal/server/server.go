@@ -23,6 +23,7 @@ import (
 	"github.com/centerdesk/centerdesk/internal/api/dashboardapi"
 	"github.com/centerdesk/centerdesk/internal/api/feedbackapi"
 	"github.com/centerdesk/centerdesk/internal/api/frictionapi"
+	"github.com/centerdesk/centerdesk/internal/api/hookapi"
 	"github.com/centerdesk/centerdesk/internal/api/joiningapi"
 	"github.com/centerdesk/centerdesk/internal/api/reportapi"
 	"github.com/centerdesk/centerdesk/internal/api/staffingapi"
@@ -198,6 +199,10 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	dashboards := dashboard.New(d, reports, queue, out, dashboard.Options{PublicURL: cfg.PublicURL})
 	kbSvc := kb.NewService(d)
 	alerts := newAlerts(cfg, log, d, queue, out, box, svc, surveys, tickets, st, guarded)
+	hooks, err := newHooks(cfg, log, d, queue, bus, out, box, tickets, guarded)
+	if err != nil {
+		return nil, err
+	}
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
 	// The live operations board: agents online are those on a ticket (every
 	// node) or with a page open (this node).
@@ -211,7 +216,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		Coaching: coachingSvc, Standing: standingSvc, Privacy: privacySvc, Idempotency: idem,
 		Schedules: svc.schedules, SLA: svc.sla, Feedback: surveys, Wall: wallSvc, Friction: frictionSvc,
 		Joining: joins, Reports: reports, KB: kbSvc, PublicURL: cfg.PublicURL,
-		Alerts: alerts, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, everyoneOnline{present, liveHub})})
+		Alerts: alerts, Hooks: hooks, Dashboards: dashboards, Ops: board, StaffingPlan: boardStaffing(svc, reports, everyoneOnline{present, liveHub})})
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +240,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 			joiningapi.Section{Joining: joins}, staffingapi.Section{Arrivals: reports, Plan: staffingSources(svc, reports, everyoneOnline{present, liveHub})},
 			reportapi.Section{Reports: reports}, kbapi.New(kbSvc),
 			alertapi.Section{Alerts: alerts}, dashboardapi.Section{Dashboards: dashboards},
-			opsapi.Section{Ops: board})})
+			opsapi.Section{Ops: board}, hookapi.Section{Hooks: hooks})})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)

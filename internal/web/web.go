@@ -10,6 +10,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/centerdesk/centerdesk/internal/alert"
+	"github.com/centerdesk/centerdesk/internal/hooksub"
 
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/coaching"
@@ -63,6 +64,7 @@ import (
 	reportpages "github.com/centerdesk/centerdesk/internal/web/reports"
 	"github.com/centerdesk/centerdesk/internal/web/servicelevel"
 	wallpages "github.com/centerdesk/centerdesk/internal/web/wall"
+	webhookpages "github.com/centerdesk/centerdesk/internal/web/webhooks"
 	"github.com/centerdesk/centerdesk/internal/web/workspace"
 )
 
@@ -124,6 +126,8 @@ type Deps struct {
 	KB *kb.Service
 	// Alerts: the alert rules page (/admin/alerts, leads and admins).
 	Alerts *alert.Service
+	// Hooks: the webhook subscriptions page (/admin/webhooks, admins).
+	Hooks *hooksub.Service
 	// Dashboards: leads' dashboards of report widgets and report emails.
 	Dashboards *dashboard.Service
 	// Ops is the live operations board (/ops, leads and admins).
@@ -219,6 +223,9 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return alertpages.New(k, alertpages.Deps{Alerts: d.Alerts, Teams: d.Teams, Users: d.Users})
+		},
+		func() (kit.Table, error) {
+			return webhookpages.New(k, webhookpages.Deps{Hooks: d.Hooks})
 		},
 		func() (kit.Table, error) {
 			return dashboardpages.New(k, dashboardpages.Deps{Dashboards: d.Dashboards, Teams: d.Teams})

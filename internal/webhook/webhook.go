@@ -1,8 +1,9 @@
 // Package webhook delivers a desk's events to URLs its people gave, as one
 // attempt of a durable job (internal/jobs): the post goes through the
 // guarded outbound client (internal/egress), and its answer decides whether
-// the queue tries again. What a post carries and how it is signed belong to
-// the package that sends it (alerts, badge awards).
+// the queue tries again. What a post carries belongs to the package that
+// sends it (alerts, badge awards, ticket-event subscriptions); the
+// timestamped signature they share is Sign.
 package webhook
 
 import (
@@ -25,9 +26,16 @@ const UserAgent = "Centerdesk-Webhook/1"
 // name now resolves inside, a redirect points there) and any other refusal
 // come back permanent (jobs.Permanent): trying again will not help.
 func Deliver(ctx context.Context, client *egress.Client, url string, body []byte, header http.Header) error {
+	_, err := Post(ctx, client, url, body, header)
+	return err
+}
+
+// Post is Deliver that also returns the receiver's status code (0 when
+// none answered), for senders that keep a log of their deliveries.
+func Post(ctx context.Context, client *egress.Client, url string, body []byte, header http.Header) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return jobs.Permanent(fmt.Errorf("webhook request: %w", err))
+		return 0, jobs.Permanent(fmt.Errorf("webhook request: %w", err))
 	}
 	for k, vs := range header {
 		req.Header[k] = vs
@@ -36,20 +44,20 @@ func Deliver(ctx context.Context, client *egress.Client, url string, body []byte
 	req.Header.Set("User-Agent", UserAgent)
 	resp, err := client.Do(req)
 	if egress.IsRefused(err) {
-		return jobs.Permanent(fmt.Errorf("post webhook: %w", err))
+		return 0, jobs.Permanent(fmt.Errorf("post webhook: %w", err))
 	}
 	if err != nil {
-		return fmt.Errorf("post webhook: %w", err)
+		return 0, fmt.Errorf("post webhook: %w", err)
 	}
 	// Read a little of the answer so the connection can be reused.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	switch c := resp.StatusCode; {
 	case c >= 200 && c < 300:
-		return nil
+		return c, nil
 	case c >= 500 || c == http.StatusRequestTimeout || c == http.StatusTooManyRequests:
-		return fmt.Errorf("webhook answered %s", resp.Status)
+		return c, fmt.Errorf("webhook answered %s", resp.Status)
 	default:
-		return jobs.Permanent(fmt.Errorf("webhook refused the post: %s", resp.Status))
+		return c, jobs.Permanent(fmt.Errorf("webhook refused the post: %s", resp.Status))
 	}
 }
