@@ -117,6 +117,14 @@ type NewArticle struct {
 	RelatedIDs   []int64  `json:"related_ids"`
 	// SourceTicket is the ticket the article was made from, if any.
 	SourceTicket *int64 `json:"source_ticket_id"`
+	// Submit sends a draft for an editor's review as soon as it is saved;
+	// an article published or archived at once is not waiting for review.
+	Submit bool `json:"submit"`
+}
+
+// SendBackNote is an editor's comment returning a submission to its author.
+type SendBackNote struct {
+	Comment string `json:"comment"`
 }
 
 // Patch changes an article; absent members stay as they are.

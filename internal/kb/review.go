@@ -91,7 +91,8 @@ type PublishedHook func(ctx context.Context, a *Article, editorID, valueID int64
 // OnPublished sets the hook that credits authors (the recognition feed).
 func (s *Service) OnPublished(h PublishedHook) { s.published = h }
 
-// Submit sends a draft for an editor's review.
+// Submit sends a draft for an editor's review: its author's, its owner's
+// or an editor's.
 func (s *Service) Submit(ctx context.Context, who Viewer, id int64) (*Article, error) {
 	var a *Article
 	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -99,18 +100,28 @@ func (s *Service) Submit(ctx context.Context, who Viewer, id int64) (*Article, e
 		if a, err = getArticle(ctx, tx, id); err != nil {
 			return err
 		}
-		if a.Status != Draft {
-			return apperr.Conflict("status", "only a draft is submitted for review; this one is %s", a.Status)
-		}
-		now := s.now()
-		a.SubmittedAt, a.ReviewNote = &now, ""
-		if err := setReview(ctx, tx, a); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, "kb.article_submitted", "kb_article", a.ID, map[string]any{"title": a.Title})
+		return s.submit(ctx, tx, who, a)
 	})
 	return a, err
 }
+
+// submit marks a, read in tx, as waiting for review.
+func (s *Service) submit(ctx context.Context, tx *sql.Tx, who Viewer, a *Article) error {
+	if !who.Editor && !isUser(a.AuthorID, who.ID) && !isUser(a.OwnerID, who.ID) {
+		return apperr.Forbidden("only the article's author, its owner or an editor submits it for review")
+	}
+	if a.Status != Draft {
+		return apperr.Conflict("status", "only a draft is submitted for review; this one is %s", a.Status)
+	}
+	now := s.now()
+	a.SubmittedAt, a.ReviewNote = &now, ""
+	if err := setReview(ctx, tx, a); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, "kb.article_submitted", "kb_article", a.ID, map[string]any{"title": a.Title})
+}
+
+func isUser(id *int64, userID int64) bool { return id != nil && *id == userID }
 
 // SendBack returns a submission to its author with an editor's comment.
 func (s *Service) SendBack(ctx context.Context, who Viewer, id int64, comment string) (*Article, error) {
@@ -148,6 +159,9 @@ func (s *Service) SendBack(ctx context.Context, who Viewer, id int64, comment st
 
 // Approve publishes a submission, with p's edits; an editor's.
 func (s *Service) Approve(ctx context.Context, who Viewer, id int64, p Patch) (*Article, error) {
+	if !who.Editor {
+		return nil, apperr.Forbidden("only editors (leads and admins) review submissions")
+	}
 	a, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -230,7 +244,7 @@ func (s *Service) Confirm(ctx context.Context, who Viewer, id int64) error {
 		if err != nil {
 			return err
 		}
-		if !who.Editor && (a.OwnerID == nil || *a.OwnerID != who.ID) {
+		if !who.Editor && !isUser(a.OwnerID, who.ID) {
 			return apperr.Forbidden("only the article's owner or an editor confirms it")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET confirmed_at = $1 WHERE id = $2`, db.Time(s.now()), id); err != nil {

@@ -131,6 +131,11 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 		if err := s.saved(ctx, tx, who, a, "Created"); err != nil {
 			return err
 		}
+		if n.Submit && a.Status == Draft {
+			if err := s.submit(ctx, tx, who, a); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, "kb.article_created", "kb_article", a.ID, map[string]any{"title": a.Title, "status": a.Status})
 	})
 	if err != nil {

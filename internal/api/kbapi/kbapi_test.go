@@ -132,3 +132,82 @@ func TestKnowledgeBaseOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewFlowOverHTTP: an agent submits a draft, an editor sends it
+// back with a comment, the agent edits and submits again, and the editor
+// approves it with an edit; bad input names its field.
+func TestReviewFlowOverHTTP(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		lead, agent := newClients(t, d)
+		var cat kb.Category
+		lead.call("POST", "/api/v1/kb/categories", `{"name": "Billing"}`, http.StatusCreated, &cat)
+		var a kb.Article
+		agent.call("POST", "/api/v1/kb/articles", `{"title": "Card declined", "body_markdown": "Ask the bank.",
+			"category_id": `+strconv.FormatInt(cat.ID, 10)+`, "submit": true}`, http.StatusCreated, &a)
+		if a.Status != kb.Draft || a.SubmittedAt == nil {
+			t.Fatalf("created and submitted: %+v", a)
+		}
+		path := "/api/v1/kb/articles/" + strconv.FormatInt(a.ID, 10)
+
+		var review struct {
+			InReview []kb.Article `json:"in_review"`
+		}
+		agent.call("GET", "/api/v1/kb/review", "", http.StatusOK, &review)
+		if len(review.InReview) != 1 || review.InReview[0].ID != a.ID {
+			t.Fatalf("in review %+v", review.InReview)
+		}
+		agent.call("POST", path+"/approve", "", http.StatusForbidden, nil)
+		agent.call("POST", path+"/send-back", `{"comment": "mine"}`, http.StatusForbidden, nil)
+		for body, field := range map[string]string{`{"comment": " "}`: "comment", `{"note": "x"}`: "note"} {
+			var problem struct{ Error struct{ Field string } }
+			lead.call("POST", path+"/send-back", body, http.StatusBadRequest, &problem)
+			if problem.Error.Field != field {
+				t.Errorf("send-back %s: field %q, want %q", body, problem.Error.Field, field)
+			}
+		}
+		lead.call("POST", path+"/send-back", `{"comment": "Say which banks."}`, http.StatusOK, &a)
+		if a.SubmittedAt != nil || a.ReviewNote != "Say which banks." {
+			t.Fatalf("sent back: %+v", a)
+		}
+		lead.call("POST", path+"/approve", "", http.StatusConflict, nil)
+
+		agent.call("PATCH", path, `{"body_markdown": "Ask your bank, then retry."}`, http.StatusOK, nil)
+		agent.call("POST", path+"/submit", "", http.StatusOK, &a)
+		if a.SubmittedAt == nil || a.ReviewNote != "" {
+			t.Fatalf("resubmitted: %+v", a)
+		}
+		var problem struct{ Error struct{ Field string } }
+		lead.call("POST", path+"/approve", `{"title": ""}`, http.StatusBadRequest, &problem)
+		if problem.Error.Field != "title" {
+			t.Errorf("approve with empty title: field %q", problem.Error.Field)
+		}
+		lead.call("POST", path+"/approve", `{"title": "When a card is declined"}`, http.StatusOK, &a)
+		if a.Status != kb.Published || a.Title != "When a card is declined" || a.SubmittedAt != nil {
+			t.Fatalf("approved: %+v", a)
+		}
+		agent.call("POST", path+"/submit", "", http.StatusConflict, nil)
+		agent.call("POST", path+"/confirm", "", http.StatusOK, &a) // its owner
+
+		// Another agent's draft is not this agent's to submit.
+		var other kb.Article
+		lead.call("POST", "/api/v1/kb/articles", `{"title": "Lead's draft", "body_markdown": "x",
+			"category_id": `+strconv.FormatInt(cat.ID, 10)+`}`, http.StatusCreated, &other)
+		agent.call("POST", "/api/v1/kb/articles/"+strconv.FormatInt(other.ID, 10)+"/submit", "", http.StatusForbidden, nil)
+		agent.call("POST", "/api/v1/kb/articles/"+strconv.FormatInt(other.ID, 10)+"/confirm", "", http.StatusForbidden, nil)
+
+		var st kb.Settings
+		agent.call("GET", "/api/v1/kb/settings", "", http.StatusOK, &st)
+		if st.ReviewDays != 180 {
+			t.Errorf("default settings %+v", st)
+		}
+		agent.call("PUT", "/api/v1/kb/settings", `{"review_days": 90, "unhelpful_percent": 50, "min_votes": 5}`, http.StatusForbidden, nil)
+		lead.call("PUT", "/api/v1/kb/settings", `{"review_days": 0, "unhelpful_percent": 50, "min_votes": 5}`, http.StatusBadRequest, &problem)
+		if problem.Error.Field != "review_days" {
+			t.Errorf("bad settings: field %q", problem.Error.Field)
+		}
+		lead.call("PUT", "/api/v1/kb/settings", `{"review_days": 90, "unhelpful_percent": 40, "min_votes": 3}`, http.StatusOK, &st)
+		if st.ReviewDays != 90 || st.MinVotes != 3 {
+			t.Errorf("saved settings %+v", st)
+		}
+	})
+}

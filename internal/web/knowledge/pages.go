@@ -197,17 +197,14 @@ func (wb *Pages) create(w http.ResponseWriter, r *http.Request) error {
 		var a *kb.Article
 		who := kb.ViewerOf(user.FromContext(r.Context()))
 		in := kb.NewArticle{Title: f.Title, BodyMarkdown: f.Body, CategoryID: f.CategoryID, Status: f.Status,
-			Visibility: f.Visibility, Labels: f.labels(), Slug: f.Slug, RelatedIDs: related}
+			Visibility: f.Visibility, Labels: f.labels(), Slug: f.Slug, RelatedIDs: related, Submit: f.Submit}
 		if f.SourceTicket > 0 {
 			in.SourceTicket = &f.SourceTicket
 		}
 		a, err = wb.KB.Create(r.Context(), who, in)
-		if err == nil && f.Submit && a.Status == kb.Draft {
-			_, err = wb.KB.Submit(r.Context(), who, a.ID)
-		}
 		if err == nil {
 			wb.Flash(r, "Article saved.")
-			if f.Submit {
+			if a.SubmittedAt != nil {
 				wb.Flash(r, "Article saved and submitted for review.")
 			}
 			http.Redirect(w, r, fmt.Sprintf("/kb/articles/%d", a.ID), http.StatusSeeOther)
