@@ -94,6 +94,10 @@ type Article struct {
 	SubmittedAt  *time.Time `json:"submitted_at"` // sent for an editor's review
 	ReviewNote   string     `json:"review_note"`  // an editor's comment when sending it back
 	ConfirmedAt  time.Time  `json:"confirmed_at"` // its owner last said it is right
+	// ReopenedAt is when a ticket that was sent it was last reopened, and
+	// ReopenedTicket that ticket: it needs review while after ConfirmedAt.
+	ReopenedAt     *time.Time `json:"reopened_at"`
+	ReopenedTicket *int64     `json:"reopened_ticket_id"`
 	PublishedAt  *time.Time `json:"published_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`

@@ -212,8 +212,9 @@ type Stale struct {
 	Reason  string
 }
 
-// NeedsReview lists published articles unconfirmed for the settings' days
-// or voted unhelpful past their share, longest unconfirmed first.
+// NeedsReview lists published articles unconfirmed for the settings' days,
+// voted unhelpful past their share, or sent to a ticket that was reopened
+// since they were confirmed, longest unconfirmed first.
 func (s *Service) NeedsReview(ctx context.Context) ([]Stale, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
@@ -222,19 +223,34 @@ func (s *Service) NeedsReview(ctx context.Context) ([]Stale, error) {
 	before := s.now().AddDate(0, 0, -st.ReviewDays)
 	as, err := scanArticles(s.db.Reader(ctx).QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
 		WHERE a.status = 'published' AND (a.confirmed_at < $1 OR (a.helpful_yes + a.helpful_no >= $2
-			AND a.helpful_no * 100 > $3 * (a.helpful_yes + a.helpful_no)))
+			AND a.helpful_no * 100 > $3 * (a.helpful_yes + a.helpful_no)) OR a.reopened_at > a.confirmed_at)
 		ORDER BY a.confirmed_at, a.id LIMIT 500`, db.Time(before), st.MinVotes, st.UnhelpfulPercent))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Stale, len(as))
 	for i, a := range as {
-		out[i] = Stale{Article: a, Reason: fmt.Sprintf("not confirmed for %d days", st.ReviewDays)}
-		if !a.ConfirmedAt.Before(before) {
-			out[i].Reason = fmt.Sprintf("%d of %d readers said it did not help", a.HelpfulNo, a.HelpfulYes+a.HelpfulNo)
-		}
+		out[i] = Stale{Article: a, Reason: staleReason(a, st, before)}
 	}
 	return out, nil
+}
+
+// staleReason says why a, found by NeedsReview, needs review.
+func staleReason(a *Article, st Settings, before time.Time) string {
+	switch {
+	case a.ConfirmedAt.Before(before):
+		return fmt.Sprintf("not confirmed for %d days", st.ReviewDays)
+	case a.reopened():
+		return fmt.Sprintf("ticket %d, which was sent it, was reopened", *a.ReopenedTicket)
+	default:
+		return fmt.Sprintf("%d of %d readers said it did not help", a.HelpfulNo, a.HelpfulYes+a.HelpfulNo)
+	}
+}
+
+// reopened reports whether a ticket that was sent a was reopened since a
+// was last confirmed.
+func (a *Article) reopened() bool {
+	return a.ReopenedAt != nil && a.ReopenedTicket != nil && a.ReopenedAt.After(a.ConfirmedAt)
 }
 
 // Confirm records that an article is still right: its owner or an editor.
@@ -268,8 +284,12 @@ func (s *Service) RemindOwners(ctx context.Context) (int, error) {
 			if a.OwnerID == nil {
 				continue
 			}
+			source := fmt.Sprintf("kb:%d:review:%d", a.ID, a.ConfirmedAt.Unix())
+			if a.reopened() { // a reopen after a reminder is news: once per confirmation
+				source += ":reopened"
+			}
 			sent, err := notify.Remind(ctx, tx, notify.Reminder{RecipientID: *a.OwnerID,
-				Source: fmt.Sprintf("kb:%d:review:%d", a.ID, a.ConfirmedAt.Unix()), Link: fmt.Sprintf("/kb/articles/%d", a.ID),
+				Source: source, Link: fmt.Sprintf("/kb/articles/%d", a.ID),
 				Note: "Your article “" + a.Title + "” needs review: " + st.Reason})
 			if err != nil {
 				return err
