@@ -98,9 +98,9 @@ type Article struct {
 	// ReopenedTicket that ticket: it needs review while after ConfirmedAt.
 	ReopenedAt     *time.Time `json:"reopened_at"`
 	ReopenedTicket *int64     `json:"reopened_ticket_id"`
-	PublishedAt  *time.Time `json:"published_at"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	PublishedAt    *time.Time `json:"published_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // Shown reports whether the article may be shown outside (the help center,
