@@ -306,15 +306,30 @@ func (s *Service) RemindOwners(ctx context.Context) (int, error) {
 // ReviewInterval is how often the server reminds owners.
 const ReviewInterval = time.Hour
 
-// Contributions counts the published articles an agent wrote.
-func (s *Service) Contributions(ctx context.Context, authorID int64) (int, error) {
-	var n int
-	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM kb_articles
-		WHERE author_id = $1 AND status = 'published'`, authorID).Scan(&n)
+// Contributions are the published articles an agent is credited with (as
+// their author): how many, and the latest of them.
+type Contributions struct {
+	Count  int
+	Latest []*Article // newest published first, at most the limit asked
+}
+
+// ContributionsOf returns the published articles credited to authorID,
+// the latest limit of them listed.
+func (s *Service) ContributionsOf(ctx context.Context, authorID int64, limit int) (Contributions, error) {
+	var c Contributions
+	r := s.db.Reader(ctx)
+	err := r.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles
+		WHERE author_id = $1 AND status = 'published'`, authorID).Scan(&c.Count)
 	if err != nil {
-		return 0, fmt.Errorf("kb: contributions of %d: %w", authorID, err)
+		return c, fmt.Errorf("kb: contributions of %d: %w", authorID, err)
 	}
-	return n, nil
+	if c.Count == 0 || limit <= 0 {
+		return c, nil
+	}
+	c.Latest, err = scanArticles(r.QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
+		WHERE a.author_id = $1 AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
+		authorID, limit))
+	return c, err
 }
 
 // TicketReply is the text of the agent's last reply on a ticket (else the
