@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -197,4 +198,20 @@ func (s *Service) List(ctx context.Context, o ListOptions) ([]*Article, error) {
 	args = append(args, limit)
 	return scanArticles(s.db.Reader(ctx).QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
 		WHERE `+cond+fmt.Sprintf(` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d`, len(args)), args...))
+}
+
+// ReplyContent is an article's content to insert into a reply to a
+// customer: its Markdown, then a link to it at origin (the help center's
+// address). Only a published public article is sent to customers; an
+// internal one is for agents only, and a draft may still be wrong.
+func (s *Service) ReplyContent(ctx context.Context, id int64, origin string) (string, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !a.Shown() {
+		return "", apperr.Unprocessable("id", "only a published public article's content goes into a reply; this one is %s and %s",
+			a.Status, a.Visibility)
+	}
+	return strings.TrimSpace(a.BodyMarkdown) + "\n\n[" + a.Title + "](" + origin + "/help/articles/" + a.Slug + ")", nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -162,3 +163,49 @@ func TestAnArticleFromATicketIsReviewedThroughThePages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestComposerInsertsAnArticlesContent: the composer's lookup offers a
+// public article's text (and only a link for an internal one), and the
+// text is the article's Markdown with its link; an internal article's is
+// refused.
+func TestComposerInsertsAnArticlesContent(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := webtest.NewOn(t, d)
+		svc := kb.NewService(d)
+		table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc, PublicURL: "https://help.example.com/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Register(table)
+		editor := kb.Viewer{ID: testutil.NewUser(t, d, "lead"), Editor: true}
+		cat, err := svc.CreateCategory(t.Context(), editor, kb.NewCategory{Name: "Billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, err := svc.Create(t.Context(), editor, kb.NewArticle{Title: "Refund policy", BodyMarkdown: "Refunds take **five** days.",
+			CategoryID: cat.ID, Status: kb.Published})
+		if err != nil {
+			t.Fatal(err)
+		}
+		internal, err := svc.Create(t.Context(), editor, kb.NewArticle{Title: "Refund overrides", BodyMarkdown: "Secret refund steps.",
+			CategoryID: cat.ID, Status: kb.Published, Visibility: kb.Internal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := e.SignIn("agent")
+		rec := e.Do(http.MethodGet, "/kb/lookup?q=refund", agent)
+		body := rec.Body.String()
+		if !strings.Contains(body, `data-kb-insert-from="/kb/articles/`+itoa(pub.ID)+`/content"`) ||
+			strings.Contains(body, `/kb/articles/`+itoa(internal.ID)+`/content`) {
+			t.Fatalf("lookup offers the wrong texts:\n%s", body)
+		}
+		rec = e.Do(http.MethodGet, "/kb/articles/"+itoa(pub.ID)+"/content", agent)
+		want := "Refunds take **five** days.\n\n[Refund policy](https://help.example.com/help/articles/refund-policy)"
+		if rec.Code != http.StatusOK || rec.Body.String() != want {
+			t.Errorf("content: %d %q", rec.Code, rec.Body)
+		}
+		if rec = e.Do(http.MethodGet, "/kb/articles/"+itoa(internal.ID)+"/content", agent); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("internal article's content: %d", rec.Code)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -55,9 +56,10 @@ func (wb *Pages) reportPage(w http.ResponseWriter, r *http.Request) error {
 // lookupHit is an article found from the composer, with the Markdown link
 // a reply inserts.
 type lookupHit struct {
+	ID          int64
 	Title, Link string
 	Snippet     kb.Snippet
-	Internal    bool
+	Internal    bool // agents only: its content is not offered
 }
 
 // lookup searches published articles for the ticket page's composer; an
@@ -73,7 +75,7 @@ func (wb *Pages) lookup(w http.ResponseWriter, r *http.Request) error {
 		if h.Article.Status != kb.Published {
 			continue
 		}
-		hits = append(hits, lookupHit{Title: h.Article.Title, Snippet: h.Snippet, Internal: h.Article.Visibility == kb.Internal,
+		hits = append(hits, lookupHit{ID: h.Article.ID, Title: h.Article.Title, Snippet: h.Snippet, Internal: h.Article.Visibility == kb.Internal,
 			Link: "[" + h.Article.Title + "](" + wb.origin(r) + "/help/articles/" + h.Article.Slug + ")"})
 	}
 	wb.Fragment(w, r, http.StatusOK, "kb_list", "kb-lookup", struct {
@@ -81,6 +83,24 @@ func (wb *Pages) lookup(w http.ResponseWriter, r *http.Request) error {
 		Hits  []lookupHit
 	}{q, hits})
 	return nil
+}
+
+// content answers an article's content for the composer to insert into a
+// reply, as text: its Markdown and a link to it (kb.ReplyContent decides
+// which articles may be sent).
+func (wb *Pages) content(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	text, err := wb.KB.ReplyContent(r.Context(), id, wb.origin(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = io.WriteString(w, text)
+	return err
 }
 
 // origin is where customers reach the help center, for links in replies.
