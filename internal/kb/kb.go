@@ -101,6 +101,8 @@ type Article struct {
 	PublishedAt    *time.Time `json:"published_at"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+
+	images []int64 // the uploads its body shows, once set
 }
 
 // Shown reports whether the article may be shown outside (the help center,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
 )
@@ -17,6 +18,8 @@ type Service struct {
 	db        *db.DB
 	now       func() time.Time
 	published PublishedHook // credits the author of a published submission
+	// attachments hold articles' images; nil refuses adding them.
+	attachments *attachment.Service
 }
 
 // NewService returns a Service over d.
@@ -124,6 +127,9 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 		if err := insertArticle(ctx, tx, a); err != nil {
 			return err
 		}
+		if err := checkImages(ctx, tx, a.ID, a.images, db.Time(now)); err != nil {
+			return err
+		}
 		if err := setRelated(ctx, tx, a.ID, related); err != nil {
 			return err
 		}
@@ -161,6 +167,9 @@ func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*A
 		}
 		a.Revision++
 		a.UpdatedAt = s.now()
+		if err := checkImages(ctx, tx, a.ID, a.images, db.Time(a.UpdatedAt)); err != nil {
+			return err
+		}
 		if err := saveArticle(ctx, tx, a); err != nil {
 			return err
 		}
@@ -272,6 +281,11 @@ func (s *Service) setBody(a *Article, md string) error {
 	if err := checkBody(md); err != nil {
 		return err
 	}
+	images, err := imageIDs(md)
+	if err != nil {
+		return err
+	}
+	a.images = images
 	html, text, err := render(md)
 	if err != nil {
 		return err

@@ -199,6 +199,7 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 	kbSvc := kb.NewService(d)
 	alerts := newAlerts(cfg, log, d, queue, out, box, svc, surveys, tickets, st, guarded)
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
+	kbSvc.UseAttachments(attachments) // articles' images
 	// Articles sent in replies are flagged for review when their ticket is reopened.
 	if err := bus.Register(kbSvc.Consumer()); err != nil {
 		return nil, err

@@ -48,6 +48,10 @@ func (s *Section) Routes() []apikit.Route {
 				Out: apikit.List[kb.Revision]{}}},
 		{Pattern: "POST /api/v1/kb/articles/{id}/revisions/{number}/restore", Who: apikit.Agent, Handler: s.restore,
 			Doc: apikit.Op{Summary: "Save an earlier revision's title and body as the newest revision", Out: kb.Article{}}},
+		{Pattern: "POST /api/v1/kb/articles/{id}/images", Who: apikit.Agent, Handler: s.addImage,
+			Doc: apikit.Op{Summary: "Add an upload of yours (POST /api/v1/attachments; PNG, JPEG, GIF or WebP) to an article as an image; " +
+				"its body shows it with the answer's markdown, and the help center serves it while the article is published and public",
+				In: kb.NewImage{}, Out: kb.Image{}, Status: http.StatusCreated}},
 		{Pattern: "POST /api/v1/kb/articles/{id}/submit", Who: apikit.Agent, Handler: s.submit,
 			Doc: apikit.Op{Summary: "Send a draft for an editor's review: its author's, its owner's or an editor's",
 				Out: kb.Article{}}},

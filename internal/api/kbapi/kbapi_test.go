@@ -1,8 +1,11 @@
 package kbapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -209,5 +212,88 @@ func TestReviewFlowOverHTTP(t *testing.T) {
 		if st.ReviewDays != 90 || st.MinVotes != 3 {
 			t.Errorf("saved settings %+v", st)
 		}
+	})
+}
+
+// upload stores body through POST /api/v1/attachments and returns its id.
+func (c *client) upload(name, contentType string, body []byte) int64 {
+	c.t.Helper()
+	r := httptest.NewRequest("POST", "/api/v1/attachments?filename="+name, bytes.NewReader(body))
+	r.Header.Set("Authorization", "Bearer "+c.token)
+	r.Header.Set("Content-Type", contentType)
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, r)
+	var att struct{ ID int64 }
+	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &att) != nil {
+		c.t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	return att.ID
+}
+
+func pngBytes(t *testing.T) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestArticleImagesOverHTTP: an image uploaded as an attachment is added
+// to an article and shown by its Markdown; the help center serves it only
+// once the article is published and public. Other image sources, unknown
+// images and files that are not images answer 400 naming the field.
+func TestArticleImagesOverHTTP(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		lead, agent := newClients(t, d)
+		anon := &client{t: t, h: lead.h}
+		var cat kb.Category
+		lead.call("POST", "/api/v1/kb/categories", `{"name": "Billing"}`, http.StatusCreated, &cat)
+		catID := strconv.FormatInt(cat.ID, 10)
+		var a kb.Article
+		lead.call("POST", "/api/v1/kb/articles", `{"title": "Where to find the invoice", "body_markdown": "Look.",
+			"category_id": `+catID+`}`, http.StatusCreated, &a)
+		path := "/api/v1/kb/articles/" + strconv.FormatInt(a.ID, 10)
+
+		imgID := lead.upload("invoice.png", "image/png", pngBytes(t))
+		textID := lead.upload("notes.txt", "text/plain", []byte("just words"))
+		theirs := agent.upload("theirs.png", "image/png", pngBytes(t))
+		for body, field := range map[string]string{
+			`{"attachment_id": ` + strconv.FormatInt(textID, 10) + `}`: "attachment_id",
+			`{"attachment_id": ` + strconv.FormatInt(theirs, 10) + `}`: "attachment_id",
+			`{"attachment_id": 0}`: "attachment_id",
+		} {
+			var problem struct{ Error struct{ Field string } }
+			lead.call("POST", path+"/images", body, http.StatusBadRequest, &problem)
+			if problem.Error.Field != field {
+				t.Errorf("image %s: field %q, want %q", body, problem.Error.Field, field)
+			}
+		}
+		var img kb.Image
+		lead.call("POST", path+"/images", `{"attachment_id": `+strconv.FormatInt(imgID, 10)+`}`, http.StatusCreated, &img)
+		if img.Markdown != "![invoice.png](/help/images/"+strconv.FormatInt(imgID, 10)+")" {
+			t.Fatalf("image %+v", img)
+		}
+		for _, md := range []string{"![x](https://tracker.example.com/p.png)", "![x](/help/images/999999)", `<img src="/help/images/1">`} {
+			var problem struct{ Error struct{ Field string } }
+			lead.call("PATCH", path, `{"body_markdown": `+strconv.Quote(md)+`}`, http.StatusBadRequest, &problem)
+			if problem.Error.Field != "body_markdown" {
+				t.Errorf("body %s: field %q", md, problem.Error.Field)
+			}
+		}
+		lead.call("PATCH", path, `{"body_markdown": `+strconv.Quote("See:\n\n"+img.Markdown)+`}`, http.StatusOK, &a)
+		if !strings.Contains(a.BodyHTML, `<img src="`+img.URL+`" alt="invoice.png"/>`) {
+			t.Fatalf("rendered %s", a.BodyHTML)
+		}
+		anon.call("GET", img.URL, "", http.StatusNotFound, nil) // a draft's image
+		lead.call("PATCH", path, `{"status": "published"}`, http.StatusOK, nil)
+		r := httptest.NewRequest("GET", img.URL, nil)
+		rec := httptest.NewRecorder()
+		anon.h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/png" || !bytes.Equal(rec.Body.Bytes(), pngBytes(t)) {
+			t.Errorf("public image: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		lead.call("PATCH", path, `{"visibility": "internal"}`, http.StatusOK, nil)
+		anon.call("GET", img.URL, "", http.StatusNotFound, nil)
+		anon.call("GET", "/help/images/"+strconv.FormatInt(theirs, 10), "", http.StatusNotFound, nil) // no article holds it
 	})
 }

@@ -113,3 +113,20 @@ func (s *Section) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.settings(w, r)
 }
+
+func (s *Section) addImage(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in kb.NewImage
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	img, err := s.kb.AddImage(r.Context(), viewer(r), id, in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, img)
+	return nil
+}

@@ -1,6 +1,9 @@
 package knowledge_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/testutil"
@@ -206,6 +210,58 @@ func TestComposerInsertsAnArticlesContent(t *testing.T) {
 		}
 		if rec = e.Do(http.MethodGet, "/kb/articles/"+itoa(internal.ID)+"/content", agent); rec.Code != http.StatusUnprocessableEntity {
 			t.Errorf("internal article's content: %d", rec.Code)
+		}
+	})
+}
+
+// TestDraftImagesShowToAgents: a draft's images load from the agents'
+// address in its preview, which serves them to agents only.
+func TestDraftImagesShowToAgents(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := webtest.NewOn(t, d)
+		svc := kb.NewService(d)
+		svc.UseAttachments(attachment.NewService(d, t.TempDir(), e.Settings))
+		table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Register(table)
+		editor := kb.Viewer{ID: testutil.NewUser(t, d, "lead"), Editor: true}
+		ctx := testutil.As(editor.ID)
+		cat, err := svc.CreateCategory(ctx, editor, kb.NewCategory{Name: "Billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := svc.Create(ctx, editor, kb.NewArticle{Title: "Invoices", BodyMarkdown: "Look.", CategoryID: cat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+			t.Fatal(err)
+		}
+		up, err := svc.Attachments().Upload(ctx, attachment.Upload{Filename: "a.png", Body: &buf, Size: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := svc.AddImage(ctx, editor, a.ID, kb.NewImage{AttachmentID: up.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := img.Markdown
+		if _, err := svc.Update(ctx, editor, a.ID, kb.Patch{BodyMarkdown: &md}); err != nil {
+			t.Fatal(err)
+		}
+		agent := e.SignIn("agent")
+		rec := e.Do(http.MethodGet, "/kb/articles/"+itoa(a.ID), agent)
+		if !strings.Contains(rec.Body.String(), `src="/kb/images/`+itoa(up.ID)+`"`) {
+			t.Fatalf("preview lacks the agents' image address:\n%s", rec.Body)
+		}
+		if rec = e.Do(http.MethodGet, "/kb/images/"+itoa(up.ID), agent); rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/png" {
+			t.Errorf("agent image: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if rec = e.Do(http.MethodGet, "/kb/images/999999", agent); rec.Code != http.StatusNotFound {
+			t.Errorf("unknown image: %d", rec.Code)
 		}
 	})
 }

@@ -168,8 +168,14 @@ func (wb *Pages) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	wb.Render(w, r, status, "kb_edit", &editData{Page: wb.BasePage(r, title), Editor: user.FromContext(r.Context()).IsLead(),
 		Article: a, Form: f, Categories: cats, Names: categoryNames(cats), Statuses: kb.Statuses,
-		Preview: template.HTML(a.BodyHTML), Problem: pr}) // BodyHTML was sanitised when saved
+		Preview: agentImages(a.BodyHTML), Problem: pr})
 	return nil
+}
+
+// agentImages is an article's sanitised HTML (sanitised when saved) with
+// its images loaded from the agents' address, which shows drafts' images.
+func agentImages(html string) template.HTML {
+	return template.HTML(strings.ReplaceAll(html, `src="`+kb.ImagePath, `src="`+kb.AgentImagePath))
 }
 
 func (wb *Pages) newPage(w http.ResponseWriter, r *http.Request) error {

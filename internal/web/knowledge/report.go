@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/kb"
 )
@@ -113,4 +114,20 @@ func (wb *Pages) origin(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// image serves any article's image to agents (the help center serves only
+// public articles' images).
+func (wb *Pages) image(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, f, err := wb.KB.AgentImage(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	attachment.Serve(w, r, a, f)
+	return nil
 }

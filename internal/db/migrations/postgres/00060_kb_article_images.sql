@@ -1,0 +1,16 @@
+-- Images in knowledge-base articles (internal/kb): uploads of the
+-- attachment store held by an article. The help center serves an image
+-- at /help/images/{attachment_id} only while an article holding it is
+-- published and public; the attachment collector keeps held uploads.
+
+-- +goose Up
+CREATE TABLE kb_article_images (
+    article_id    BIGINT NOT NULL REFERENCES kb_articles (id) ON DELETE CASCADE,
+    attachment_id BIGINT NOT NULL REFERENCES attachments (id) ON DELETE CASCADE,
+    created_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (article_id, attachment_id)
+);
+CREATE INDEX kb_article_images_attachment ON kb_article_images (attachment_id);
+
+-- +goose Down
+DROP TABLE kb_article_images;
