@@ -20,6 +20,7 @@ type Service struct {
 	published PublishedHook // credits the author of a published submission
 	// attachments hold articles' images; nil refuses adding them.
 	attachments *attachment.Service
+	home        homeCache // the help center home page's reads
 }
 
 // NewService returns a Service over d.
@@ -147,6 +148,7 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 	if err != nil {
 		return nil, err
 	}
+	s.home.forget()
 	return a, nil
 }
 
@@ -181,6 +183,7 @@ func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*A
 	if err != nil {
 		return nil, err
 	}
+	s.home.forget()
 	if submitted && a.Status == Published {
 		if err := s.credit(ctx, a, who.ID); err != nil {
 			return a, fmt.Errorf("kb: published %d, but crediting its author failed: %w", a.ID, err)

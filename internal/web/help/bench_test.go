@@ -88,6 +88,20 @@ var benchWords = strings.Fields(`refund invoice billing payment card declined pa
 	storage upload download attachment image printer receipt tax currency transfer bank statement
 	balance credit debit charge twice late missing damaged broken replace schedule appointment`)
 
+// benchVocabulary is the seeded articles' words, most common first (drawn
+// Zipf-like, as words in text are): common English words, then the help
+// center's topic words, then 4,000 made-up rarer words.
+func benchVocabulary() []string {
+	out := strings.Fields(`the to and a of you your is in for it on with this that be can if are or
+		not from at by an as have will we our do when after before then`)
+	out = append(out, benchWords...)
+	syll := strings.Fields("ka lo mi ner sut pra vel dor fin gus hap jet")
+	for i := range 4000 {
+		out = append(out, syll[i%12]+syll[(i/12)%12]+syll[(i/144)%12]+"s")
+	}
+	return out
+}
+
 // seedArticles writes n published public articles in 20 categories with
 // rows as the service writes them (the search indexes follow by trigger or
 // generated column), and their words for typo correction, in batches.
@@ -105,6 +119,8 @@ func seedArticles(t *testing.T, d *db.DB, n int) {
 		cats = append(cats, id)
 	}
 	rnd := rand.New(rand.NewPCG(3, 4))
+	vocab := benchVocabulary()
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 1, uint64(len(vocab)-1))
 	const batch = 250
 	for from := 0; from < n; from += batch {
 		var sb strings.Builder
@@ -112,7 +128,7 @@ func seedArticles(t *testing.T, d *db.DB, n int) {
 		for i := from; i < min(from+batch, n); i++ {
 			words := make([]string, 120)
 			for j := range words {
-				words[j] = benchWords[rnd.IntN(len(benchWords))]
+				words[j] = vocab[zipf.Uint64()]
 			}
 			body := strings.Join(words, " ") + "."
 			title := fmt.Sprintf("How to %s your %s %s %d", words[0], words[1], words[2], i+1)
@@ -131,7 +147,7 @@ func seedArticles(t *testing.T, d *db.DB, n int) {
 			t.Fatal(err)
 		}
 	}
-	for _, word := range benchWords {
+	for _, word := range vocab {
 		if _, err := w.Exec(`INSERT INTO kb_terms (term) VALUES ($1) ON CONFLICT (term) DO NOTHING`, word); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -220,7 +221,8 @@ func TestDraftImagesShowToAgents(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := webtest.NewOn(t, d)
 		svc := kb.NewService(d)
-		svc.UseAttachments(attachment.NewService(d, t.TempDir(), e.Settings))
+		atts := attachment.NewService(d, t.TempDir(), e.Settings)
+		svc.UseAttachments(atts)
 		table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc})
 		if err != nil {
 			t.Fatal(err)
@@ -251,6 +253,14 @@ func TestDraftImagesShowToAgents(t *testing.T) {
 		md := img.Markdown
 		if _, err := svc.Update(ctx, editor, a.ID, kb.Patch{BodyMarkdown: &md}); err != nil {
 			t.Fatal(err)
+		}
+		// An upload an article holds is in use: the collector keeps it.
+		old := db.Time(time.Now().Add(-2 * attachment.OrphanAge))
+		if _, err := d.Write().Exec(`UPDATE attachments SET created_at = $1 WHERE id = $2`, old, up.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := atts.CollectOrphans(ctx); err != nil || c.Attachments != 0 {
+			t.Fatalf("collected %+v: %v", c, err)
 		}
 		agent := e.SignIn("agent")
 		rec := e.Do(http.MethodGet, "/kb/articles/"+itoa(a.ID), agent)
