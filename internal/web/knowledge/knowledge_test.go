@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -272,6 +273,36 @@ func TestDraftImagesShowToAgents(t *testing.T) {
 		}
 		if rec = e.Do(http.MethodGet, "/kb/images/999999", agent); rec.Code != http.StatusNotFound {
 			t.Errorf("unknown image: %d", rec.Code)
+		}
+
+		// The editor's page uploads an image to the article; a file
+		// that is not an image is refused.
+		lead := e.SignIn("lead")
+		var pngFile bytes.Buffer
+		if err := png.Encode(&pngFile, image.NewGray(image.Rect(0, 0, 3, 3))); err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]int{"b.png": http.StatusSeeOther, "b.txt": http.StatusBadRequest} {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			fw, _ := mw.CreateFormFile("file", name)
+			if name == "b.png" {
+				fw.Write(pngFile.Bytes())
+			} else {
+				fw.Write([]byte("plain words"))
+			}
+			mw.Close()
+			r := httptest.NewRequest(http.MethodPost, "/kb/articles/"+itoa(a.ID)+"/images", &body)
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			r.AddCookie(lead)
+			rec := httptest.NewRecorder()
+			e.Mux.ServeHTTP(rec, r)
+			if rec.Code != want {
+				t.Errorf("upload %s: %d, want %d: %s", name, rec.Code, want, rec.Body)
+			}
+		}
+		if n := testutil.Count(t, d, "kb_article_images"); n != 2 {
+			t.Errorf("the article holds %d images, want 2", n)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"fmt"
+	"github.com/centerdesk/centerdesk/internal/apperr"
 	"io"
 	"net/http"
 	"strings"
@@ -129,5 +131,41 @@ func (wb *Pages) image(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer f.Close()
 	attachment.Serve(w, r, a, f)
+	return nil
+}
+
+// uploadImage stores the form's file through the attachment store and
+// adds it to the article as an image (kb.AddImage decides what may be),
+// then shows the Markdown to paste.
+func (wb *Pages) uploadImage(w http.ResponseWriter, r *http.Request) error {
+	a, err := wb.article(r)
+	if err != nil {
+		return err
+	}
+	atts := wb.KB.Attachments()
+	if atts == nil {
+		return apperr.Unprocessable("file", "images cannot be stored here")
+	}
+	limit, err := atts.MaxBytes(r.Context())
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return apperr.Invalid("file", "is required: choose an image (is it larger than the limit?)")
+	}
+	defer f.Close()
+	up, err := atts.Upload(r.Context(), attachment.Upload{Filename: hdr.Filename,
+		ContentType: hdr.Header.Get("Content-Type"), Body: f, Size: hdr.Size})
+	if err != nil {
+		return err
+	}
+	img, err := wb.KB.AddImage(r.Context(), viewer(r), a.ID, kb.NewImage{AttachmentID: up.ID})
+	if err != nil {
+		return err
+	}
+	wb.Flash(r, "Image added. Paste this into the body: "+img.Markdown)
+	http.Redirect(w, r, fmt.Sprintf("/kb/articles/%d", a.ID), http.StatusSeeOther)
 	return nil
 }
