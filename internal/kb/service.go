@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -122,6 +123,12 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 		if err := checkCategory(ctx, tx, a.CategoryID); err != nil {
 			return err
 		}
+		if err := checkRef(ctx, tx, "source_ticket_id", "ticket", `SELECT 1 FROM tickets WHERE id = $1`, a.SourceTicket); err != nil {
+			return err
+		}
+		if err := checkRef(ctx, tx, "owner_id", "agent", `SELECT 1 FROM users WHERE id = $1`, n.OwnerID); err != nil {
+			return err
+		}
 		if err := s.pickSlug(ctx, tx, a, n.Slug); err != nil {
 			return err
 		}
@@ -228,6 +235,9 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, who Viewer, a *Article,
 		}
 	}
 	if p.OwnerID != nil {
+		if err := checkRef(ctx, tx, "owner_id", "agent", `SELECT 1 FROM users WHERE id = $1`, p.OwnerID); err != nil {
+			return err
+		}
 		a.OwnerID = p.OwnerID
 	}
 	if p.CategoryID != nil {
@@ -294,6 +304,23 @@ func (s *Service) setBody(a *Article, md string) error {
 		return err
 	}
 	a.BodyMarkdown, a.BodyHTML, a.BodyText = md, html, text
+	return nil
+}
+
+// checkRef refuses, naming field, an id (when given) that query finds
+// nothing for, rather than letting the foreign key fail the save.
+func checkRef(ctx context.Context, q db.Queryer, field, what, query string, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var one int
+	err := q.QueryRowContext(ctx, query, *id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.Invalid(field, "no %s has id %d", what, *id)
+	}
+	if err != nil {
+		return fmt.Errorf("kb: check %s: %w", field, err)
+	}
 	return nil
 }
 

@@ -97,6 +97,8 @@ func TestKnowledgeBaseOverHTTP(t *testing.T) {
 			`{"title": "T", "body_markdown": "x", "category_id": 424242}`:                                                "category_id",
 			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "slug": "refund-policy"}`:                "slug",
 			`{"title": "T", "body_markdown": "` + strings.Repeat("a", kb.MaxBody+1) + `", "category_id": ` + catID + `}`: "body_markdown",
+			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "source_ticket_id": 424242}`:             "source_ticket_id",
+			`{"title": "T", "body_markdown": "x", "category_id": ` + catID + `, "owner_id": 424242}`:                     "owner_id",
 		} {
 			var problem struct{ Error struct{ Field string } }
 			lead.call("POST", "/api/v1/kb/articles", body, http.StatusBadRequest, &problem)
