@@ -142,6 +142,21 @@ func (s *Service) Open(ctx context.Context, id int64) (*Attachment, *os.File, er
 	return a, f, nil
 }
 
+// OpenChecked returns attachment id and its file for a caller that has
+// decided itself who may see it (the help center's article images, shown
+// to anyone while their article is public); the caller closes the file.
+func (s *Service) OpenChecked(ctx context.Context, id int64) (*Attachment, *os.File, error) {
+	a, err := get(ctx, s.db.Reader(ctx), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.blobs.open(a.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, f, nil
+}
+
 // Collected counts what a collection removed.
 type Collected struct {
 	Attachments int64 // uploads never attached
@@ -155,8 +170,10 @@ type Collected struct {
 func (s *Service) CollectOrphans(ctx context.Context) (Collected, error) {
 	var c Collected
 	cutoff := s.now().Add(-OrphanAge)
+	// An upload an article holds as an image (internal/kb) is in use.
 	res, err := s.db.Writer(ctx).ExecContext(ctx,
-		`DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1`, db.Time(cutoff))
+		`DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1
+			AND NOT EXISTS (SELECT 1 FROM kb_article_images k WHERE k.attachment_id = attachments.id)`, db.Time(cutoff))
 	if err != nil {
 		return c, fmt.Errorf("attachment: delete orphans: %w", err)
 	}

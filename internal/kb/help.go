@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -21,10 +22,12 @@ func (s *Service) PublicArticle(ctx context.Context, slug string) (*Article, err
 	return getArticleWhere(ctx, s.db.Reader(ctx), shownCond+` AND a.slug = $1`, slug)
 }
 
-// MostRead lists the most read public articles.
-func (s *Service) MostRead(ctx context.Context, limit int) ([]*Article, error) {
+// mostRead reads the most read public articles, the newest first among
+// equals: both orders descending, so the index kb_articles_most_read is
+// read backwards and stops at limit rather than sorting every article.
+func (s *Service) mostRead(ctx context.Context, limit int) ([]*Article, error) {
 	return scanArticles(s.db.Reader(ctx).QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
-		WHERE `+shownCond+` ORDER BY a.views DESC, a.id LIMIT $1`, limit))
+		WHERE `+shownCond+` ORDER BY a.views DESC, a.id DESC LIMIT $1`, limit))
 }
 
 // PublicInCategory lists a category's public articles by title.
@@ -40,8 +43,8 @@ func (s *Service) PublicRelated(ctx context.Context, a *Article) ([]*Article, er
 		WHERE r.article_id = $1 AND `+shownCond+` ORDER BY a.title, a.id`, a.ID))
 }
 
-// PublicCounts counts each category's public articles.
-func (s *Service) PublicCounts(ctx context.Context) (map[int64]int, error) {
+// publicCounts counts each category's public articles.
+func (s *Service) publicCounts(ctx context.Context) (map[int64]int, error) {
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT a.category_id, count(*) FROM kb_articles a
 		WHERE `+shownCond+` GROUP BY a.category_id`)
 	if err != nil {
@@ -197,4 +200,20 @@ func (s *Service) List(ctx context.Context, o ListOptions) ([]*Article, error) {
 	args = append(args, limit)
 	return scanArticles(s.db.Reader(ctx).QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
 		WHERE `+cond+fmt.Sprintf(` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d`, len(args)), args...))
+}
+
+// ReplyContent is an article's content to insert into a reply to a
+// customer: its Markdown, then a link to it at origin (the help center's
+// address). Only a published public article is sent to customers; an
+// internal one is for agents only, and a draft may still be wrong.
+func (s *Service) ReplyContent(ctx context.Context, id int64, origin string) (string, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !a.Shown() {
+		return "", apperr.Unprocessable("id", "only a published public article's content goes into a reply; this one is %s and %s",
+			a.Status, a.Visibility)
+	}
+	return strings.TrimSpace(a.BodyMarkdown) + "\n\n[" + a.Title + "](" + origin + "/help/articles/" + a.Slug + ")", nil
 }

@@ -94,9 +94,15 @@ type Article struct {
 	SubmittedAt  *time.Time `json:"submitted_at"` // sent for an editor's review
 	ReviewNote   string     `json:"review_note"`  // an editor's comment when sending it back
 	ConfirmedAt  time.Time  `json:"confirmed_at"` // its owner last said it is right
-	PublishedAt  *time.Time `json:"published_at"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// ReopenedAt is when a ticket that was sent it was last reopened, and
+	// ReopenedTicket that ticket: it needs review while after ConfirmedAt.
+	ReopenedAt     *time.Time `json:"reopened_at"`
+	ReopenedTicket *int64     `json:"reopened_ticket_id"`
+	PublishedAt    *time.Time `json:"published_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+
+	images []int64 // the uploads its body shows, once set
 }
 
 // Shown reports whether the article may be shown outside (the help center,
@@ -117,6 +123,14 @@ type NewArticle struct {
 	RelatedIDs   []int64  `json:"related_ids"`
 	// SourceTicket is the ticket the article was made from, if any.
 	SourceTicket *int64 `json:"source_ticket_id"`
+	// Submit sends a draft for an editor's review as soon as it is saved;
+	// an article published or archived at once is not waiting for review.
+	Submit bool `json:"submit"`
+}
+
+// SendBackNote is an editor's comment returning a submission to its author.
+type SendBackNote struct {
+	Comment string `json:"comment"`
 }
 
 // Patch changes an article; absent members stay as they are.

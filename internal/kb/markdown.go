@@ -22,6 +22,6 @@ func render(md string) (html, text string, err error) {
 	if err := markdown.Convert([]byte(md), &buf); err != nil {
 		return "", "", fmt.Errorf("kb: render markdown: %w", err)
 	}
-	html = htmlsafe.Sanitize(buf.String())
+	html = sanitizeImages(buf.String())
 	return html, htmlsafe.Text(html), nil
 }

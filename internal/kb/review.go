@@ -91,7 +91,8 @@ type PublishedHook func(ctx context.Context, a *Article, editorID, valueID int64
 // OnPublished sets the hook that credits authors (the recognition feed).
 func (s *Service) OnPublished(h PublishedHook) { s.published = h }
 
-// Submit sends a draft for an editor's review.
+// Submit sends a draft for an editor's review: its author's, its owner's
+// or an editor's.
 func (s *Service) Submit(ctx context.Context, who Viewer, id int64) (*Article, error) {
 	var a *Article
 	err := s.db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -99,18 +100,28 @@ func (s *Service) Submit(ctx context.Context, who Viewer, id int64) (*Article, e
 		if a, err = getArticle(ctx, tx, id); err != nil {
 			return err
 		}
-		if a.Status != Draft {
-			return apperr.Conflict("status", "only a draft is submitted for review; this one is %s", a.Status)
-		}
-		now := s.now()
-		a.SubmittedAt, a.ReviewNote = &now, ""
-		if err := setReview(ctx, tx, a); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, "kb.article_submitted", "kb_article", a.ID, map[string]any{"title": a.Title})
+		return s.submit(ctx, tx, who, a)
 	})
 	return a, err
 }
+
+// submit marks a, read in tx, as waiting for review.
+func (s *Service) submit(ctx context.Context, tx *sql.Tx, who Viewer, a *Article) error {
+	if !who.Editor && !isUser(a.AuthorID, who.ID) && !isUser(a.OwnerID, who.ID) {
+		return apperr.Forbidden("only the article's author, its owner or an editor submits it for review")
+	}
+	if a.Status != Draft {
+		return apperr.Conflict("status", "only a draft is submitted for review; this one is %s", a.Status)
+	}
+	now := s.now()
+	a.SubmittedAt, a.ReviewNote = &now, ""
+	if err := setReview(ctx, tx, a); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, "kb.article_submitted", "kb_article", a.ID, map[string]any{"title": a.Title})
+}
+
+func isUser(id *int64, userID int64) bool { return id != nil && *id == userID }
 
 // SendBack returns a submission to its author with an editor's comment.
 func (s *Service) SendBack(ctx context.Context, who Viewer, id int64, comment string) (*Article, error) {
@@ -148,6 +159,9 @@ func (s *Service) SendBack(ctx context.Context, who Viewer, id int64, comment st
 
 // Approve publishes a submission, with p's edits; an editor's.
 func (s *Service) Approve(ctx context.Context, who Viewer, id int64, p Patch) (*Article, error) {
+	if !who.Editor {
+		return nil, apperr.Forbidden("only editors (leads and admins) review submissions")
+	}
 	a, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -198,8 +212,9 @@ type Stale struct {
 	Reason  string
 }
 
-// NeedsReview lists published articles unconfirmed for the settings' days
-// or voted unhelpful past their share, longest unconfirmed first.
+// NeedsReview lists published articles unconfirmed for the settings' days,
+// voted unhelpful past their share, or sent to a ticket that was reopened
+// since they were confirmed, longest unconfirmed first.
 func (s *Service) NeedsReview(ctx context.Context) ([]Stale, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
@@ -208,19 +223,34 @@ func (s *Service) NeedsReview(ctx context.Context) ([]Stale, error) {
 	before := s.now().AddDate(0, 0, -st.ReviewDays)
 	as, err := scanArticles(s.db.Reader(ctx).QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
 		WHERE a.status = 'published' AND (a.confirmed_at < $1 OR (a.helpful_yes + a.helpful_no >= $2
-			AND a.helpful_no * 100 > $3 * (a.helpful_yes + a.helpful_no)))
+			AND a.helpful_no * 100 > $3 * (a.helpful_yes + a.helpful_no)) OR a.reopened_at > a.confirmed_at)
 		ORDER BY a.confirmed_at, a.id LIMIT 500`, db.Time(before), st.MinVotes, st.UnhelpfulPercent))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Stale, len(as))
 	for i, a := range as {
-		out[i] = Stale{Article: a, Reason: fmt.Sprintf("not confirmed for %d days", st.ReviewDays)}
-		if !a.ConfirmedAt.Before(before) {
-			out[i].Reason = fmt.Sprintf("%d of %d readers said it did not help", a.HelpfulNo, a.HelpfulYes+a.HelpfulNo)
-		}
+		out[i] = Stale{Article: a, Reason: staleReason(a, st, before)}
 	}
 	return out, nil
+}
+
+// staleReason says why a, found by NeedsReview, needs review.
+func staleReason(a *Article, st Settings, before time.Time) string {
+	switch {
+	case a.ConfirmedAt.Before(before):
+		return fmt.Sprintf("not confirmed for %d days", st.ReviewDays)
+	case a.reopened():
+		return fmt.Sprintf("ticket %d, which was sent it, was reopened", *a.ReopenedTicket)
+	default:
+		return fmt.Sprintf("%d of %d readers said it did not help", a.HelpfulNo, a.HelpfulYes+a.HelpfulNo)
+	}
+}
+
+// reopened reports whether a ticket that was sent a was reopened since a
+// was last confirmed.
+func (a *Article) reopened() bool {
+	return a.ReopenedAt != nil && a.ReopenedTicket != nil && a.ReopenedAt.After(a.ConfirmedAt)
 }
 
 // Confirm records that an article is still right: its owner or an editor.
@@ -230,7 +260,7 @@ func (s *Service) Confirm(ctx context.Context, who Viewer, id int64) error {
 		if err != nil {
 			return err
 		}
-		if !who.Editor && (a.OwnerID == nil || *a.OwnerID != who.ID) {
+		if !who.Editor && !isUser(a.OwnerID, who.ID) {
 			return apperr.Forbidden("only the article's owner or an editor confirms it")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET confirmed_at = $1 WHERE id = $2`, db.Time(s.now()), id); err != nil {
@@ -254,8 +284,12 @@ func (s *Service) RemindOwners(ctx context.Context) (int, error) {
 			if a.OwnerID == nil {
 				continue
 			}
+			source := fmt.Sprintf("kb:%d:review:%d", a.ID, a.ConfirmedAt.Unix())
+			if a.reopened() { // a reopen after a reminder is news: once per confirmation
+				source += ":reopened"
+			}
 			sent, err := notify.Remind(ctx, tx, notify.Reminder{RecipientID: *a.OwnerID,
-				Source: fmt.Sprintf("kb:%d:review:%d", a.ID, a.ConfirmedAt.Unix()), Link: fmt.Sprintf("/kb/articles/%d", a.ID),
+				Source: source, Link: fmt.Sprintf("/kb/articles/%d", a.ID),
 				Note: "Your article “" + a.Title + "” needs review: " + st.Reason})
 			if err != nil {
 				return err
@@ -272,15 +306,30 @@ func (s *Service) RemindOwners(ctx context.Context) (int, error) {
 // ReviewInterval is how often the server reminds owners.
 const ReviewInterval = time.Hour
 
-// Contributions counts the published articles an agent wrote.
-func (s *Service) Contributions(ctx context.Context, authorID int64) (int, error) {
-	var n int
-	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM kb_articles
-		WHERE author_id = $1 AND status = 'published'`, authorID).Scan(&n)
+// Contributions are the published articles an agent is credited with (as
+// their author): how many, and the latest of them.
+type Contributions struct {
+	Count  int
+	Latest []*Article // newest published first, at most the limit asked
+}
+
+// ContributionsOf returns the published articles credited to authorID,
+// the latest limit of them listed.
+func (s *Service) ContributionsOf(ctx context.Context, authorID int64, limit int) (Contributions, error) {
+	var c Contributions
+	r := s.db.Reader(ctx)
+	err := r.QueryRowContext(ctx, `SELECT count(*) FROM kb_articles
+		WHERE author_id = $1 AND status = 'published'`, authorID).Scan(&c.Count)
 	if err != nil {
-		return 0, fmt.Errorf("kb: contributions of %d: %w", authorID, err)
+		return c, fmt.Errorf("kb: contributions of %d: %w", authorID, err)
 	}
-	return n, nil
+	if c.Count == 0 || limit <= 0 {
+		return c, nil
+	}
+	c.Latest, err = scanArticles(r.QueryContext(ctx, `SELECT `+summaryColumns+` FROM kb_articles a
+		WHERE a.author_id = $1 AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
+		authorID, limit))
+	return c, err
 }
 
 // TicketReply is the text of the agent's last reply on a ticket (else the

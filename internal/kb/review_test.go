@@ -90,8 +90,8 @@ func TestSubmissionsAreReviewedAndCredited(t *testing.T) {
 		if len(credited) != 3 || credited[0] != f.agent.ID || credited[1] != f.editor.ID || credited[2] != valueID {
 			t.Errorf("credited %v", credited)
 		}
-		if n, _ := f.svc.Contributions(f.ctx, f.agent.ID); n != 1 {
-			t.Errorf("contributions %d", n)
+		if c, _ := f.svc.ContributionsOf(f.ctx, f.agent.ID, 5); c.Count != 1 || len(c.Latest) != 1 {
+			t.Errorf("contributions %+v", c)
 		}
 	})
 }

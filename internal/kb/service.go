@@ -3,11 +3,13 @@ package kb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/audit"
 	"github.com/centerdesk/centerdesk/internal/db"
 )
@@ -17,6 +19,9 @@ type Service struct {
 	db        *db.DB
 	now       func() time.Time
 	published PublishedHook // credits the author of a published submission
+	// attachments hold articles' images; nil refuses adding them.
+	attachments *attachment.Service
+	home        homeCache // the help center home page's reads
 }
 
 // NewService returns a Service over d.
@@ -118,10 +123,19 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 		if err := checkCategory(ctx, tx, a.CategoryID); err != nil {
 			return err
 		}
+		if err := checkRef(ctx, tx, "source_ticket_id", "ticket", `SELECT 1 FROM tickets WHERE id = $1`, a.SourceTicket); err != nil {
+			return err
+		}
+		if err := checkRef(ctx, tx, "owner_id", "agent", `SELECT 1 FROM users WHERE id = $1`, n.OwnerID); err != nil {
+			return err
+		}
 		if err := s.pickSlug(ctx, tx, a, n.Slug); err != nil {
 			return err
 		}
 		if err := insertArticle(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := checkImages(ctx, tx, a.ID, a.images, db.Time(now)); err != nil {
 			return err
 		}
 		if err := setRelated(ctx, tx, a.ID, related); err != nil {
@@ -131,11 +145,17 @@ func (s *Service) Create(ctx context.Context, who Viewer, n NewArticle) (*Articl
 		if err := s.saved(ctx, tx, who, a, "Created"); err != nil {
 			return err
 		}
+		if n.Submit && a.Status == Draft {
+			if err := s.submit(ctx, tx, who, a); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, "kb.article_created", "kb_article", a.ID, map[string]any{"title": a.Title, "status": a.Status})
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.home.forget()
 	return a, nil
 }
 
@@ -156,6 +176,9 @@ func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*A
 		}
 		a.Revision++
 		a.UpdatedAt = s.now()
+		if err := checkImages(ctx, tx, a.ID, a.images, db.Time(a.UpdatedAt)); err != nil {
+			return err
+		}
 		if err := saveArticle(ctx, tx, a); err != nil {
 			return err
 		}
@@ -167,6 +190,7 @@ func (s *Service) Update(ctx context.Context, who Viewer, id int64, p Patch) (*A
 	if err != nil {
 		return nil, err
 	}
+	s.home.forget()
 	if submitted && a.Status == Published {
 		if err := s.credit(ctx, a, who.ID); err != nil {
 			return a, fmt.Errorf("kb: published %d, but crediting its author failed: %w", a.ID, err)
@@ -211,6 +235,9 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, who Viewer, a *Article,
 		}
 	}
 	if p.OwnerID != nil {
+		if err := checkRef(ctx, tx, "owner_id", "agent", `SELECT 1 FROM users WHERE id = $1`, p.OwnerID); err != nil {
+			return err
+		}
 		a.OwnerID = p.OwnerID
 	}
 	if p.CategoryID != nil {
@@ -267,11 +294,33 @@ func (s *Service) setBody(a *Article, md string) error {
 	if err := checkBody(md); err != nil {
 		return err
 	}
+	images, err := imageIDs(md)
+	if err != nil {
+		return err
+	}
+	a.images = images
 	html, text, err := render(md)
 	if err != nil {
 		return err
 	}
 	a.BodyMarkdown, a.BodyHTML, a.BodyText = md, html, text
+	return nil
+}
+
+// checkRef refuses, naming field, an id (when given) that query finds
+// nothing for, rather than letting the foreign key fail the save.
+func checkRef(ctx context.Context, q db.Queryer, field, what, query string, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var one int
+	err := q.QueryRowContext(ctx, query, *id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.Invalid(field, "no %s has id %d", what, *id)
+	}
+	if err != nil {
+		return fmt.Errorf("kb: check %s: %w", field, err)
+	}
 	return nil
 }
 

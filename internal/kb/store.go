@@ -61,12 +61,14 @@ func insertCategory(ctx context.Context, q db.Queryer, c *Category) error {
 // articleColumns are read with the a alias, so list queries can join.
 const articleColumns = `a.id, a.slug, a.title, a.body_markdown, a.body_html, a.body_text, a.category_id, a.status,
 	a.visibility, a.labels, a.owner_id, a.author_id, a.revision, a.views, a.helpful_yes, a.helpful_no,
-	a.source_ticket_id, a.submitted_at, a.review_note, a.confirmed_at, a.published_at, a.created_at, a.updated_at`
+	a.source_ticket_id, a.submitted_at, a.review_note, a.confirmed_at, a.published_at, a.created_at, a.updated_at,
+	a.reopened_at, a.reopened_ticket_id`
 
 // summaryColumns leave the bodies out, for lists.
 const summaryColumns = `a.id, a.slug, a.title, '', '', '', a.category_id, a.status,
 	a.visibility, a.labels, a.owner_id, a.author_id, a.revision, a.views, a.helpful_yes, a.helpful_no,
-	a.source_ticket_id, a.submitted_at, a.review_note, a.confirmed_at, a.published_at, a.created_at, a.updated_at`
+	a.source_ticket_id, a.submitted_at, a.review_note, a.confirmed_at, a.published_at, a.created_at, a.updated_at,
+	a.reopened_at, a.reopened_ticket_id`
 
 func scanArticle(row interface{ Scan(...any) error }) (*Article, error) {
 	var (
@@ -76,7 +78,8 @@ func scanArticle(row interface{ Scan(...any) error }) (*Article, error) {
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.BodyMarkdown, &a.BodyHTML, &a.BodyText, &a.CategoryID, &a.Status,
 		&a.Visibility, &labels, &a.OwnerID, &a.AuthorID, &a.Revision, &a.Views, &a.HelpfulYes, &a.HelpfulNo,
 		&a.SourceTicket, db.ScanNullTime(&a.SubmittedAt), &a.ReviewNote, db.ScanTime(&a.ConfirmedAt),
-		db.ScanNullTime(&a.PublishedAt), db.ScanTime(&a.CreatedAt), db.ScanTime(&a.UpdatedAt))
+		db.ScanNullTime(&a.PublishedAt), db.ScanTime(&a.CreatedAt), db.ScanTime(&a.UpdatedAt),
+		db.ScanNullTime(&a.ReopenedAt), &a.ReopenedTicket)
 	if err != nil {
 		return nil, err
 	}

@@ -204,6 +204,11 @@ func New(cfg config.Config, log *slog.Logger, d *db.DB, box *secret.Box, opts Op
 		return nil, err
 	}
 	kbSvc.OnPublished(creditAuthor(log, users, recognitionSvc))
+	kbSvc.UseAttachments(attachments) // articles' images
+	// Articles sent in replies are flagged for review when their ticket is reopened.
+	if err := bus.Register(kbSvc.Consumer()); err != nil {
+		return nil, err
+	}
 	// The live operations board: agents online are those on a ticket (every
 	// node) or with a page open (this node).
 	board := ops.New(ops.Deps{DB: d, SLA: svc.sla, Schedules: svc.schedules, Teams: teams, Settings: st,

@@ -201,7 +201,7 @@ func (wb *Web) surfaces(d Deps) error {
 		},
 		func() (kit.Table, error) {
 			return peoplepages.New(k, peoplepages.Deps{Users: d.Users, Quality: d.Quality, Coaching: d.Coaching,
-				Standing: d.Standing, Figures: figureSources(d)})
+				Standing: d.Standing, Figures: figureSources(d), KB: d.KB})
 		},
 		func() (kit.Table, error) {
 			return wallpages.New(k, wallpages.Deps{Users: d.Users, Teams: d.Teams, Recognition: d.Recognition,

@@ -68,6 +68,7 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /help/contact", Level: kit.Public, Handler: wb.contactForm},
 		{Pattern: "POST /help/contact", Level: kit.Public, Handler: wb.contact},
 		{Pattern: "GET /help/sitemap.xml", Level: kit.Public, Handler: wb.sitemap},
+		{Pattern: "GET /help/images/{id}", Level: kit.Public, Handler: wb.image},
 		{Pattern: "/help/", Level: kit.Public, Handler: wb.notFound},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
+	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/httpx"
 	"github.com/centerdesk/centerdesk/internal/kb"
 )
@@ -273,4 +274,20 @@ func (wb *Pages) sitemap(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Write([]byte(xml.Header))
 	return xml.NewEncoder(w).Encode(set)
+}
+
+// image serves an article's image while an article holding it is
+// published and public; otherwise it does not exist.
+func (wb *Pages) image(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, f, err := wb.KB.PublicImage(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	attachment.Serve(w, r, a, f)
+	return nil
 }

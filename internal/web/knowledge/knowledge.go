@@ -70,6 +70,11 @@ func (wb *Pages) routes() []kit.Route {
 		{Pattern: "GET /kb/tickets/{id}/seen", Level: kit.Agent, Handler: wb.seenBefore},
 		// The ticket page's article search, to insert a link into a reply (htmx).
 		{Pattern: "GET /kb/lookup", Level: kit.Agent, Handler: wb.lookup},
+		// An article's content for the composer to insert into a reply (fetched by script).
+		{Pattern: "GET /kb/articles/{id}/content", Level: kit.Agent, Handler: wb.content},
+		{Pattern: "POST /kb/articles/{id}/images", Level: kit.Agent, Handler: wb.uploadImage},
+		// Any article's images, for previews of drafts.
+		{Pattern: "GET /kb/images/{id}", Level: kit.Agent, Handler: wb.image},
 		{Pattern: "GET /kb/report", Level: kit.Lead, Handler: wb.reportPage},
 	}
 }

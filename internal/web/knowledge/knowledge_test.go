@@ -1,13 +1,20 @@
 package knowledge_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/centerdesk/centerdesk/internal/attachment"
+	"github.com/centerdesk/centerdesk/internal/db"
 	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/testutil"
 	"github.com/centerdesk/centerdesk/internal/ticket"
@@ -162,3 +169,140 @@ func TestAnArticleFromATicketIsReviewedThroughThePages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestComposerInsertsAnArticlesContent: the composer's lookup offers a
+// public article's text (and only a link for an internal one), and the
+// text is the article's Markdown with its link; an internal article's is
+// refused.
+func TestComposerInsertsAnArticlesContent(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := webtest.NewOn(t, d)
+		svc := kb.NewService(d)
+		table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc, PublicURL: "https://help.example.com/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Register(table)
+		editor := kb.Viewer{ID: testutil.NewUser(t, d, "lead"), Editor: true}
+		cat, err := svc.CreateCategory(t.Context(), editor, kb.NewCategory{Name: "Billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, err := svc.Create(t.Context(), editor, kb.NewArticle{Title: "Refund policy", BodyMarkdown: "Refunds take **five** days.",
+			CategoryID: cat.ID, Status: kb.Published})
+		if err != nil {
+			t.Fatal(err)
+		}
+		internal, err := svc.Create(t.Context(), editor, kb.NewArticle{Title: "Refund overrides", BodyMarkdown: "Secret refund steps.",
+			CategoryID: cat.ID, Status: kb.Published, Visibility: kb.Internal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := e.SignIn("agent")
+		rec := e.Do(http.MethodGet, "/kb/lookup?q=refund", agent)
+		body := rec.Body.String()
+		if !strings.Contains(body, `data-kb-insert-from="/kb/articles/`+itoa(pub.ID)+`/content"`) ||
+			strings.Contains(body, `/kb/articles/`+itoa(internal.ID)+`/content`) {
+			t.Fatalf("lookup offers the wrong texts:\n%s", body)
+		}
+		rec = e.Do(http.MethodGet, "/kb/articles/"+itoa(pub.ID)+"/content", agent)
+		want := "Refunds take **five** days.\n\n[Refund policy](https://help.example.com/help/articles/refund-policy)"
+		if rec.Code != http.StatusOK || rec.Body.String() != want {
+			t.Errorf("content: %d %q", rec.Code, rec.Body)
+		}
+		if rec = e.Do(http.MethodGet, "/kb/articles/"+itoa(internal.ID)+"/content", agent); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("internal article's content: %d", rec.Code)
+		}
+	})
+}
+
+// TestDraftImagesShowToAgents: a draft's images load from the agents'
+// address in its preview, which serves them to agents only.
+func TestDraftImagesShowToAgents(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := webtest.NewOn(t, d)
+		svc := kb.NewService(d)
+		atts := attachment.NewService(d, t.TempDir(), e.Settings)
+		svc.UseAttachments(atts)
+		table, err := knowledge.New(e.Kit, knowledge.Deps{Log: testutil.Logger(t), KB: svc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Register(table)
+		editor := kb.Viewer{ID: testutil.NewUser(t, d, "lead"), Editor: true}
+		ctx := testutil.As(editor.ID)
+		cat, err := svc.CreateCategory(ctx, editor, kb.NewCategory{Name: "Billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := svc.Create(ctx, editor, kb.NewArticle{Title: "Invoices", BodyMarkdown: "Look.", CategoryID: cat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+			t.Fatal(err)
+		}
+		up, err := svc.Attachments().Upload(ctx, attachment.Upload{Filename: "a.png", Body: &buf, Size: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := svc.AddImage(ctx, editor, a.ID, kb.NewImage{AttachmentID: up.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := img.Markdown
+		if _, err := svc.Update(ctx, editor, a.ID, kb.Patch{BodyMarkdown: &md}); err != nil {
+			t.Fatal(err)
+		}
+		// An upload an article holds is in use: the collector keeps it.
+		old := db.Time(time.Now().Add(-2 * attachment.OrphanAge))
+		if _, err := d.Write().Exec(`UPDATE attachments SET created_at = $1 WHERE id = $2`, old, up.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := atts.CollectOrphans(ctx); err != nil || c.Attachments != 0 {
+			t.Fatalf("collected %+v: %v", c, err)
+		}
+		agent := e.SignIn("agent")
+		rec := e.Do(http.MethodGet, "/kb/articles/"+itoa(a.ID), agent)
+		if !strings.Contains(rec.Body.String(), `src="/kb/images/`+itoa(up.ID)+`"`) {
+			t.Fatalf("preview lacks the agents' image address:\n%s", rec.Body)
+		}
+		if rec = e.Do(http.MethodGet, "/kb/images/"+itoa(up.ID), agent); rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/png" {
+			t.Errorf("agent image: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if rec = e.Do(http.MethodGet, "/kb/images/999999", agent); rec.Code != http.StatusNotFound {
+			t.Errorf("unknown image: %d", rec.Code)
+		}
+
+		// The editor's page uploads an image to the article; a file
+		// that is not an image is refused.
+		lead := e.SignIn("lead")
+		var pngFile bytes.Buffer
+		if err := png.Encode(&pngFile, image.NewGray(image.Rect(0, 0, 3, 3))); err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]int{"b.png": http.StatusSeeOther, "b.txt": http.StatusBadRequest} {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			fw, _ := mw.CreateFormFile("file", name)
+			if name == "b.png" {
+				fw.Write(pngFile.Bytes())
+			} else {
+				fw.Write([]byte("plain words"))
+			}
+			mw.Close()
+			r := httptest.NewRequest(http.MethodPost, "/kb/articles/"+itoa(a.ID)+"/images", &body)
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			r.AddCookie(lead)
+			rec := httptest.NewRecorder()
+			e.Mux.ServeHTTP(rec, r)
+			if rec.Code != want {
+				t.Errorf("upload %s: %d, want %d: %s", name, rec.Code, want, rec.Body)
+			}
+		}
+		if n := testutil.Count(t, d, "kb_article_images"); n != 2 {
+			t.Errorf("the article holds %d images, want 2", n)
+		}
+	})
+}

@@ -168,8 +168,14 @@ func (wb *Pages) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	wb.Render(w, r, status, "kb_edit", &editData{Page: wb.BasePage(r, title), Editor: user.FromContext(r.Context()).IsLead(),
 		Article: a, Form: f, Categories: cats, Names: categoryNames(cats), Statuses: kb.Statuses,
-		Preview: template.HTML(a.BodyHTML), Problem: pr}) // BodyHTML was sanitised when saved
+		Preview: agentImages(a.BodyHTML), Problem: pr})
 	return nil
+}
+
+// agentImages is an article's sanitised HTML (sanitised when saved) with
+// its images loaded from the agents' address, which shows drafts' images.
+func agentImages(html string) template.HTML {
+	return template.HTML(strings.ReplaceAll(html, `src="`+kb.ImagePath, `src="`+kb.AgentImagePath))
 }
 
 func (wb *Pages) newPage(w http.ResponseWriter, r *http.Request) error {
@@ -197,17 +203,14 @@ func (wb *Pages) create(w http.ResponseWriter, r *http.Request) error {
 		var a *kb.Article
 		who := kb.ViewerOf(user.FromContext(r.Context()))
 		in := kb.NewArticle{Title: f.Title, BodyMarkdown: f.Body, CategoryID: f.CategoryID, Status: f.Status,
-			Visibility: f.Visibility, Labels: f.labels(), Slug: f.Slug, RelatedIDs: related}
+			Visibility: f.Visibility, Labels: f.labels(), Slug: f.Slug, RelatedIDs: related, Submit: f.Submit}
 		if f.SourceTicket > 0 {
 			in.SourceTicket = &f.SourceTicket
 		}
 		a, err = wb.KB.Create(r.Context(), who, in)
-		if err == nil && f.Submit && a.Status == kb.Draft {
-			_, err = wb.KB.Submit(r.Context(), who, a.ID)
-		}
 		if err == nil {
 			wb.Flash(r, "Article saved.")
-			if f.Submit {
+			if a.SubmittedAt != nil {
 				wb.Flash(r, "Article saved and submitted for review.")
 			}
 			http.Redirect(w, r, fmt.Sprintf("/kb/articles/%d", a.ID), http.StatusSeeOther)

@@ -5,6 +5,7 @@ import (
 	"embed"
 
 	"github.com/centerdesk/centerdesk/internal/coaching"
+	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -20,6 +21,9 @@ type Deps struct {
 	// Figures are the sources of an agent's service figures; nil leaves
 	// the service card out.
 	Figures *standing.FigureSources
+	// KB credits agents with the published articles they wrote; nil
+	// leaves the knowledge card out.
+	KB *kb.Service
 }
 
 // Pages serves the surface's pages.

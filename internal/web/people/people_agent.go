@@ -8,6 +8,7 @@ import (
 
 	"github.com/centerdesk/centerdesk/internal/coaching"
 	"github.com/centerdesk/centerdesk/internal/httpx"
+	"github.com/centerdesk/centerdesk/internal/kb"
 	"github.com/centerdesk/centerdesk/internal/quality"
 	"github.com/centerdesk/centerdesk/internal/standing"
 	"github.com/centerdesk/centerdesk/internal/user"
@@ -27,7 +28,13 @@ type agentPageData struct {
 	Coaching     []*coaching.Session
 	Feedback     feedbackView
 	Service      serviceView
+	// Knowledge is the agent's knowledge contributions; nil leaves the
+	// card out.
+	Knowledge *kb.Contributions
 }
+
+// shownContributions bounds the articles listed on an agent's page.
+const shownContributions = 10
 
 // standingView is a standing as the pages show it.
 type standingView struct {
@@ -103,6 +110,13 @@ func (wb *Pages) agentPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Service, err = wb.newServiceView(ctx, p); err != nil {
 		return err
+	}
+	if wb.KB != nil {
+		c, err := wb.KB.ContributionsOf(ctx, id, shownContributions)
+		if err != nil {
+			return err
+		}
+		d.Knowledge = &c
 	}
 	for _, rv := range p.Reviews {
 		row := agentReviewRow{ID: rv.ID, Ticket: fmt.Sprintf("#%d %s", rv.TicketNumber, rv.TicketSubject),

@@ -41,7 +41,13 @@ type Env struct {
 // GET /webtest/signin/{id}, which signs a user in without a password.
 func New(t *testing.T) *Env {
 	t.Helper()
-	d := testutil.NewSQLite(t)
+	return NewOn(t, testutil.NewSQLite(t))
+}
+
+// NewOn builds the bench over d, for pages tested on both databases
+// (testutil.ForEachDB).
+func NewOn(t *testing.T, d *db.DB) *Env {
+	t.Helper()
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
