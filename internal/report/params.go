@@ -54,6 +54,8 @@ type Params struct {
 	To       time.Time      // the last day (included), midnight in Zone
 	Zone     *time.Location // the reader's zone: days are theirs
 	Now      time.Time      // backlog ages are counted to this moment
+
+	hoursOnly bool // read every hour from report_hourly (tests compare the two roll-ups' answers)
 }
 
 // ParseParams reads a report's query (from, to, group_by, interval, hours,

@@ -80,7 +80,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		if _, err := s.lockState(ctx, tx); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_facts`, `DELETE FROM report_survey_facts`,
+		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_daily`, `DELETE FROM report_facts`, `DELETE FROM report_survey_facts`,
 			`DELETE FROM report_sla_hourly`, `DELETE FROM report_sla_facts`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("report: rebuild: %w", err)
