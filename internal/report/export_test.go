@@ -10,7 +10,11 @@ func HoursOnly(p Params) Params {
 // SpanDays is how many whole UTC days p reads from the daily roll-up.
 func SpanDays(p Params) int64 {
 	var n int64
-	for _, r := range p.span().days {
+	hourly := int64(-1)
+	if p.Name == ServiceLevel {
+		hourly = hourOf(p.Now) / 24
+	}
+	for _, r := range p.span(hourly).days {
 		n += r[1] - r[0]
 	}
 	return n

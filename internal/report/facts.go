@@ -157,8 +157,10 @@ func (d deltas) apply(ctx context.Context, tx *sql.Tx) error {
 type rollupTable struct{ name, at string }
 
 var (
-	hourlyTable = rollupTable{"report_hourly", "hour"}
-	dailyTable  = rollupTable{"report_daily", "day"}
+	hourlyTable    = rollupTable{"report_hourly", "hour"}
+	dailyTable     = rollupTable{"report_daily", "day"}
+	slaHourlyTable = rollupTable{"report_sla_hourly", "hour"}
+	slaDailyTable  = rollupTable{"report_sla_daily", "day"}
 )
 
 // daily is d summed by UTC day: its keys' hours become days.

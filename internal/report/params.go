@@ -31,9 +31,6 @@ const (
 	Week = "week"
 )
 
-// serviceLevelGroups are the groupings clocks carry (sla.LevelGroups).
-var serviceLevelGroups = []string{"", DimTeam, DimChannel}
-
 // Groups lists what a report can be grouped by; "" is the whole desk.
 var Groups = []string{"", DimTeam, DimAgent, DimChannel, DimTag}
 
@@ -105,8 +102,7 @@ func ParseParams(name string, q url.Values, zone *time.Location, now time.Time) 
 	return p, nil
 }
 
-// parseChoices checks interval, hours and metric, and the groupings
-// service level has, setting the defaults.
+// parseChoices checks interval, hours and metric, setting the defaults.
 func (p *Params) parseChoices() error {
 	if p.Interval == "" {
 		p.Interval = Day
@@ -129,9 +125,6 @@ func (p *Params) parseChoices() error {
 	}
 	if !slices.Contains(sla.Metrics, p.Metric) {
 		return apperr.Invalid("metric", "%q is not an SLA metric; use %s", p.Metric, strings.Join(sla.Metrics, ", "))
-	}
-	if !slices.Contains(serviceLevelGroups, p.GroupBy) {
-		return apperr.Invalid("group_by", "service level is grouped by team or channel")
 	}
 	return nil
 }

@@ -97,13 +97,11 @@ func (p Params) periods() []string {
 	return out
 }
 
-// periodExpr is SQL that turns a roll-up hour into its period number: the
-// local day (dayExpr), or for weeks the count of Monday-based weeks (day 4,
-// 1970-01-05, was a Monday). periodLabel names a period number.
-func (p Params) periodExpr(first int) (string, []any) { return p.periodExprOf("hour", first) }
-
-// periodExprOf is periodExpr of the hour the SQL expression hour gives.
-func (p Params) periodExprOf(hour string, first int) (string, []any) {
+// periodExpr is SQL that turns the roll-up hour the SQL expression hour
+// gives into its period number: the local day (dayExpr), or for weeks the
+// count of Monday-based weeks (day 4, 1970-01-05, was a Monday).
+// periodLabel names a period number.
+func (p Params) periodExpr(hour string, first int) (string, []any) {
 	day, args := p.dayExpr(hour, first)
 	if p.Interval == Week {
 		return "((" + day + ") + 3) / 7", args
@@ -161,7 +159,7 @@ func (p Params) dayExpr(hour string, first int) (string, []any) {
 func dayLabel(day int64) string { return time.Unix(day*86400, 0).UTC().Format(time.DateOnly) }
 
 func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
-	q, args := p.sums(sumsQuery{cols: []string{"created", "solved"}, sums: "SUM(created), SUM(solved)",
+	q, args := p.reportSums(sumsQuery{cols: []string{"created", "solved"}, sums: "SUM(created), SUM(solved)",
 		having: "SUM(created) <> 0 OR SUM(solved) <> 0"})
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
@@ -198,7 +196,7 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	for i, c := range cols {
 		sums[i] = "SUM(" + c + ")"
 	}
-	q, args := p.sums(sumsQuery{cols: cols, sums: strings.Join(sums, ", "), filter: prefix + "_n <> 0",
+	q, args := p.reportSums(sumsQuery{cols: cols, sums: strings.Join(sums, ", "), filter: prefix + "_n <> 0",
 		having: "SUM(" + prefix + "_n) > 0"})
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {

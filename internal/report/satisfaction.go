@@ -26,7 +26,7 @@ func (s *Service) ces(ctx context.Context, p Params) ([]Row, error) {
 // before summing (most hours have none). The columns come from the two
 // callers above, never from input.
 func (s *Service) answers(ctx context.Context, p Params, count, sum string, values func(n, sum int64) map[string]float64) ([]Row, error) {
-	q, args := p.sums(sumsQuery{cols: []string{count, sum}, sums: "SUM(" + count + "), SUM(" + sum + ")",
+	q, args := p.reportSums(sumsQuery{cols: []string{count, sum}, sums: "SUM(" + count + "), SUM(" + sum + ")",
 		filter: count + " <> 0", having: "SUM(" + count + ") > 0"})
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {

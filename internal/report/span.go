@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,8 +18,9 @@ type span struct {
 
 // span splits p's hours between the two roll-ups. A UTC day goes to the
 // daily one when all its hours have the same period: always for a UTC
-// viewer, most days of a week elsewhere, none for local days off UTC.
-func (p Params) span() span {
+// viewer, most days of a week elsewhere, none for local days off UTC. The
+// day hourly (-1 for none) is read in hours whatever its period.
+func (p Params) span(hourly int64) span {
 	from, to := p.hourSpan()
 	var sp span
 	if p.hoursOnly {
@@ -26,7 +28,7 @@ func (p Params) span() span {
 	}
 	h := from
 	for d := (from + 23) / 24; (d+1)*24 <= to; d++ {
-		if !p.wholeDay(d) {
+		if d == hourly || !p.wholeDay(d) {
 			continue
 		}
 		sp.hours = addRange(sp.hours, h, d*24)
@@ -61,43 +63,54 @@ func addRange(rs [][2]int64, from, to int64) [][2]int64 {
 	return append(rs, [2]int64{from, to})
 }
 
-// sumsQuery is a report's sums per period and group: cols are the roll-up
+// sumsQuery is a report's sums per period and group: from the roll-up
+// tables hourly and daily, of the rows of dimension $1 (args[0]) that
+// match where (on the caller's further args; "" for all), cols are the
 // columns it reads, sums the aggregates of them it selects (after period
-// and dim_key), filter a condition on a row that may skip it ("" for
-// none), having the condition on a group's sums. All of them come from the
-// callers' fixed column names, never from input.
+// and dim_key), filter a condition that may skip a row before summing
+// ("" for none), having the condition on a group's sums. A column "hour"
+// in cols is the row's hour (a daily row's first), for sums that compare
+// it; such a query always sums through the UNION ALL. All the SQL comes
+// from the callers' fixed column names, never from input.
 type sumsQuery struct {
+	hourly, daily        rollupTable
+	args                 []any
+	where                string
 	cols                 []string
 	sums, filter, having string
+	hourlyDay            int64 // a UTC day read in hours whatever its period, or -1
 }
 
-// sums is the SQL and arguments of q over p's range and grouping: one
-// roll-up read directly when the span needs one, else both joined with
-// UNION ALL and summed.
+// reportSums is q over report_hourly and report_daily for p's grouping.
+func (p Params) reportSums(q sumsQuery) (string, []any) {
+	q.hourly, q.daily, q.args, q.hourlyDay = hourlyTable, dailyTable, []any{p.dim()}, -1
+	return p.sums(q)
+}
+
+// sums is the SQL and arguments of q over p's range: one roll-up summed
+// directly when the span needs one (and no column hour is read), else
+// both joined with UNION ALL and summed.
 func (p Params) sums(q sumsQuery) (string, []any) {
-	args := []any{p.dim()}
-	sp := p.span()
-	both := len(sp.hours) > 0 && len(sp.days) > 0
-	list := q.sums
-	if both { // each part passes its rows' columns on to the sums
-		list = strings.Join(q.cols, ", ")
-	}
+	args := q.args
+	sp := p.span(q.hourlyDay)
+	wrap := len(sp.hours) > 0 && len(sp.days) > 0 || slices.Contains(q.cols, "hour")
 	var parts []string
 	if len(sp.hours) > 0 {
-		parts = append(parts, p.part(q.filter, list, hourlyTable, "hour", sp.hours, &args))
+		parts = append(parts, p.part(q, wrap, q.hourly, "hour", sp.hours, &args))
 	}
 	if len(sp.days) > 0 {
-		parts = append(parts, p.part(q.filter, list, dailyTable, "(day * 24)", sp.days, &args))
+		parts = append(parts, p.part(q, wrap, q.daily, "(day * 24)", sp.days, &args))
 	}
 	tail := " GROUP BY 1, 2 HAVING " + q.having
-	if !both {
+	if !wrap {
 		return parts[0] + tail, args
 	}
 	return "SELECT period, dim_key, " + q.sums + " FROM (" + strings.Join(parts, " UNION ALL ") + ") AS r" + tail, args
 }
 
-// part is the SELECT of list from one roll-up's rows in ranges.
-func (p Params) part(filter, list string, t rollupTable, hour string, ranges [][2]int64, args *[]any) string {
+// part is the SELECT from one roll-up t of its rows in ranges: of q's
+// sums, or of its columns when wrapped in the UNION ALL.
+func (p Params) part(q sumsQuery, wrap bool, t rollupTable, hour string, ranges [][2]int64, args *[]any) string {
 	mark := func(v int64) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
@@ -106,11 +119,21 @@ func (p Params) part(filter, list string, t rollupTable, hour string, ranges [][
 	for i, r := range ranges {
 		in[i] = t.at + " >= " + mark(r[0]) + " AND " + t.at + " < " + mark(r[1])
 	}
-	period, periodArgs := p.periodExprOf(hour, len(*args)+1)
+	period, periodArgs := p.periodExpr(hour, len(*args)+1)
 	*args = append(*args, periodArgs...)
 	where := "dim = $1 AND (" + strings.Join(in, " OR ") + ")"
-	if filter != "" {
-		where += " AND " + filter
+	for _, w := range []string{q.where, q.filter} {
+		if w != "" {
+			where += " AND " + w
+		}
+	}
+	list := q.sums
+	if wrap {
+		cols := slices.Clone(q.cols)
+		if i := slices.Index(cols, "hour"); i >= 0 {
+			cols[i] = hour + " AS hour"
+		}
+		list = strings.Join(cols, ", ")
 	}
 	return "SELECT " + period + " AS period, dim_key, " + list + " FROM " + t.name + " WHERE " + where
 }

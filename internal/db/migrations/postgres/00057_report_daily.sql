@@ -1,12 +1,18 @@
--- Daily report roll-up (internal/report, issue 17): report_daily is
+-- Daily report roll-ups (internal/report, issue 17): report_daily is
 -- report_hourly summed by UTC day (day = hour / 24), one row per day,
 -- dimension and key, kept in the same transactions as the hourly rows. A
 -- report over a long range reads the whole UTC days that fall inside one of
 -- its periods (a local day or week) from here and only the hours at the
 -- edges from report_hourly: a sum over a set of hours is the same whatever
 -- zone, as long as each hour is counted once, so a year by agent reads
--- about 12 x 365 rows instead of 12 x 8,760. It starts as the sum of the
--- hourly rows there are.
+-- about 12 x 365 rows instead of 12 x 8,760.
+-- report_sla_daily is report_sla_hourly summed by UTC day likewise (a
+-- report reads the current day in hours, to split its open clocks).
+-- report_sla_facts gains each clock's ticket's agent and tags (kept as the
+-- ticket changes), so service level is grouped by agent and tag like the
+-- other reports; report_sla_hourly then has the dims 'agent' and 'tag'.
+-- The whole roll-up is built again at the next start (built = 0), so the
+-- daily rows and the clocks' new groups are counted.
 
 -- +goose Up
 CREATE TABLE report_daily (
@@ -157,9 +163,35 @@ CREATE TABLE report_daily (
     PRIMARY KEY (dim, day, dim_key)
 );
 
-INSERT INTO report_daily (dim, day, dim_key, created, solved, open_now, fr_n, fr_sum, res_n, res_sum, fr_h00, fr_h01, fr_h02, fr_h03, fr_h04, fr_h05, fr_h06, fr_h07, fr_h08, fr_h09, fr_h10, fr_h11, fr_h12, fr_h13, fr_h14, fr_h15, fr_h16, fr_h17, fr_h18, fr_h19, fr_h20, fr_h21, fr_h22, fr_h23, fr_h24, fr_h25, fr_h26, fr_h27, fr_h28, fr_h29, fr_h30, fr_h31, res_h00, res_h01, res_h02, res_h03, res_h04, res_h05, res_h06, res_h07, res_h08, res_h09, res_h10, res_h11, res_h12, res_h13, res_h14, res_h15, res_h16, res_h17, res_h18, res_h19, res_h20, res_h21, res_h22, res_h23, res_h24, res_h25, res_h26, res_h27, res_h28, res_h29, res_h30, res_h31, fr_bsum, res_bsum, csat_n, csat_sat, ces_n, ces_sum, fr_bh00, fr_bh01, fr_bh02, fr_bh03, fr_bh04, fr_bh05, fr_bh06, fr_bh07, fr_bh08, fr_bh09, fr_bh10, fr_bh11, fr_bh12, fr_bh13, fr_bh14, fr_bh15, fr_bh16, fr_bh17, fr_bh18, fr_bh19, fr_bh20, fr_bh21, fr_bh22, fr_bh23, fr_bh24, fr_bh25, fr_bh26, fr_bh27, fr_bh28, fr_bh29, fr_bh30, fr_bh31, res_bh00, res_bh01, res_bh02, res_bh03, res_bh04, res_bh05, res_bh06, res_bh07, res_bh08, res_bh09, res_bh10, res_bh11, res_bh12, res_bh13, res_bh14, res_bh15, res_bh16, res_bh17, res_bh18, res_bh19, res_bh20, res_bh21, res_bh22, res_bh23, res_bh24, res_bh25, res_bh26, res_bh27, res_bh28, res_bh29, res_bh30, res_bh31)
-SELECT dim, hour / 24, dim_key, SUM(created), SUM(solved), SUM(open_now), SUM(fr_n), SUM(fr_sum), SUM(res_n), SUM(res_sum), SUM(fr_h00), SUM(fr_h01), SUM(fr_h02), SUM(fr_h03), SUM(fr_h04), SUM(fr_h05), SUM(fr_h06), SUM(fr_h07), SUM(fr_h08), SUM(fr_h09), SUM(fr_h10), SUM(fr_h11), SUM(fr_h12), SUM(fr_h13), SUM(fr_h14), SUM(fr_h15), SUM(fr_h16), SUM(fr_h17), SUM(fr_h18), SUM(fr_h19), SUM(fr_h20), SUM(fr_h21), SUM(fr_h22), SUM(fr_h23), SUM(fr_h24), SUM(fr_h25), SUM(fr_h26), SUM(fr_h27), SUM(fr_h28), SUM(fr_h29), SUM(fr_h30), SUM(fr_h31), SUM(res_h00), SUM(res_h01), SUM(res_h02), SUM(res_h03), SUM(res_h04), SUM(res_h05), SUM(res_h06), SUM(res_h07), SUM(res_h08), SUM(res_h09), SUM(res_h10), SUM(res_h11), SUM(res_h12), SUM(res_h13), SUM(res_h14), SUM(res_h15), SUM(res_h16), SUM(res_h17), SUM(res_h18), SUM(res_h19), SUM(res_h20), SUM(res_h21), SUM(res_h22), SUM(res_h23), SUM(res_h24), SUM(res_h25), SUM(res_h26), SUM(res_h27), SUM(res_h28), SUM(res_h29), SUM(res_h30), SUM(res_h31), SUM(fr_bsum), SUM(res_bsum), SUM(csat_n), SUM(csat_sat), SUM(ces_n), SUM(ces_sum), SUM(fr_bh00), SUM(fr_bh01), SUM(fr_bh02), SUM(fr_bh03), SUM(fr_bh04), SUM(fr_bh05), SUM(fr_bh06), SUM(fr_bh07), SUM(fr_bh08), SUM(fr_bh09), SUM(fr_bh10), SUM(fr_bh11), SUM(fr_bh12), SUM(fr_bh13), SUM(fr_bh14), SUM(fr_bh15), SUM(fr_bh16), SUM(fr_bh17), SUM(fr_bh18), SUM(fr_bh19), SUM(fr_bh20), SUM(fr_bh21), SUM(fr_bh22), SUM(fr_bh23), SUM(fr_bh24), SUM(fr_bh25), SUM(fr_bh26), SUM(fr_bh27), SUM(fr_bh28), SUM(fr_bh29), SUM(fr_bh30), SUM(fr_bh31), SUM(res_bh00), SUM(res_bh01), SUM(res_bh02), SUM(res_bh03), SUM(res_bh04), SUM(res_bh05), SUM(res_bh06), SUM(res_bh07), SUM(res_bh08), SUM(res_bh09), SUM(res_bh10), SUM(res_bh11), SUM(res_bh12), SUM(res_bh13), SUM(res_bh14), SUM(res_bh15), SUM(res_bh16), SUM(res_bh17), SUM(res_bh18), SUM(res_bh19), SUM(res_bh20), SUM(res_bh21), SUM(res_bh22), SUM(res_bh23), SUM(res_bh24), SUM(res_bh25), SUM(res_bh26), SUM(res_bh27), SUM(res_bh28), SUM(res_bh29), SUM(res_bh30), SUM(res_bh31)
-FROM report_hourly GROUP BY dim, hour / 24, dim_key;
+CREATE TABLE report_sla_daily (
+    metric  TEXT   NOT NULL,
+    dim     TEXT   NOT NULL,
+    day     BIGINT NOT NULL, -- the deadline's day since 1970-01-01 (UTC)
+    dim_key TEXT   NOT NULL,
+    met     BIGINT NOT NULL DEFAULT 0,
+    missed  BIGINT NOT NULL DEFAULT 0,
+    open    BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (metric, dim, day, dim_key)
+);
+
+ALTER TABLE report_sla_facts ADD COLUMN agent_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE report_sla_facts ADD COLUMN tags TEXT NOT NULL DEFAULT ''; -- sorted, one a line
+
+DELETE FROM report_hourly;
+DELETE FROM report_facts;
+DELETE FROM report_survey_facts;
+DELETE FROM report_sla_hourly;
+DELETE FROM report_sla_facts;
+UPDATE report_state SET built = 0 WHERE id = 1;
 
 -- +goose Down
+ALTER TABLE report_sla_facts DROP COLUMN tags;
+ALTER TABLE report_sla_facts DROP COLUMN agent_key;
+DROP TABLE report_sla_daily;
 DROP TABLE report_daily;
+DELETE FROM report_hourly;
+DELETE FROM report_facts;
+DELETE FROM report_survey_facts;
+DELETE FROM report_sla_hourly;
+DELETE FROM report_sla_facts;
+UPDATE report_state SET built = 0 WHERE id = 1;
