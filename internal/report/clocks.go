@@ -69,7 +69,7 @@ func clockFactOf(id, ticketID int64, metric, state string, due *time.Time, team 
 // slaKey is one row of report_sla_hourly.
 type slaKey struct {
 	metric, dim string
-	hour        int64
+	hour        int64 // the UTC day in report_sla_daily's deltas
 	key         string
 }
 

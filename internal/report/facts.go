@@ -84,7 +84,7 @@ type cell struct {
 
 type cellKey struct {
 	dim  string
-	hour int64
+	hour int64 // the UTC day in deltas made by daily
 	key  string
 }
 
