@@ -52,6 +52,7 @@ var tableOwners = map[string][]string{
 	"email_join_acks":         {"internal/outbound/"},
 	// The report roll-ups are kept by internal/report alone.
 	"report_hourly": {"internal/report/"},
+	"report_daily":  {"internal/report/"},
 	"report_facts":  {"internal/report/"},
 	"report_state":  {"internal/report/"},
 	// The knowledge base (internal/kb).

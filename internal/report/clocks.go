@@ -24,13 +24,22 @@ const (
 )
 
 // clockFact is one SLA clock's share of report_sla_hourly: at the hour of
-// its deadline, under its team and channel.
+// its deadline, under its team and channel, and its ticket's agent and tags
+// (as they are now, like the other reports').
 type clockFact struct {
 	clockID, ticketID int64
 	metric            string
 	dueHour, dueMS    int64
 	team, channel     string
+	agent             string // "" for unassigned
+	tags              string // sorted, one a line
 	outcome           string
+}
+
+// owned is f under its ticket's agent and tags.
+func (f clockFact) owned(o ticketOwner) clockFact {
+	f.agent, f.tags = o.agent, o.tags
+	return f
 }
 
 // clockFactOf is the share of a clock in state with deadline due; false
@@ -60,7 +69,7 @@ func clockFactOf(id, ticketID int64, metric, state string, due *time.Time, team 
 // slaKey is one row of report_sla_hourly.
 type slaKey struct {
 	metric, dim string
-	hour        int64
+	hour        int64 // the UTC day in report_sla_daily's deltas
 	key         string
 }
 
@@ -70,7 +79,7 @@ type slaCell struct{ met, missed, open int64 }
 type slaDeltas map[slaKey]*slaCell
 
 func (d slaDeltas) add(f clockFact, sign int64) {
-	for _, k := range [][2]string{{DimAll, ""}, {DimTeam, f.team}, {DimChannel, f.channel}} {
+	for _, k := range f.keys() {
 		sk := slaKey{f.metric, k[0], f.dueHour, k[1]}
 		c := d[sk]
 		if c == nil {
@@ -88,9 +97,28 @@ func (d slaDeltas) add(f clockFact, sign int64) {
 	}
 }
 
-// apply adds every non-zero change, in a fixed order so two writers never
-// lock rows in opposite orders.
+// apply adds every non-zero change to report_sla_hourly, and the same
+// summed by UTC day to report_sla_daily.
 func (d slaDeltas) apply(ctx context.Context, tx *sql.Tx) error {
+	daily := slaDeltas{}
+	for k, c := range d {
+		dk := slaKey{k.metric, k.dim, k.hour / 24, k.key}
+		if daily[dk] == nil {
+			daily[dk] = &slaCell{}
+		}
+		daily[dk].met += c.met
+		daily[dk].missed += c.missed
+		daily[dk].open += c.open
+	}
+	if err := d.applyTo(ctx, tx, slaHourlyTable); err != nil {
+		return err
+	}
+	return daily.applyTo(ctx, tx, slaDailyTable)
+}
+
+// applyTo adds every non-zero change to t (its keys' hours then days), in
+// a fixed order so two writers never lock rows in opposite orders.
+func (d slaDeltas) applyTo(ctx context.Context, tx *sql.Tx, t rollupTable) error {
 	keys := make([]slaKey, 0, len(d))
 	for k, c := range d {
 		if *c != (slaCell{}) {
@@ -102,15 +130,73 @@ func (d slaDeltas) apply(ctx context.Context, tx *sql.Tx) error {
 	})
 	for _, k := range keys {
 		c := d[k]
-		_, err := tx.ExecContext(ctx, `INSERT INTO report_sla_hourly (metric, dim, hour, dim_key, met, missed, open)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (metric, dim, hour, dim_key) DO UPDATE SET
-			met = report_sla_hourly.met + excluded.met, missed = report_sla_hourly.missed + excluded.missed,
-			open = report_sla_hourly.open + excluded.open`, k.metric, k.dim, k.hour, k.key, c.met, c.missed, c.open)
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+t.name+` (metric, dim, `+t.at+`, dim_key, met, missed, open)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (metric, dim, `+t.at+`, dim_key) DO UPDATE SET
+			met = `+t.name+`.met + excluded.met, missed = `+t.name+`.missed + excluded.missed,
+			open = `+t.name+`.open + excluded.open`, k.metric, k.dim, k.hour, k.key, c.met, c.missed, c.open)
 		if err != nil {
-			return fmt.Errorf("report: roll up clocks %s %s %q at hour %d: %w", k.metric, k.dim, k.key, k.hour, err)
+			return fmt.Errorf("report: roll up clocks %s %s %q at %s %d: %w", k.metric, k.dim, k.key, t.at, k.hour, err)
 		}
 	}
 	return nil
+}
+
+// keys are the (dimension, key) pairs a clock counts under.
+func (f clockFact) keys() [][2]string {
+	ks := [][2]string{{DimAll, ""}, {DimTeam, f.team}, {DimChannel, f.channel}, {DimAgent, f.agent}}
+	if f.tags != "" {
+		for _, t := range strings.Split(f.tags, "\n") {
+			ks = append(ks, [2]string{DimTag, t})
+		}
+	}
+	return ks
+}
+
+// ticketOwner is what service level reads of a clock's ticket.
+type ticketOwner struct{ agent, tags string }
+
+// readOwners reads the tickets' agents and tags (read-only; tickets belong
+// to internal/ticket). A ticket gone is missing from the map.
+func readOwners(ctx context.Context, q db.Queryer, ids []int64) (map[int64]ticketOwner, error) {
+	out := map[int64]ticketOwner{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	in, args := db.InList(1, ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, assignee_id FROM tickets WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report: read clock owners: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var agent sql.NullInt64
+		if err := rows.Scan(&id, &agent); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("report: read clock owners: %w", err)
+		}
+		o := ticketOwner{}
+		if agent.Valid {
+			o.agent = strconv.FormatInt(agent.Int64, 10)
+		}
+		out[id] = o
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("report: read clock owners: %w", err)
+	}
+	tags, err := readTags(ctx, q, in, args)
+	if err != nil {
+		return nil, err
+	}
+	for id, t := range tags {
+		if o, ok := out[id]; ok {
+			o.tags = strings.Join(t, "\n")
+			out[id] = o
+		}
+	}
+	return out, nil
 }
 
 // ClockChanged is the SLA service's clock hook: it moves the changed
@@ -123,10 +209,18 @@ func (s *Service) ClockChanged(ctx context.Context, tx *sql.Tx, clocks []*sla.Cl
 	if err != nil || !built {
 		return err
 	}
+	ids := make([]int64, len(clocks))
+	for i, c := range clocks {
+		ids[i] = c.TicketID
+	}
+	owners, err := readOwners(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
 	d := slaDeltas{}
 	for _, c := range clocks {
 		cur, has := clockFactOf(c.ID, c.TicketID, c.Metric, c.State, c.DueAt, c.TeamID, c.Channel)
-		if err := moveClock(ctx, tx, d, c.ID, cur, has); err != nil {
+		if err := moveClock(ctx, tx, d, c.ID, cur.owned(owners[c.TicketID]), has); err != nil {
 			return err
 		}
 	}
@@ -160,9 +254,9 @@ func moveClock(ctx context.Context, tx *sql.Tx, d slaDeltas, id int64, cur clock
 
 func loadClockFact(ctx context.Context, tx *sql.Tx, id int64) (clockFact, bool, error) {
 	f := clockFact{clockID: id}
-	err := tx.QueryRowContext(ctx, `SELECT ticket_id, metric, due_hour, due_ms, team_key, channel, outcome
+	err := tx.QueryRowContext(ctx, `SELECT ticket_id, metric, due_hour, due_ms, team_key, channel, outcome, agent_key, tags
 		FROM report_sla_facts WHERE clock_id = $1`, id).Scan(&f.ticketID, &f.metric, &f.dueHour, &f.dueMS,
-		&f.team, &f.channel, &f.outcome)
+		&f.team, &f.channel, &f.outcome, &f.agent, &f.tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		return clockFact{}, false, nil
 	}
@@ -174,12 +268,12 @@ func loadClockFact(ctx context.Context, tx *sql.Tx, id int64) (clockFact, bool, 
 
 func saveClockFact(ctx context.Context, tx *sql.Tx, f clockFact) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO report_sla_facts (clock_id, ticket_id, metric, due_hour, due_ms, team_key, channel, outcome)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO report_sla_facts (clock_id, ticket_id, metric, due_hour, due_ms, team_key, channel, outcome, agent_key, tags)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (clock_id) DO UPDATE SET ticket_id = excluded.ticket_id, metric = excluded.metric,
 			due_hour = excluded.due_hour, due_ms = excluded.due_ms, team_key = excluded.team_key,
-			channel = excluded.channel, outcome = excluded.outcome`,
-		f.clockID, f.ticketID, f.metric, f.dueHour, f.dueMS, f.team, f.channel, f.outcome)
+			channel = excluded.channel, outcome = excluded.outcome, agent_key = excluded.agent_key, tags = excluded.tags`,
+		f.clockID, f.ticketID, f.metric, f.dueHour, f.dueMS, f.team, f.channel, f.outcome, f.agent, f.tags)
 	if err != nil {
 		return fmt.Errorf("report: save clock %d: %w", f.clockID, err)
 	}
@@ -231,7 +325,16 @@ func backfillClocks(ctx context.Context, tx *sql.Tx) error {
 		if last == 0 {
 			break
 		}
+		ids := make([]int64, len(facts))
+		for i, f := range facts {
+			ids[i] = f.ticketID
+		}
+		owners, err := readOwners(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
 		for _, f := range facts {
+			f = f.owned(owners[f.ticketID])
 			d.add(f, 1)
 			if err := saveClockFact(ctx, tx, f); err != nil {
 				return err
@@ -267,4 +370,56 @@ func readClocks(ctx context.Context, tx *sql.Tx, after int64) ([]clockFact, int6
 		}
 	}
 	return out, last, rows.Err()
+}
+
+// rekeyClocks moves the clocks of the tickets in now to their tickets'
+// current agent and tags: an assignment or a tag changes no clock, so no
+// clock hook sees it, but service level by agent or tag follows it.
+func rekeyClocks(ctx context.Context, tx *sql.Tx, now map[int64]fact) error {
+	if len(now) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(now))
+	for id := range now {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	in, args := db.InList(1, ids)
+	rows, err := tx.QueryContext(ctx, `SELECT clock_id, ticket_id, agent_key, tags FROM report_sla_facts
+		WHERE ticket_id IN (`+in+`) ORDER BY clock_id`, args...)
+	if err != nil {
+		return fmt.Errorf("report: clocks of changed tickets: %w", err)
+	}
+	var moved []int64
+	for rows.Next() {
+		var clock, ticket int64
+		var agent, tags string
+		if err := rows.Scan(&clock, &ticket, &agent, &tags); err != nil {
+			rows.Close()
+			return fmt.Errorf("report: clocks of changed tickets: %w", err)
+		}
+		if f := now[ticket]; agent != f.agent || tags != strings.Join(f.tags, "\n") {
+			moved = append(moved, clock)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("report: clocks of changed tickets: %w", err)
+	}
+	d := slaDeltas{}
+	for _, id := range moved {
+		old, had, err := loadClockFact(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !had {
+			continue
+		}
+		t := now[old.ticketID]
+		cur := old.owned(ticketOwner{agent: t.agent, tags: strings.Join(t.tags, "\n")})
+		if err := moveClock(ctx, tx, d, id, cur, true); err != nil {
+			return err
+		}
+	}
+	return d.apply(ctx, tx)
 }

@@ -84,7 +84,7 @@ type cell struct {
 
 type cellKey struct {
 	dim  string
-	hour int64
+	hour int64 // the UTC day in deltas made by daily
 	key  string
 }
 
@@ -144,9 +144,56 @@ func (c *cell) zero() bool {
 	return true
 }
 
-// apply adds every non-zero change to report_hourly. Column names come
-// from the fixed bucket list, never from input.
+// apply adds every non-zero change to report_hourly, and the same changes
+// summed by UTC day to report_daily, so the two always agree.
 func (d deltas) apply(ctx context.Context, tx *sql.Tx) error {
+	if err := d.applyTo(ctx, tx, hourlyTable); err != nil {
+		return err
+	}
+	return d.daily().applyTo(ctx, tx, dailyTable)
+}
+
+// rollupTable is a roll-up table and its time column.
+type rollupTable struct{ name, at string }
+
+var (
+	hourlyTable    = rollupTable{"report_hourly", "hour"}
+	dailyTable     = rollupTable{"report_daily", "day"}
+	slaHourlyTable = rollupTable{"report_sla_hourly", "hour"}
+	slaDailyTable  = rollupTable{"report_sla_daily", "day"}
+)
+
+// daily is d summed by UTC day: its keys' hours become days.
+func (d deltas) daily() deltas {
+	out := deltas{}
+	for k, c := range d {
+		day := out.at(cellKey{k.dim, k.hour / 24, k.key})
+		day.created += c.created
+		day.solved += c.solved
+		day.open += c.open
+		day.frN += c.frN
+		day.frSum += c.frSum
+		day.resN += c.resN
+		day.resSum += c.resSum
+		day.frBSum += c.frBSum
+		day.resBSum += c.resBSum
+		day.csatN += c.csatN
+		day.csatSat += c.csatSat
+		day.cesN += c.cesN
+		day.cesSum += c.cesSum
+		for _, h := range [][2]map[int]int64{{day.fr, c.fr}, {day.res, c.res}, {day.frB, c.frB}, {day.resB, c.resB}} {
+			for b, n := range h[1] {
+				h[0][b] += n
+			}
+		}
+	}
+	return out
+}
+
+// applyTo adds every non-zero change to t (whose time column then holds
+// the keys' hours or days). Column names come from the fixed bucket list,
+// never from input.
+func (d deltas) applyTo(ctx context.Context, tx *sql.Tx, t rollupTable) error {
 	keys := make([]cellKey, 0, len(d))
 	for k, c := range d {
 		if !c.zero() {
@@ -158,7 +205,7 @@ func (d deltas) apply(ctx context.Context, tx *sql.Tx) error {
 		return strings.Compare(fmt.Sprint(a.dim, a.hour, a.key), fmt.Sprint(b.dim, b.hour, b.key))
 	})
 	for _, k := range keys {
-		if err := upsertCell(ctx, tx, k, d[k]); err != nil {
+		if err := upsertCell(ctx, tx, t, k, d[k]); err != nil {
 			return err
 		}
 	}
@@ -174,8 +221,8 @@ func (c *cell) sums() []int64 {
 		c.frBSum, c.resBSum, c.csatN, c.csatSat, c.cesN, c.cesSum}
 }
 
-func upsertCell(ctx context.Context, tx *sql.Tx, k cellKey, c *cell) error {
-	cols := []string{"dim", "hour", "dim_key"}
+func upsertCell(ctx context.Context, tx *sql.Tx, t rollupTable, k cellKey, c *cell) error {
+	cols := []string{"dim", t.at, "dim_key"}
 	args := []any{k.dim, k.hour, k.key}
 	for i, n := range c.sums() {
 		if n != 0 {
@@ -199,13 +246,13 @@ func upsertCell(ctx context.Context, tx *sql.Tx, k cellKey, c *cell) error {
 	for i, col := range cols {
 		marks[i] = "$" + strconv.Itoa(i+1)
 		if i >= 3 {
-			sets = append(sets, col+" = report_hourly."+col+" + excluded."+col)
+			sets = append(sets, col+" = "+t.name+"."+col+" + excluded."+col)
 		}
 	}
-	q := "INSERT INTO report_hourly (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") +
-		") ON CONFLICT (dim, hour, dim_key) DO UPDATE SET " + strings.Join(sets, ", ")
+	q := "INSERT INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") +
+		") ON CONFLICT (dim, " + t.at + ", dim_key) DO UPDATE SET " + strings.Join(sets, ", ")
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("report: roll up %s %q at hour %d: %w", k.dim, k.key, k.hour, err)
+		return fmt.Errorf("report: roll up %s %q at %s %d: %w", k.dim, k.key, t.at, k.hour, err)
 	}
 	return nil
 }

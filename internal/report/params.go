@@ -31,9 +31,6 @@ const (
 	Week = "week"
 )
 
-// serviceLevelGroups are the groupings clocks carry (sla.LevelGroups).
-var serviceLevelGroups = []string{"", DimTeam, DimChannel}
-
 // Groups lists what a report can be grouped by; "" is the whole desk.
 var Groups = []string{"", DimTeam, DimAgent, DimChannel, DimTag}
 
@@ -54,6 +51,8 @@ type Params struct {
 	To       time.Time      // the last day (included), midnight in Zone
 	Zone     *time.Location // the reader's zone: days are theirs
 	Now      time.Time      // backlog ages are counted to this moment
+
+	hoursOnly bool // read every hour from report_hourly (tests compare the two roll-ups' answers)
 }
 
 // ParseParams reads a report's query (from, to, group_by, interval, hours,
@@ -103,8 +102,7 @@ func ParseParams(name string, q url.Values, zone *time.Location, now time.Time) 
 	return p, nil
 }
 
-// parseChoices checks interval, hours and metric, and the groupings
-// service level has, setting the defaults.
+// parseChoices checks interval, hours and metric, setting the defaults.
 func (p *Params) parseChoices() error {
 	if p.Interval == "" {
 		p.Interval = Day
@@ -127,9 +125,6 @@ func (p *Params) parseChoices() error {
 	}
 	if !slices.Contains(sla.Metrics, p.Metric) {
 		return apperr.Invalid("metric", "%q is not an SLA metric; use %s", p.Metric, strings.Join(sla.Metrics, ", "))
-	}
-	if !slices.Contains(serviceLevelGroups, p.GroupBy) {
-		return apperr.Invalid("group_by", "service level is grouped by team or channel")
 	}
 	return nil
 }

@@ -97,11 +97,12 @@ func (p Params) periods() []string {
 	return out
 }
 
-// periodExpr is SQL that turns a roll-up hour into its period number: the
-// local day (dayExpr), or for weeks the count of Monday-based weeks (day 4,
-// 1970-01-05, was a Monday). periodLabel names a period number.
-func (p Params) periodExpr(first int) (string, []any) {
-	day, args := p.dayExpr(first)
+// periodExpr is SQL that turns the roll-up hour the SQL expression hour
+// gives into its period number: the local day (dayExpr), or for weeks the
+// count of Monday-based weeks (day 4, 1970-01-05, was a Monday).
+// periodLabel names a period number.
+func (p Params) periodExpr(hour string, first int) (string, []any) {
+	day, args := p.dayExpr(hour, first)
 	if p.Interval == Week {
 		return "((" + day + ") + 3) / 7", args
 	}
@@ -115,12 +116,22 @@ func (p Params) periodLabel(n int64) string {
 	return dayLabel(n)
 }
 
-// dayExpr is SQL that turns a roll-up hour into its local day number (days
-// since 1970-01-01 in the zone), with the zone's offset in force at each
-// hour: a CASE over the offset changes in the range (two a year where
-// clocks change), so SQL groups by local day and returns days x keys rows.
-// Its arguments start at $first.
-func (p Params) dayExpr(first int) (string, []any) {
+// periodOf is the period number periodExpr gives hour h, in Go.
+func (p Params) periodOf(h int64) int64 {
+	_, off := time.Unix(h*3600, 0).In(p.Zone).Zone()
+	day := (h*3600 + int64(off)) / 86400
+	if p.Interval == Week {
+		return (day + 3) / 7
+	}
+	return day
+}
+
+// dayExpr is SQL that turns the roll-up hour the SQL expression hour gives
+// into its local day number (days since 1970-01-01 in the zone), with the
+// zone's offset in force at each hour: a CASE over the offset changes in
+// the range (two a year where clocks change), so SQL groups by local day
+// and returns days x keys rows. Its arguments start at $first.
+func (p Params) dayExpr(hour string, first int) (string, []any) {
 	from, to := p.hourSpan()
 	offset := func(h int64) int64 {
 		_, off := time.Unix(h*3600, 0).In(p.Zone).Zone()
@@ -128,17 +139,17 @@ func (p Params) dayExpr(first int) (string, []any) {
 	}
 	var b strings.Builder
 	var args []any
-	b.WriteString("(hour * 3600 + CASE")
+	b.WriteString("(" + hour + " * 3600 + CASE")
 	cur := offset(from)
 	for h := from + 1; h < to; h++ {
 		if off := offset(h); off != cur {
-			fmt.Fprintf(&b, " WHEN hour < $%d THEN CAST($%d AS BIGINT)", first+len(args), first+len(args)+1)
+			fmt.Fprintf(&b, " WHEN %s < $%d THEN CAST($%d AS BIGINT)", hour, first+len(args), first+len(args)+1)
 			args = append(args, h, cur)
 			cur = off
 		}
 	}
 	if len(args) == 0 { // one offset all along: no CASE
-		return fmt.Sprintf("(hour * 3600 + CAST($%d AS BIGINT)) / 86400", first), []any{cur}
+		return fmt.Sprintf("(%s * 3600 + CAST($%d AS BIGINT)) / 86400", hour, first), []any{cur}
 	}
 	fmt.Fprintf(&b, " ELSE CAST($%d AS BIGINT) END) / 86400", first+len(args))
 	args = append(args, cur)
@@ -148,11 +159,9 @@ func (p Params) dayExpr(first int) (string, []any) {
 func dayLabel(day int64) string { return time.Unix(day*86400, 0).UTC().Format(time.DateOnly) }
 
 func (s *Service) volume(ctx context.Context, p Params) ([]Row, error) {
-	from, to := p.hourSpan()
-	day, dayArgs := p.periodExpr(4)
-	q := `SELECT ` + day + ` AS day, dim_key, SUM(created), SUM(solved) FROM report_hourly
-		WHERE dim = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 HAVING SUM(created) <> 0 OR SUM(solved) <> 0`
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
+	q, args := p.reportSums(sumsQuery{cols: []string{"created", "solved"}, sums: "SUM(created), SUM(solved)",
+		having: "SUM(created) <> 0 OR SUM(solved) <> 0"})
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: volume: %w", err)
 	}
@@ -179,16 +188,19 @@ func (s *Service) times(ctx context.Context, p Params) ([]Row, error) {
 	if p.Hours == BusinessHours {
 		sum, hist = prefix+"_bsum", prefix+"_bh"
 	}
-	cols := make([]string, Buckets)
-	for k := range cols {
-		cols[k] = fmt.Sprintf("SUM(%s%02d)", hist, k)
+	cols := []string{prefix + "_n", sum}
+	for k := range Buckets {
+		cols = append(cols, fmt.Sprintf("%s%02d", hist, k))
 	}
-	from, to := p.hourSpan()
-	day, dayArgs := p.periodExpr(4)
-	q := `SELECT ` + day + ` AS day, dim_key, SUM(` + prefix + `_n), SUM(` + sum + `), ` + strings.Join(cols, ", ") + `
-		FROM report_hourly WHERE dim = $1 AND hour >= $2 AND hour < $3 AND ` + prefix + `_n <> 0
-		GROUP BY 1, 2 HAVING SUM(` + prefix + `_n) > 0`
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, dayArgs...)...)
+	sums := make([]string, len(cols))
+	for i, c := range cols {
+		// As BIGINT: PostgreSQL sums BIGINT as NUMERIC, which is slow
+		// to send and decode, 34 a row.
+		sums[i] = "CAST(SUM(" + c + ") AS BIGINT)"
+	}
+	q, args := p.reportSums(sumsQuery{cols: cols, sums: strings.Join(sums, ", "), filter: prefix + "_n <> 0",
+		having: "SUM(" + prefix + "_n) > 0"})
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 	}

@@ -272,7 +272,7 @@ func TestBadReportQueriesNameTheField(t *testing.T) {
 		{report.Volume, url.Values{"interval": {"month"}}, "interval"},
 		{report.FirstReplyTime, url.Values{"hours": {"office"}}, "hours"},
 		{report.ServiceLevel, url.Values{"metric": {"speed"}}, "metric"},
-		{report.ServiceLevel, url.Values{"group_by": {"agent"}}, "group_by"},
+		{report.ServiceLevel, url.Values{"group_by": {"priority"}}, "group_by"},
 	}
 	for _, c := range cases {
 		_, err := report.ParseParams(c.name, c.q, time.UTC, now)

@@ -80,8 +80,8 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		if _, err := s.lockState(ctx, tx); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_facts`, `DELETE FROM report_survey_facts`,
-			`DELETE FROM report_sla_hourly`, `DELETE FROM report_sla_facts`} {
+		for _, q := range []string{`DELETE FROM report_hourly`, `DELETE FROM report_daily`, `DELETE FROM report_facts`, `DELETE FROM report_survey_facts`,
+			`DELETE FROM report_sla_hourly`, `DELETE FROM report_sla_daily`, `DELETE FROM report_sla_facts`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("report: rebuild: %w", err)
 			}
@@ -191,6 +191,9 @@ func (s *Service) refreshTx(ctx context.Context, tx *sql.Tx, ids []int64) error 
 		return err
 	}
 	if err := d.apply(ctx, tx); err != nil {
+		return err
+	}
+	if err := rekeyClocks(ctx, tx, now); err != nil {
 		return err
 	}
 	return dropTicketClocks(ctx, tx, gone)

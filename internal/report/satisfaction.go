@@ -26,11 +26,9 @@ func (s *Service) ces(ctx context.Context, p Params) ([]Row, error) {
 // before summing (most hours have none). The columns come from the two
 // callers above, never from input.
 func (s *Service) answers(ctx context.Context, p Params, count, sum string, values func(n, sum int64) map[string]float64) ([]Row, error) {
-	from, to := p.hourSpan()
-	period, periodArgs := p.periodExpr(4)
-	q := `SELECT ` + period + ` AS period, dim_key, SUM(` + count + `), SUM(` + sum + `) FROM report_hourly
-		WHERE dim = $1 AND hour >= $2 AND hour < $3 AND ` + count + ` <> 0 GROUP BY 1, 2 HAVING SUM(` + count + `) > 0`
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.dim(), from, to}, periodArgs...)...)
+	q, args := p.reportSums(sumsQuery{cols: []string{count, sum}, sums: "SUM(" + count + "), SUM(" + sum + ")",
+		filter: count + " <> 0", having: "SUM(" + count + ") > 0"})
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 	}

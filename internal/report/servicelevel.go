@@ -27,16 +27,16 @@ type levelRow struct {
 // clocks due in hours before the current one are missed, after it pending;
 // those due in the current hour are split at this minute from their facts.
 func (s *Service) serviceLevel(ctx context.Context, p Params) ([]Row, error) {
-	from, to := p.hourSpan()
 	nowHour := hourOf(p.Now)
-	period, periodArgs := p.periodExpr(6)
-	q := `SELECT ` + period + ` AS period, dim_key, SUM(met),
-			SUM(missed) + SUM(CASE WHEN hour < $5 THEN open ELSE 0 END),
-			SUM(CASE WHEN hour > $5 THEN open ELSE 0 END),
-			SUM(CASE WHEN hour = $5 THEN open ELSE 0 END)
-		FROM report_sla_hourly WHERE metric = $1 AND dim = $2 AND hour >= $3 AND hour < $4
-		GROUP BY 1, 2 HAVING SUM(met) <> 0 OR SUM(missed) <> 0 OR SUM(open) <> 0`
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, append([]any{p.Metric, p.dim(), from, to, nowHour}, periodArgs...)...)
+	// The current UTC day is read in hours: its open clocks are missed
+	// before this hour and pending after. A whole day before it or after
+	// it has them all one way, so its daily row's hour compares the same.
+	q, args := p.sums(sumsQuery{hourly: slaHourlyTable, daily: slaDailyTable, args: []any{p.dim(), p.Metric, nowHour},
+		where: "metric = $2", cols: []string{"met", "missed", "open", "hour"},
+		sums: `SUM(met), SUM(missed) + SUM(CASE WHEN hour < $3 THEN open ELSE 0 END),
+			SUM(CASE WHEN hour > $3 THEN open ELSE 0 END), SUM(CASE WHEN hour = $3 THEN open ELSE 0 END)`,
+		having: "SUM(met) <> 0 OR SUM(missed) <> 0 OR SUM(open) <> 0", hourlyDay: nowHour / 24})
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: service level: %w", err)
 	}
@@ -85,22 +85,26 @@ func (s *Service) splitCurrentHour(ctx context.Context, p Params, levels []level
 	if !undecided {
 		return nil
 	}
-	key := map[string]string{DimAll: "''", DimTeam: "team_key", DimChannel: "channel"}[p.dim()]
-	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT `+key+`, COUNT(*) FROM report_sla_facts
-		WHERE metric = $1 AND due_hour = $2 AND outcome = 'open' AND due_ms <= $3 GROUP BY 1`,
-		p.Metric, hourOf(p.Now), p.Now.UnixMilli())
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT team_key, channel, agent_key, tags, COUNT(*)
+		FROM report_sla_facts WHERE metric = $1 AND due_hour = $2 AND outcome = 'open' AND due_ms <= $3
+		GROUP BY team_key, channel, agent_key, tags`, p.Metric, hourOf(p.Now), p.Now.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("report: service level now: %w", err)
 	}
 	defer rows.Close()
 	passed := map[string]int{}
+	dim := p.dim()
 	for rows.Next() {
-		var k string
+		var f clockFact
 		var n int
-		if err := rows.Scan(&k, &n); err != nil {
+		if err := rows.Scan(&f.team, &f.channel, &f.agent, &f.tags, &n); err != nil {
 			return fmt.Errorf("report: service level now: %w", err)
 		}
-		passed[k] = n
+		for _, k := range f.keys() {
+			if k[0] == dim {
+				passed[k[1]] += n
+			}
+		}
 	}
 	for i := range levels {
 		if l := &levels[i]; l.undecidedNow > 0 {
@@ -112,7 +116,8 @@ func (s *Service) splitCurrentHour(ctx context.Context, p Params, levels []level
 }
 
 // goalCache reads each group's goal once: a team's own (or the desk's it
-// follows), and the desk's for channels, the whole desk and no team.
+// follows), and the desk's for channels, agents, tags, the whole desk and
+// no team.
 type goalCache struct {
 	levels *sla.Service
 	byKey  map[string]float64

@@ -3,7 +3,9 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -255,4 +257,118 @@ func (r *slaRig) slaSnapshot() string {
 		buf.WriteString(string(rune('0'+met)) + string(rune('0'+missed)) + string(rune('0'+open)) + "\n")
 	}
 	return buf.String()
+}
+
+// levelsBy sums the report's first reply service level over its periods,
+// by group key.
+func (r *slaRig) levelsBy(group string) map[string]sla.Level {
+	r.t.Helper()
+	out := map[string]sla.Level{}
+	for _, row := range r.report(report.ServiceLevel, url.Values{"group_by": {group}}).Rows {
+		out[row.GroupKey] = out[row.GroupKey].Add(sla.LevelOf(int(row.Values["met"]), int(row.Values["missed"]), int(row.Values["pending"])))
+	}
+	return out
+}
+
+func (r *slaRig) assertLevels(group string, want map[string][3]int) {
+	r.t.Helper()
+	got := r.levelsBy(group)
+	for k, w := range want {
+		if g := got[k]; g.Met != w[0] || g.Missed != w[1] || g.Pending != w[2] {
+			r.t.Errorf("by %s %q: %+v, want met, missed, pending %v", group, k, g, w)
+		}
+		delete(got, k)
+	}
+	for k, g := range got {
+		r.t.Errorf("by %s: %q has %+v, want nothing", group, k, g)
+	}
+}
+
+// Service level is grouped by agent and by tag like the other reports:
+// each clock under its ticket's assignee and tags as they are now, moved
+// when the ticket is reassigned or retagged, and the same after a rebuild.
+func TestServiceLevelByAgentAndTag(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		r := newSLARig(t, d)
+		if _, err := r.sla.CreatePolicy(r.ctx, sla.NewPolicy{Name: "Everyone", Position: 10,
+			Targets: []sla.Target{{Metric: sla.FirstReply, Minutes: 60}}}); err != nil {
+			t.Fatal(err)
+		}
+		ada, bob := testutil.NewUser(t, d, "agent"), testutil.NewUser(t, d, "agent")
+		a, b := strconv.FormatInt(ada, 10), strconv.FormatInt(bob, 10)
+		owned := func(agent int64, tags ...string) int64 {
+			t.Helper()
+			id := r.ticket("email", false)
+			if _, err := r.tickets.Update(r.ctx, id, ticket.Patch{AssigneeID: ticket.SetID(&agent), Tags: &tags}); err != nil {
+				t.Fatal(err)
+			}
+			r.drain()
+			return id
+		}
+		start := r.now
+		x := owned(ada, "vip")
+		y := owned(bob, "refund", "vip")
+		r.ticket("chat", false) // unassigned, untagged, never answered
+		r.reply(x)
+		r.now = start.Add(2 * time.Hour)
+		if _, err := r.queue.RunDue(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		r.assertLevels("agent", map[string][3]int{a: {1, 0, 0}, b: {0, 1, 0}, "": {0, 1, 0}})
+		r.assertLevels("tag", map[string][3]int{"vip": {1, 1, 0}, "refund": {0, 1, 0}})
+		// Reassigned and retagged: the missed clock moves with the ticket.
+		if _, err := r.tickets.Update(r.ctx, y, ticket.Patch{AssigneeID: ticket.SetID(&ada), Tags: &[]string{"vip"}}); err != nil {
+			t.Fatal(err)
+		}
+		r.drain()
+		r.assertLevels("agent", map[string][3]int{a: {1, 1, 0}, "": {0, 1, 0}})
+		r.assertLevels("tag", map[string][3]int{"vip": {1, 1, 0}})
+		// One due in the current hour counts as pending before its
+		// deadline and missed after, split at the minute.
+		z := owned(bob, "refund")
+		var due time.Time
+		if err := d.Read().QueryRow(`SELECT due_at FROM sla_clocks WHERE ticket_id = $1 AND metric = $2`, z, sla.FirstReply).
+			Scan(db.ScanTime(&due)); err != nil {
+			t.Fatal(err)
+		}
+		r.now = due.Add(-time.Minute)
+		r.assertLevels("agent", map[string][3]int{a: {1, 1, 0}, b: {0, 0, 1}, "": {0, 1, 0}})
+		r.now = due.Add(time.Minute)
+		r.assertLevels("tag", map[string][3]int{"vip": {1, 1, 0}, "refund": {0, 1, 0}})
+		daily, hours := r.slaDays()
+		if daily != hours || daily == "" {
+			t.Errorf("report_sla_daily\n%s\nhours by day\n%s", daily, hours)
+		}
+		before := r.slaSnapshot()
+		if err := r.rep.Rebuild(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := r.slaSnapshot(); after != before {
+			t.Errorf("incremental\n%s\nrebuilt\n%s", before, after)
+		}
+	})
+}
+
+// slaDays is report_sla_daily beside report_sla_hourly summed by UTC day.
+func (r *slaRig) slaDays() (daily, hours string) {
+	r.t.Helper()
+	read := func(day, table string) string {
+		rows, err := r.d.Read().Query(`SELECT metric, dim, ` + day + `, dim_key, SUM(met), SUM(missed), SUM(open) FROM ` + table + `
+			GROUP BY 1, 2, 3, 4 HAVING SUM(met) <> 0 OR SUM(missed) <> 0 OR SUM(open) <> 0 ORDER BY 1, 2, 3, 4`)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		defer rows.Close()
+		var buf bytes.Buffer
+		for rows.Next() {
+			var metric, dim, key string
+			var n [4]int64
+			if err := rows.Scan(&metric, &dim, &n[0], &key, &n[1], &n[2], &n[3]); err != nil {
+				r.t.Fatal(err)
+			}
+			fmt.Fprintln(&buf, metric, dim, key, n)
+		}
+		return buf.String()
+	}
+	return read("day", "report_sla_daily"), read("hour / 24", "report_sla_hourly")
 }

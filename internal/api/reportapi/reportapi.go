@@ -37,7 +37,7 @@ func (s Section) Routes() []apikit.Route {
 			Query: []string{
 				"from: the first day, YYYY-MM-DD (default 29 days before to)",
 				"to: the last day, included, YYYY-MM-DD (default today); at most 400 days after from",
-				"group_by: team, agent, channel or tag (default: the whole desk); service_level: team or channel",
+				"group_by: team, agent, channel or tag (default: the whole desk)",
 				"interval: day (default) or week (the range then widens to whole weeks, named by their Monday)",
 				"hours: calendar (default) or business, for first_reply_time and resolution_time: the open time of the " +
 					"ticket's team schedule, else the desk default, as counted when the time was recorded",

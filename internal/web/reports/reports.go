@@ -67,9 +67,6 @@ var reportOptions = []option{
 
 var groupOptions = []option{{"", "Whole desk"}, {"team", "Team"}, {"agent", "Agent"}, {"channel", "Channel"}, {"tag", "Tag"}}
 
-// serviceLevelGroups are the groupings clocks carry.
-var serviceLevelGroups = []option{{"", "Whole desk"}, {"team", "Team"}, {"channel", "Channel"}}
-
 var intervalOptions = []option{{report.Day, "Day"}, {report.Week, "Week"}}
 
 var hoursOptions = []option{{report.CalendarHours, "Calendar hours"}, {report.BusinessHours, "Business hours"}}
@@ -162,7 +159,7 @@ func (pg *reportPage) choices() {
 			pg.Hours = report.CalendarHours
 		}
 	case report.ServiceLevel:
-		pg.Metrics, pg.Groups = metricOptions, serviceLevelGroups
+		pg.Metrics = metricOptions
 	}
 }
 

@@ -199,7 +199,13 @@ func TestServiceLevelPageDrawsTheGoal(t *testing.T) {
 	if !strings.Contains(times, `value="business" checked`) || !strings.Contains(times, "Business hours of each team") {
 		t.Errorf("no business hours toggle:\n%s", times)
 	}
-	if bad := e.Do("GET", "/reports?name=service_level&group_by=agent", lead); bad.Code != http.StatusBadRequest {
-		t.Errorf("service level by agent: %d", bad.Code)
+	for _, group := range []string{"agent", "tag"} {
+		if res := e.Do("GET", "/reports?name=service_level&group_by="+group, lead); res.Code != http.StatusOK ||
+			!strings.Contains(res.Body.String(), `value="`+group+`" selected`) {
+			t.Errorf("service level by %s: %d", group, res.Code)
+		}
+	}
+	if bad := e.Do("GET", "/reports?name=service_level&group_by=priority", lead); bad.Code != http.StatusBadRequest {
+		t.Errorf("service level by priority: %d", bad.Code)
 	}
 }
