@@ -1,0 +1,166 @@
+package feedback_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/centerdesk/centerdesk/internal/db"
+	"github.com/centerdesk/centerdesk/internal/feedback"
+	"github.com/centerdesk/centerdesk/internal/team"
+	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/ticket"
+)
+
+// TestDailySumsAgreeWithTheSurveys lives a desk's surveys through their
+// real paths (sent, answered, changed, reopened, answered before the mail
+// went, a team deleted) every five hours over three days, and asks the
+// summary over ranges that begin and end inside hours, on day edges and
+// across them: the fast path (whole days from feedback_daily) must answer
+// exactly what counting the surveys answers.
+func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		other := testutil.NewUser(t, d, "agent")
+		teams := team.NewService(d)
+		care, err := teams.Create(testutil.As(f.agent), team.NewTeam{Name: "Care"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone, err := teams.Create(testutil.As(f.agent), team.NewTeam{Name: "Gone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := f.clock.Now()
+		var ofGone []int64
+		for i := range 16 {
+			f.clock.Add(5*time.Hour + 7*time.Minute)
+			teamID := []int64{0, care.ID, gone.ID}[i%3]
+			tk := f.solvedFor(t, fmt.Sprintf("c%d@example.com", i), []string{"email", "portal"}[i%2], teamID, i%4 == 0, other)
+			token := f.svc.Token(f.survey(t, tk.ID))
+			if teamID == gone.ID {
+				ofGone = append(ofGone, tk.ID)
+			}
+			switch i % 5 {
+			case 0: // answered, then changed
+				f.answer(t, token, ptr(2), ptr(3))
+				f.clock.Add(time.Hour)
+				f.answer(t, token, ptr(5), nil)
+			case 1: // answered with CSAT only, then reopened: counted, frozen
+				f.answer(t, token, ptr(4), nil)
+				f.setStatus(t, tk.ID, "open")
+				f.settle(t)
+			case 2: // sent, never answered, reopened: void
+				f.setStatus(t, tk.ID, "open")
+				f.settle(t)
+			case 3:
+				f.answer(t, token, nil, ptr(6))
+			} // 4: sent, not answered
+		}
+		for _, id := range ofGone { // the surveys keep the team until it is deleted
+			if _, err := f.tickets.Update(testutil.As(f.agent), id, ticket.Patch{TeamID: ticket.SetID(nil)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.settle(t)
+		if err := teams.Delete(testutil.As(f.agent), gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		end := f.clock.Now()
+		var ranges [][2]time.Time
+		day := start.UTC().Truncate(24 * time.Hour)
+		for _, from := range []time.Time{start.Add(-time.Hour), day, day.Add(13*time.Hour + 11*time.Minute), day.Add(24 * time.Hour)} {
+			for _, to := range []time.Time{end.Add(time.Hour), day.Add(72 * time.Hour), day.Add(48*time.Hour + 1), day.Add(49*time.Hour + 30*time.Minute), from} {
+				if !to.Before(from) {
+					ranges = append(ranges, [2]time.Time{from, to})
+				}
+			}
+		}
+		for _, r := range ranges {
+			for _, by := range feedback.GroupBys {
+				fast, err := f.svc.Summarize(ctx, by, r[0], r[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				slow, err := f.svc.SummarizeFromSurveys(ctx, by, r[0], r[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := fmt.Sprintf("%+v", lines(fast)), fmt.Sprintf("%+v", lines(slow)); got != want {
+					t.Errorf("%s..%s by %s:\n fast %s\nslow %s", r[0], r[1], by, got, want)
+				}
+			}
+			fast, err := f.svc.Overall(ctx, r[0], r[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := f.svc.OverallFromSurveys(ctx, r[0], r[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := line(fast), line(slow); got != want {
+				t.Errorf("%s..%s overall:\n fast %s\nslow %s", r[0], r[1], got, want)
+			}
+		}
+		whole, err := f.svc.Overall(ctx, start.Add(-time.Hour), end.Add(time.Hour))
+		if err != nil || whole.Sent != 16 || whole.Answered != 10 {
+			t.Fatalf("the whole desk: %s, %v; want 16 sent, 10 answered", line(whole), err)
+		}
+		if n := testutil.Count(t, d, "feedback_daily"); n == 0 {
+			t.Fatal("no daily sums kept: the fast path was not tried")
+		}
+	})
+}
+
+// solvedFor is solved with a team (0: none) and, when both, a second
+// public replier.
+func (f *fixture) solvedFor(t *testing.T, email, channel string, teamID int64, both bool, other int64) *ticket.Ticket {
+	t.Helper()
+	ctx := testutil.As(f.agent)
+	tk, err := f.tickets.Create(ctx, ticket.NewTicket{Subject: "Printer on fire",
+		Requester: ticket.Requester{Email: email}, Body: "Help.", Channel: channel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.tickets.AddMessage(ctx, tk.ID, "Put it out.", ticket.KindReply); err != nil {
+		t.Fatal(err)
+	}
+	if both {
+		if _, err := f.tickets.AddMessage(testutil.As(other), tk.ID, "Or run.", ticket.KindReply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := ticket.Patch{AssigneeID: ticket.SetID(&f.agent)}
+	if teamID != 0 {
+		p.TeamID = ticket.SetID(&teamID)
+	}
+	if _, err := f.tickets.Update(ctx, tk.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	f.setStatus(t, tk.ID, "solved")
+	f.settle(t)
+	return tk
+}
+
+func (f *fixture) answer(t *testing.T, token string, csat, ces *int) {
+	t.Helper()
+	if _, err := f.svc.Answer(context.Background(), token, feedback.Input{CSAT: csat, CES: ces}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func lines(s *feedback.Summary) []string {
+	out := []string{}
+	for _, g := range s.Groups {
+		out = append(out, g.Name+" "+line(g))
+	}
+	return out
+}
+
+func line(g feedback.Group) string {
+	return fmt.Sprintf("%s sent %d answered %d rr %s csat %s mean %s ces %s easy %s", g.Key, g.Sent, g.Answered,
+		num(g.ResponseRate, 1), num(g.CSATScore, 1), num(g.CSATMean, 2), num(g.CESMean, 2), num(g.CESEasy, 1))
+}
