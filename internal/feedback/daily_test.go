@@ -3,6 +3,8 @@ package feedback_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -103,6 +105,25 @@ func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
 			}
 			if got, want := line(fast), line(slow); got != want {
 				t.Errorf("%s..%s overall:\n fast %s\nslow %s", r[0], r[1], got, want)
+			}
+			byTeam, err := f.svc.SummarizeFromSurveys(ctx, "team", r[0], r[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tm := range []int64{0, care.ID} {
+				want := slow.CSATScore
+				for _, g := range byTeam.Groups {
+					if tm != 0 && g.Key == strconv.FormatInt(tm, 10) {
+						want = g.CSATScore
+					}
+				}
+				if tm != 0 && !slices.ContainsFunc(byTeam.Groups, func(g feedback.Group) bool { return g.Key == strconv.FormatInt(tm, 10) }) {
+					want = nil
+				}
+				got, err := f.svc.CSATScore(ctx, tm, r[0], r[1])
+				if err != nil || num(got, 1) != num(want, 1) {
+					t.Errorf("%s..%s CSAT score of team %d: %s, %v; want %s", r[0], r[1], tm, num(got, 1), err, num(want, 1))
+				}
 			}
 		}
 		whole, err := f.svc.Overall(ctx, start.Add(-time.Hour), end.Add(time.Hour))
