@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,4 +185,45 @@ func lines(s *feedback.Summary) []string {
 func line(g feedback.Group) string {
 	return fmt.Sprintf("%s sent %d answered %d rr %s csat %s mean %s ces %s easy %s", g.Key, g.Sent, g.Answered,
 		num(g.ResponseRate, 1), num(g.CSATScore, 1), num(g.CSATMean, 2), num(g.CESMean, 2), num(g.CESEasy, 1))
+}
+
+// TestDailySumsKeepConcurrentAnswers answers surveys of the same day at
+// once (the same day's rows, upserted by every answer): none is lost or
+// counted twice.
+func TestDailySumsKeepConcurrentAnswers(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		var tokens []string
+		for i := range 8 {
+			tk := f.solved(t, fmt.Sprintf("c%d@example.com", i), "email")
+			tokens = append(tokens, f.svc.Token(f.survey(t, tk.ID)))
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(tokens))
+		for i, token := range tokens {
+			wg.Go(func() {
+				_, errs[i] = f.svc.Answer(context.Background(), token, feedback.Input{CSAT: ptr(1 + i%5), CES: ptr(1 + i%7)})
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := f.clock.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+		from, to := day, day.AddDate(0, 0, 3) // whole days: read from the kept sums alone
+		fast, err := f.svc.Overall(context.Background(), from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := f.svc.OverallFromSurveys(context.Background(), from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line(fast) != line(slow) || fast.Answered != 8 {
+			t.Fatalf("after concurrent answers:\n fast %s\nslow %s", line(fast), line(slow))
+		}
+	})
 }

@@ -198,10 +198,18 @@ func migrate(ctx context.Context, target string) error {
 	return d.Migrate(ctx, discard)
 }
 
-// dropStaleTemplates removes the templates of older schemas. One still being
-// copied by another run refuses to go, and is left for the next time.
+// keptTemplates is how many templates of other schemas stay: other
+// checkouts of the project (a branch with a new migration, say) may be
+// copying theirs right now.
+const keptTemplates = 5
+
+// dropStaleTemplates removes the oldest templates of other schemas beyond
+// keptTemplates. One still being copied refuses to go and is left for the
+// next time.
 func dropStaleTemplates(ctx context.Context, conn *sql.Conn, current string) {
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'cdt\_%' AND datname <> $1`, current)
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database
+		WHERE datname LIKE 'cdt\_%' AND datname NOT LIKE '%\_building' AND datname <> $1
+		ORDER BY oid DESC OFFSET $2`, current, keptTemplates)
 	if err != nil {
 		return
 	}

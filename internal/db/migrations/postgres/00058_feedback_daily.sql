@@ -27,9 +27,8 @@ CREATE TABLE feedback_daily (
     ces_n     INTEGER NOT NULL DEFAULT 0,
     ces_easy  INTEGER NOT NULL DEFAULT 0,
     ces_sum   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (dim, dim_key, day)
+    PRIMARY KEY (dim, day, dim_key) -- a summary reads one dim's days
 );
-CREATE INDEX feedback_daily_day ON feedback_daily (dim, day);
 
 INSERT INTO feedback_daily (dim, dim_key, day, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
 SELECT g.dim, g.k, to_char(s.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COUNT(*), COUNT(s.answered_at), COUNT(s.csat),
@@ -65,7 +64,7 @@ BEGIN
               WHERE a.survey_id = s.id AND agent IS NULL
           UNION ALL SELECT 4, 'agent', agent::text WHERE agent IS NOT NULL) g
     ORDER BY g.o, g.k
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = d.sent + excluded.sent, answered = d.answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = d.sent + excluded.sent, answered = d.answered + excluded.answered,
         csat_n = d.csat_n + excluded.csat_n, csat_good = d.csat_good + excluded.csat_good, csat_sum = d.csat_sum + excluded.csat_sum,
         ces_n = d.ces_n + excluded.ces_n, ces_easy = d.ces_easy + excluded.ces_easy, ces_sum = d.ces_sum + excluded.ces_sum;
 END

@@ -26,9 +26,8 @@ CREATE TABLE feedback_daily (
     ces_n     INTEGER NOT NULL DEFAULT 0,
     ces_easy  INTEGER NOT NULL DEFAULT 0,
     ces_sum   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (dim, dim_key, day)
-);
-CREATE INDEX feedback_daily_day ON feedback_daily (dim, day);
+    PRIMARY KEY (dim, day, dim_key) -- a summary reads one dim's days
+) WITHOUT ROWID;
 
 INSERT INTO feedback_daily (dim, dim_key, day, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
 SELECT g.dim, g.k, substr(s.sent_at, 1, 10), COUNT(*), COUNT(s.answered_at), COUNT(s.csat),
@@ -54,7 +53,7 @@ WHEN new.sent_at IS NOT NULL BEGIN
           UNION ALL SELECT 'channel', new.channel
           UNION ALL SELECT 'agent', CAST(user_id AS TEXT) FROM feedback_survey_agents WHERE survey_id = new.id) g
     WHERE true
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
 END;
@@ -73,7 +72,7 @@ WHEN old.sent_at IS NOT new.sent_at OR old.answered_at IS NOT new.answered_at OR
           UNION ALL SELECT 'channel', old.channel
           UNION ALL SELECT 'agent', CAST(user_id AS TEXT) FROM feedback_survey_agents WHERE survey_id = old.id) g
     WHERE old.sent_at IS NOT NULL
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
     INSERT INTO feedback_daily (dim, dim_key, day, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
@@ -83,7 +82,7 @@ WHEN old.sent_at IS NOT new.sent_at OR old.answered_at IS NOT new.answered_at OR
           UNION ALL SELECT 'channel', new.channel
           UNION ALL SELECT 'agent', CAST(user_id AS TEXT) FROM feedback_survey_agents WHERE survey_id = new.id) g
     WHERE new.sent_at IS NOT NULL
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
 END;
@@ -101,7 +100,7 @@ WHEN old.sent_at IS NOT NULL BEGIN
           UNION ALL SELECT 'channel', old.channel
           UNION ALL SELECT 'agent', CAST(user_id AS TEXT) FROM feedback_survey_agents WHERE survey_id = old.id) g
     WHERE true
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
 END;
@@ -114,7 +113,7 @@ CREATE TRIGGER feedback_daily_agent_insert AFTER INSERT ON feedback_survey_agent
     SELECT 'agent', CAST(new.user_id AS TEXT), substr(s.sent_at, 1, 10), 1, s.answered_at IS NOT NULL, s.csat IS NOT NULL,
            COALESCE(s.csat >= 4, 0), COALESCE(s.csat, 0), s.ces IS NOT NULL, COALESCE(s.ces >= 5, 0), COALESCE(s.ces, 0)
     FROM feedback_surveys s WHERE s.id = new.survey_id AND s.sent_at IS NOT NULL
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
 END;
@@ -126,7 +125,7 @@ CREATE TRIGGER feedback_daily_agent_delete AFTER DELETE ON feedback_survey_agent
     SELECT 'agent', CAST(old.user_id AS TEXT), substr(s.sent_at, 1, 10), -1, -(s.answered_at IS NOT NULL), -(s.csat IS NOT NULL),
            -COALESCE(s.csat >= 4, 0), -COALESCE(s.csat, 0), -(s.ces IS NOT NULL), -COALESCE(s.ces >= 5, 0), -COALESCE(s.ces, 0)
     FROM feedback_surveys s WHERE s.id = old.survey_id AND s.sent_at IS NOT NULL
-    ON CONFLICT (dim, dim_key, day) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
+    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = sent + excluded.sent, answered = answered + excluded.answered,
         csat_n = csat_n + excluded.csat_n, csat_good = csat_good + excluded.csat_good, csat_sum = csat_sum + excluded.csat_sum,
         ces_n = ces_n + excluded.ces_n, ces_easy = ces_easy + excluded.ces_easy, ces_sum = ces_sum + excluded.ces_sum;
 END;
