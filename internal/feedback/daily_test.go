@@ -18,10 +18,11 @@ import (
 
 // TestDailySumsAgreeWithTheSurveys lives a desk's surveys through their
 // real paths (sent, answered, changed, reopened, answered before the mail
-// went, a team deleted) every five hours over three days, and asks the
-// summary over ranges that begin and end inside hours, on day edges and
-// across them: the fast path (whole days from feedback_daily) must answer
-// exactly what counting the surveys answers.
+// went, a team deleted) every two days and a few hours over two months,
+// and asks the summary over ranges that begin and end inside hours, on day
+// and month edges and across them: the fast path (whole months and days
+// from feedback_daily) must answer exactly what counting the surveys
+// answers.
 func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
@@ -39,8 +40,8 @@ func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
 		}
 		start := f.clock.Now()
 		var ofGone []int64
-		for i := range 16 {
-			f.clock.Add(5*time.Hour + 7*time.Minute)
+		for i := range 30 {
+			f.clock.Add(51*time.Hour + 7*time.Minute)
 			teamID := []int64{0, care.ID, gone.ID}[i%3]
 			tk := f.solvedFor(t, fmt.Sprintf("c%d@example.com", i), []string{"email", "portal"}[i%2], teamID, i%4 == 0, other)
 			token := f.svc.Token(f.survey(t, tk.ID))
@@ -75,8 +76,13 @@ func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
 		end := f.clock.Now()
 		var ranges [][2]time.Time
 		day := start.UTC().Truncate(24 * time.Hour)
-		for _, from := range []time.Time{start.Add(-time.Hour), day, day.Add(13*time.Hour + 11*time.Minute), day.Add(24 * time.Hour)} {
-			for _, to := range []time.Time{end.Add(time.Hour), day.Add(72 * time.Hour), day.Add(48*time.Hour + 1), day.Add(49*time.Hour + 30*time.Minute), from} {
+		month := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+		endDay := end.UTC().Truncate(24 * time.Hour)
+		endMonth := time.Date(endDay.Year(), endDay.Month(), 1, 0, 0, 0, 0, time.UTC)
+		for _, from := range []time.Time{start.Add(-time.Hour), day, day.Add(13*time.Hour + 11*time.Minute),
+			day.Add(24 * time.Hour), month, month.Add(5 * time.Hour), month.AddDate(0, 0, 3)} {
+			for _, to := range []time.Time{end.Add(time.Hour), endDay, endMonth, endMonth.Add(48*time.Hour + 1),
+				endMonth.Add(-30 * time.Minute), day.Add(72 * time.Hour), day.Add(49*time.Hour + 30*time.Minute), from} {
 				if !to.Before(from) {
 					ranges = append(ranges, [2]time.Time{from, to})
 				}
@@ -128,11 +134,12 @@ func TestDailySumsAgreeWithTheSurveys(t *testing.T) {
 			}
 		}
 		whole, err := f.svc.Overall(ctx, start.Add(-time.Hour), end.Add(time.Hour))
-		if err != nil || whole.Sent != 16 || whole.Answered != 10 {
-			t.Fatalf("the whole desk: %s, %v; want 16 sent, 10 answered", line(whole), err)
+		if err != nil || whole.Sent != 30 || whole.Answered != 18 {
+			t.Fatalf("the whole desk: %s, %v; want 30 sent, 18 answered", line(whole), err)
 		}
-		if n := testutil.Count(t, d, "feedback_daily"); n == 0 {
-			t.Fatal("no daily sums kept: the fast path was not tried")
+		var months int
+		if err := d.Read().QueryRow(`SELECT COUNT(*) FROM feedback_daily WHERE span = 'month'`).Scan(&months); err != nil || months == 0 {
+			t.Fatalf("%d months kept, %v: the fast path was not tried", months, err)
 		}
 	})
 }

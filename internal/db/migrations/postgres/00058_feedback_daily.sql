@@ -1,9 +1,11 @@
 -- The feedback summary over a year read every survey of it (60,000 at
 -- 100,000 tickets; issue 16 asks p99 <= 50 ms). feedback_daily keeps the
--- summary's sums per UTC day of sent_at and per group: 'all' (the desk,
--- also the day grouping), 'team' (team id, '0' for none), 'channel' and
--- 'agent' (each agent the survey is attributed to), so a summary reads
--- days x groups and only the surveys of the partial days at its ends.
+-- summary's sums per UTC day and per UTC month of sent_at, and per group:
+-- 'all' (the desk, also the day grouping), 'team' (team id, '0' for
+-- none), 'channel' and 'agent' (each agent the survey is attributed to),
+-- so a summary reads its whole months and days x groups (a year by agent:
+-- about 12 x 12 rows plus the days at its ends) and only the surveys of
+-- the partial days at its ends.
 --
 -- The database keeps it, in the statement that changes a survey or its
 -- attribution: nothing is lost or counted twice on a retry, and every
@@ -18,7 +20,8 @@
 CREATE TABLE feedback_daily (
     dim       TEXT    NOT NULL CHECK (dim IN ('all', 'team', 'channel', 'agent')),
     dim_key   TEXT    NOT NULL,
-    day       TEXT    NOT NULL, -- YYYY-MM-DD, UTC, of the surveys' sent_at
+    span      TEXT    NOT NULL CHECK (span IN ('day', 'month')),
+    period    TEXT    NOT NULL, -- YYYY-MM-DD (a day) or YYYY-MM (a month), UTC, of the surveys' sent_at
     sent      INTEGER NOT NULL DEFAULT 0,
     answered  INTEGER NOT NULL DEFAULT 0,
     csat_n    INTEGER NOT NULL DEFAULT 0,
@@ -27,11 +30,11 @@ CREATE TABLE feedback_daily (
     ces_n     INTEGER NOT NULL DEFAULT 0,
     ces_easy  INTEGER NOT NULL DEFAULT 0,
     ces_sum   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (dim, day, dim_key) -- a summary reads one dim's days
+    PRIMARY KEY (dim, span, period, dim_key) -- a summary reads one dim's days or months
 );
 
-INSERT INTO feedback_daily (dim, dim_key, day, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
-SELECT g.dim, g.k, to_char(s.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COUNT(*), COUNT(s.answered_at), COUNT(s.csat),
+INSERT INTO feedback_daily (dim, dim_key, span, period, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
+SELECT g.dim, g.k, p.span, to_char(s.sent_at AT TIME ZONE 'UTC', p.fmt), COUNT(*), COUNT(s.answered_at), COUNT(s.csat),
        SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END), COALESCE(SUM(s.csat), 0),
        COUNT(s.ces), SUM(CASE WHEN s.ces >= 5 THEN 1 ELSE 0 END), COALESCE(SUM(s.ces), 0)
 FROM feedback_surveys s
@@ -39,8 +42,9 @@ JOIN (SELECT id AS survey_id, 'all' AS dim, 'all' AS k FROM feedback_surveys
       UNION ALL SELECT id, 'team', COALESCE(team_id, 0)::text FROM feedback_surveys
       UNION ALL SELECT id, 'channel', channel FROM feedback_surveys
       UNION ALL SELECT survey_id, 'agent', user_id::text FROM feedback_survey_agents) g ON g.survey_id = s.id
+CROSS JOIN (SELECT 'day' AS span, 'YYYY-MM-DD' AS fmt UNION ALL SELECT 'month', 'YYYY-MM') p
 WHERE s.sent_at IS NOT NULL
-GROUP BY g.dim, g.k, to_char(s.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD');
+GROUP BY g.dim, g.k, p.span, p.fmt, to_char(s.sent_at AT TIME ZONE 'UTC', p.fmt);
 
 -- feedback_daily_add adds sign times survey s's share to its day's rows:
 -- the desk, its team, its channel, and its agents (only, when agent is
@@ -52,8 +56,8 @@ BEGIN
     IF s.sent_at IS NULL THEN
         RETURN;
     END IF;
-    INSERT INTO feedback_daily AS d (dim, dim_key, day, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
-    SELECT g.dim, g.k, to_char(s.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), sign,
+    INSERT INTO feedback_daily AS d (dim, dim_key, span, period, sent, answered, csat_n, csat_good, csat_sum, ces_n, ces_easy, ces_sum)
+    SELECT g.dim, g.k, p.span, to_char(s.sent_at AT TIME ZONE 'UTC', p.fmt), sign,
            sign * (s.answered_at IS NOT NULL)::int, sign * (s.csat IS NOT NULL)::int,
            sign * COALESCE((s.csat >= 4)::int, 0), sign * COALESCE(s.csat, 0),
            sign * (s.ces IS NOT NULL)::int, sign * COALESCE((s.ces >= 5)::int, 0), sign * COALESCE(s.ces, 0)
@@ -62,9 +66,10 @@ BEGIN
           UNION ALL SELECT 3, 'channel', s.channel WHERE agent IS NULL
           UNION ALL SELECT 4, 'agent', a.user_id::text FROM feedback_survey_agents a
               WHERE a.survey_id = s.id AND agent IS NULL
-          UNION ALL SELECT 4, 'agent', agent::text WHERE agent IS NOT NULL) g
-    ORDER BY g.o, g.k
-    ON CONFLICT (dim, day, dim_key) DO UPDATE SET sent = d.sent + excluded.sent, answered = d.answered + excluded.answered,
+          UNION ALL SELECT 4, 'agent', agent::text WHERE agent IS NOT NULL) g,
+         (SELECT 'day' AS span, 'YYYY-MM-DD' AS fmt UNION ALL SELECT 'month', 'YYYY-MM') p
+    ORDER BY g.o, g.k, p.span
+    ON CONFLICT (dim, span, period, dim_key) DO UPDATE SET sent = d.sent + excluded.sent, answered = d.answered + excluded.answered,
         csat_n = d.csat_n + excluded.csat_n, csat_good = d.csat_good + excluded.csat_good, csat_sum = d.csat_sum + excluded.csat_sum,
         ces_n = d.ces_n + excluded.ces_n, ces_easy = d.ces_easy + excluded.ces_easy, ces_sum = d.ces_sum + excluded.ces_sum;
 END
