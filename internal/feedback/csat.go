@@ -2,28 +2,24 @@ package feedback
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"time"
-
-	"github.com/centerdesk/centerdesk/internal/db"
 )
 
 // CSATScore answers the CSAT score (the share of CSAT answers scoring 4 or
 // 5, in percent with one decimal, as Summarize counts it) of the surveys
 // sent in [from, to) for one team's tickets (teamID 0: every ticket); nil
-// when no survey of the period has a CSAT answer.
+// when no survey of the period has a CSAT answer. It reads what Summarize
+// reads: whole days from their kept sums.
 func (s *Service) CSATScore(ctx context.Context, teamID int64, from, to time.Time) (*float64, error) {
-	args := []any{db.Time(from), db.Time(to)}
-	team := ""
+	groupBy, key := "", "all"
 	if teamID != 0 {
-		args = append(args, teamID)
-		team = " AND team_id = $3"
+		groupBy, key = "team", strconv.FormatInt(teamID, 10)
 	}
-	var n, good int64
-	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(csat), COALESCE(SUM(CASE WHEN csat >= 4 THEN 1 ELSE 0 END), 0)
-		FROM feedback_surveys WHERE sent_at >= $1 AND sent_at < $2`+team, args...).Scan(&n, &good)
+	sums, err := s.sums(ctx, s.db.Reader(ctx), groupBy, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("feedback: csat score: %w", err)
+		return nil, err
 	}
-	return share(good, n), nil
+	t := sums[key]
+	return share(t.csatGood, t.csatN), nil
 }
