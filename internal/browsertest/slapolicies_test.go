@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -77,16 +78,20 @@ func TestSLAPoliciesPage(t *testing.T) {
 		adminTab := e.tab()
 		e.signIn(adminTab, admin.Email)
 		for who, tb := range map[string]context.Context{"lead": tab, "admin": adminTab} {
-			var width float64
-			e.run(tb, who+" at 1280 px",
-				chromedp.EmulateViewport(1280, 800),
-				chromedp.Navigate(e.url+"/admin/sla-policies"),
-				waitFor(`document.querySelector("#global-search") !== null`),
-				chromedp.Evaluate(`document.querySelector("#global-search").getBoundingClientRect().width`, &width),
-			)
-			e.shot(tb, "1280-header-"+who)
-			if width < 150 {
-				t.Errorf("the search box is %.0f px wide at 1280 px for a %s", width, who)
+			for _, w := range []int64{800, 1024, 1280} {
+				var width float64
+				var wide string
+				e.run(tb, fmt.Sprintf("%s at %d px", who, w),
+					chromedp.EmulateViewport(w, 800),
+					chromedp.Navigate(e.url+"/admin/sla-policies"),
+					waitFor(`document.querySelector("#global-search") !== null`),
+					chromedp.Evaluate(`document.querySelector("#global-search").getBoundingClientRect().width`, &width),
+					chromedp.Evaluate(tooWide, &wide),
+				)
+				e.shot(tb, fmt.Sprintf("%d-header-%s", w, who))
+				if width < 150 || wide != "" {
+					t.Errorf("at %d px for a %s: the search box is %.0f px wide; too wide: %q", w, who, width, wide)
+				}
 			}
 		}
 		e.checkProblems()
