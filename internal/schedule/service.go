@@ -16,7 +16,7 @@ import (
 // deadlines with the same commit.
 type ChangeHook func(ctx context.Context, tx *sql.Tx, scheduleID int64) error
 
-// Service manages schedules. Changes are admin work, so each is audited.
+// Service manages schedules. Changes are leads' work, so each is audited.
 type Service struct {
 	db       *db.DB
 	now      func() time.Time

@@ -51,7 +51,9 @@ func (p *schedulesPage) TeamList(s *schedule.Schedule) string {
 }
 
 func (wb *Pages) schedulesPage(w http.ResponseWriter, r *http.Request) error {
-	return wb.render(w, r, http.StatusOK, "schedules", &schedule.Schedule{TimeZone: "UTC"}, nil)
+	// A new schedule starts in the zone the viewer reads times in (their
+	// own, else the desk's setting): most desks keep hours where they are.
+	return wb.render(w, r, http.StatusOK, "schedules", &schedule.Schedule{TimeZone: wb.Location(r).String()}, nil)
 }
 
 func (wb *Pages) schedulePage(w http.ResponseWriter, r *http.Request) error {

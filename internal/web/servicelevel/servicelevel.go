@@ -1,6 +1,6 @@
-// Package servicelevel serves the pages of service level: the admin pages
-// that edit business-hours schedules and the service goals, and the SLA
-// panel of the ticket page
+// Package servicelevel serves the pages of service level: the pages that
+// edit business-hours schedules and SLA policies (leads' work) and the
+// service goals (admins'), and the SLA panel of the ticket page
 // (packages schedule and sla do the work).
 package servicelevel
 
@@ -45,12 +45,18 @@ func New(k *kit.Kit, deps Deps) (kit.Table, error) {
 // routes is the surface's route table: every route with who may open it.
 func (wb *Pages) routes() []kit.Route {
 	return []kit.Route{
-		{Pattern: "GET /admin/schedules", Level: kit.Admin, Handler: wb.schedulesPage},
-		{Pattern: "POST /admin/schedules", Level: kit.Admin, Handler: wb.createSchedule},
-		{Pattern: "GET /admin/schedules/{id}", Level: kit.Admin, Handler: wb.schedulePage},
-		{Pattern: "POST /admin/schedules/{id}", Level: kit.Admin, Handler: wb.updateSchedule},
-		{Pattern: "POST /admin/schedules/{id}/holidays", Level: kit.Admin, Handler: wb.importHolidays},
-		{Pattern: "POST /admin/schedules/{id}/delete", Level: kit.Admin, Handler: wb.deleteSchedule},
+		{Pattern: "GET /admin/schedules", Level: kit.Lead, Handler: wb.schedulesPage},
+		{Pattern: "POST /admin/schedules", Level: kit.Lead, Handler: wb.createSchedule},
+		{Pattern: "GET /admin/schedules/{id}", Level: kit.Lead, Handler: wb.schedulePage},
+		{Pattern: "POST /admin/schedules/{id}", Level: kit.Lead, Handler: wb.updateSchedule},
+		{Pattern: "POST /admin/schedules/{id}/holidays", Level: kit.Lead, Handler: wb.importHolidays},
+		{Pattern: "POST /admin/schedules/{id}/delete", Level: kit.Lead, Handler: wb.deleteSchedule},
+		{Pattern: "GET /admin/sla-policies", Level: kit.Lead, Handler: wb.policiesPage},
+		{Pattern: "POST /admin/sla-policies", Level: kit.Lead, Handler: wb.createPolicy},
+		{Pattern: "GET /admin/sla-policies/{id}", Level: kit.Lead, Handler: wb.policyPage},
+		{Pattern: "POST /admin/sla-policies/{id}", Level: kit.Lead, Handler: wb.updatePolicy},
+		{Pattern: "POST /admin/sla-policies/{id}/move", Level: kit.Lead, Handler: wb.movePolicy},
+		{Pattern: "POST /admin/sla-policies/{id}/delete", Level: kit.Lead, Handler: wb.deletePolicy},
 		{Pattern: "GET /tickets/{id}/sla", Level: kit.Agent, Handler: wb.ticketSLA},
 		{Pattern: "GET /admin/service-goals", Level: kit.Admin, Handler: wb.goalsPage},
 		{Pattern: "POST /admin/service-goals", Level: kit.Admin, Handler: wb.saveDeskGoal},
