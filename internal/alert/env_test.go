@@ -33,24 +33,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 )
 
-// clock is every service's time, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // relay is a real SMTP server that keeps what it accepts.
 type relay struct {
 	mu    sync.Mutex
@@ -148,7 +130,7 @@ func (h *hook) received() []post {
 type env struct {
 	t       *testing.T
 	d       *db.DB
-	clock   *clock
+	clock   *testutil.Clock
 	queue   *jobs.Queue
 	bus     *events.Bus
 	tickets *ticket.Service
@@ -163,7 +145,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: &clock{t: db.Now()}, relay: newRelay(t), hook: newHook(t)}
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: newRelay(t), hook: newHook(t)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -151,7 +150,7 @@ func TestServiceLevelStory(t *testing.T) {
 			waitFor(`document.querySelector(".alert-rule .alert-state") !== null`))
 		// Evaluated minute by minute on a clock the test moves: quiet for
 		// 14 minutes, firing at 15, and still one mail at 16, 20 and 30.
-		at := &storyClock{t: time.Now().Add(time.Second)}
+		at := testutil.NewClock(time.Now().Add(time.Second))
 		ev := storyEvaluator(t, e, at.Now)
 		for _, step := range []struct {
 			after time.Duration
@@ -350,24 +349,6 @@ func (c *mailCatcher) count(want string) int {
 		}
 	}
 	return n
-}
-
-// storyClock is a time the test moves by hand.
-type storyClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *storyClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *storyClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // storyEvaluator is evaluator on the test's clock: a second node's

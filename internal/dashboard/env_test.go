@@ -83,30 +83,12 @@ func (s *relaySession) Data(r io.Reader) error {
 	return nil
 }
 
-// clock is the time every service of the test reads, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // env is a desk with tickets rolled up into reports, a mailbox whose relay
 // is the test's SMTP server, a queue, and users of each role.
 type env struct {
 	t       *testing.T
 	d       *db.DB
-	clock   *clock
+	clock   *testutil.Clock
 	relay   *relay
 	queue   *jobs.Queue
 	reports *report.Service
@@ -121,7 +103,7 @@ var start = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC) // a Monday
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: &clock{t: start}, relay: newRelay(t), reports: report.NewService(d),
+	e := &env{t: t, d: d, clock: testutil.NewClock(start), relay: newRelay(t), reports: report.NewService(d),
 		teams: team.NewService(d)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {

@@ -20,24 +20,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
-// clock is real time plus an offset a test moves forward.
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return db.Now().Add(c.off)
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.off += d
-}
-
 // mailer keeps the notices it is given.
 type mailer struct {
 	mu   sync.Mutex
@@ -64,13 +46,13 @@ type fixture struct {
 	svc     *feedback.Service
 	tickets *ticket.Service
 	mail    *mailer
-	clock   *clock
+	clock   *testutil.Clock
 	agent   int64
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	c := &clock{}
+	c := testutil.NewRunningClock()
 	log := testutil.Logger(t)
 	f := &fixture{d: d, bus: events.NewBus(d, log, events.Options{}), clock: c, mail: &mailer{},
 		queue: jobs.New(d, log, jobs.Options{Now: c.Now}), tickets: ticket.NewService(d)}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -17,24 +16,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-// clock is the services' time, moved by hand so a week passes at once.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // notices records the mails the services ask to send.
 type notices struct {
@@ -60,7 +41,7 @@ func (n *notices) all() []outbound.Notice {
 type env struct {
 	t       *testing.T
 	d       *db.DB
-	clock   *clock
+	clock   *testutil.Clock
 	queue   *jobs.Queue
 	svc     *friction.Service
 	rec     *recognition.Service
@@ -75,7 +56,7 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	e := &env{t: t, d: d, clock: &clock{t: db.Now()}, tickets: ticket.NewService(d), mail: &notices{}}
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), tickets: ticket.NewService(d), mail: &notices{}}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

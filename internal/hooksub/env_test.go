@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -31,24 +30,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/webhook"
 )
-
-// clock is every service's time, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // relay is a real SMTP server that keeps the recipients of what it accepts.
 type relay struct {
@@ -151,7 +132,7 @@ func (h *receiver) received() []post {
 type env struct {
 	t       *testing.T
 	d       *db.DB
-	clock   *clock
+	clock   *testutil.Clock
 	queue   *jobs.Queue
 	bus     *events.Bus
 	tickets *ticket.Service
@@ -164,7 +145,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: &clock{t: db.Now()}, relay: newRelay(t), recv: newReceiver(t)}
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: newRelay(t), recv: newReceiver(t)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

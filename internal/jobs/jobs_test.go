@@ -15,27 +15,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/testutil"
 )
 
-// clock is a test's time, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+func newClock() *testutil.Clock {
+	return testutil.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 }
 
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newQueue(t *testing.T, d *db.DB, c *clock, worker string) *jobs.Queue {
+func newQueue(t *testing.T, d *db.DB, c *testutil.Clock, worker string) *jobs.Queue {
 	return jobs.New(d, testutil.Logger(t), jobs.Options{Now: c.Now, WorkerID: worker,
 		Lease: time.Minute, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour})
 }

@@ -26,26 +26,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 )
 
-// clock is real time plus an offset the test moves forward: tickets and
-// their events happen now, and the board, the clocks' check job and the
-// surveys read the moved time.
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return db.Now().Add(c.off)
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.off += d
-}
-
 // mailbox keeps the notices surveys send, where their links are.
 type mailbox struct {
 	mu   sync.Mutex
@@ -67,7 +47,7 @@ type Desk struct {
 	t        *testing.T
 	d        *db.DB
 	ctx      context.Context
-	clock    *clock
+	clock    *testutil.Clock
 	bus      *events.Bus
 	queue    *jobs.Queue
 	tickets  *ticket.Service
@@ -87,7 +67,7 @@ func NewDesk(t *testing.T, d *db.DB) *Desk {
 	t.Helper()
 	log := testutil.Logger(t)
 	admin := testutil.NewUser(t, d, "admin")
-	k := &Desk{t: t, d: d, ctx: testutil.As(admin), clock: &clock{}, mail: &mailbox{},
+	k := &Desk{t: t, d: d, ctx: testutil.As(admin), clock: testutil.NewRunningClock(), mail: &mailbox{},
 		bus: events.NewBus(d, log, events.Options{}), tickets: ticket.NewService(d), teams: team.NewService(d),
 		reports: report.NewService(d), presence: presence.NewHub(nil)}
 	k.queue = jobs.New(d, log, jobs.Options{Now: k.clock.Now})

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -112,32 +111,13 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-// clock is the queue's time, moved by hand so retries come due without
-// waiting.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 var tokenKey = []byte("0123456789abcdef0123456789abcdef")
 
 // env is a desk with one mailbox whose relay is the capturing server.
 type env struct {
 	d           *db.DB
 	relay       *capture
-	clock       *clock
+	clock       *testutil.Clock
 	queue       *jobs.Queue
 	mailboxes   *mailbox.Service
 	tickets     *ticket.Service
@@ -150,7 +130,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{d: d, relay: newCapture(t), clock: &clock{t: db.Now()}}
+	e := &env{d: d, relay: newCapture(t), clock: testutil.NewClock(db.Now())}
 	sbox, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

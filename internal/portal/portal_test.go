@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
@@ -39,31 +38,18 @@ func (o *outbox) SendNotice(_ context.Context, n outbound.Notice) error {
 
 func (o *outbox) CanSendNotices(context.Context) (bool, error) { return o.canSend, nil }
 
-// clock is the portal's time, moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type env struct {
 	d       *db.DB
 	svc     *portal.Service
 	queue   *jobs.Queue
 	out     *outbox
-	clock   *clock
+	clock   *testutil.Clock
 	tickets *ticket.Service
 }
 
 func newEnv(t *testing.T, d *db.DB, publicURL string) *env {
 	t.Helper()
-	e := &env{d: d, out: &outbox{canSend: true}, clock: &clock{t: db.Now()}, tickets: ticket.NewService(d)}
+	e := &env{d: d, out: &outbox{canSend: true}, clock: testutil.NewClock(db.Now()), tickets: ticket.NewService(d)}
 	st := settings.NewStore(d)
 	e.queue = jobs.New(d, testutil.Logger(t), jobs.Options{})
 	atts := attachment.NewService(d, filepath.Join(t.TempDir(), "files"), st)

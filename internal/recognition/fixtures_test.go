@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/db"
@@ -20,31 +19,6 @@ import (
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-// clock is the services' time, moved by hand so retries come due without
-// waiting.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // notices records the mails the service asks to send.
 type notices struct {
@@ -64,7 +38,7 @@ func (n *notices) SendNotice(_ context.Context, m outbound.Notice) error {
 type env struct {
 	t       *testing.T
 	d       *db.DB
-	clock   *clock
+	clock   *testutil.Clock
 	queue   *jobs.Queue
 	q       *quality.Service
 	rec     *recognition.Service
@@ -104,7 +78,7 @@ func (s *stubDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, 
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	e := &env{t: t, d: d, clock: &clock{t: db.Now()}, q: quality.NewService(d), tickets: ticket.NewService(d),
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), q: quality.NewService(d), tickets: ticket.NewService(d),
 		mail: &notices{}}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {

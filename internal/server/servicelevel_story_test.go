@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -118,7 +117,7 @@ func TestServiceLevelStory(t *testing.T) {
 			t.Fatalf("create the rule: %d %v", resp.StatusCode, rule)
 		}
 		ruleID := int64(rule["id"].(float64))
-		at := &fakeClock{t: time.Now().Add(time.Second)}
+		at := testutil.NewClock(time.Now().Add(time.Second))
 		ev := storyEvaluator(t, d, box, at.Now)
 		for _, step := range []struct {
 			after time.Duration
@@ -426,24 +425,6 @@ func chartOnPage(t *testing.T, page string) report.Chart {
 		t.Fatal(err)
 	}
 	return ch
-}
-
-// fakeClock is a time the test moves by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // storyEvaluator is the alert service over the test's database, wired as
