@@ -1,94 +1,28 @@
 package alertapi_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/centerdesk/centerdesk/internal/alert"
-	"github.com/centerdesk/centerdesk/internal/config"
+	"github.com/centerdesk/centerdesk/internal/api/apitest"
 	"github.com/centerdesk/centerdesk/internal/db"
-	"github.com/centerdesk/centerdesk/internal/secret"
-	"github.com/centerdesk/centerdesk/internal/server"
 	"github.com/centerdesk/centerdesk/internal/testutil"
-	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-type bench struct {
-	t     *testing.T
-	d     *db.DB
-	h     http.Handler
-	users *user.Service
-}
-
-func newBench(t *testing.T, d *db.DB) *bench {
-	t.Helper()
-	box, err := secret.NewBox(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	params := user.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionLifetime: time.Hour,
-		SessionIdle: time.Hour, ShutdownTimeout: 10 * time.Second}
-	srv, err := server.New(cfg, testutil.Logger(t), d, box, server.Options{PasswordParams: params})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &bench{t: t, d: d, h: srv.Handler(), users: user.NewService(d, box, params)}
-}
-
-func (b *bench) token(role string) string {
-	b.t.Helper()
-	id := testutil.NewUser(b.t, b.d, role)
-	_, tok, err := b.users.CreateToken(context.Background(), id, "tests")
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return tok
-}
-
-func (b *bench) do(token, method, path, body string, want int, out any) {
-	b.t.Helper()
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	r.Header.Set("Authorization", "Bearer "+token)
-	if body != "" {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	rec := httptest.NewRecorder()
-	b.h.ServeHTTP(rec, r)
-	if rec.Code != want {
-		b.t.Fatalf("%s %s: %d, want %d: %s", method, path, rec.Code, want, rec.Body)
-	}
-	if out != nil {
-		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
-			b.t.Fatalf("%s %s: %v: %s", method, path, err, rec.Body)
-		}
-	}
-}
-
-type problem struct {
-	Error struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
 
 // TestAlertRulesAreDocumented: every route is in the OpenAPI document,
 // for leads.
 func TestAlertRulesAreDocumented(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		b := newBench(t, d)
+		b := apitest.New(t, d)
 		var doc struct {
 			Paths map[string]map[string]struct {
 				Access string `json:"x-access"`
 			} `json:"paths"`
 		}
-		b.do("", "GET", "/api/v1/openapi.json", "", http.StatusOK, &doc)
+		b.Do("", "GET", "/api/v1/openapi.json", "", http.StatusOK, &doc)
 		for path, methods := range map[string][]string{
 			"/api/v1/alert-rules":              {"get", "post"},
 			"/api/v1/alert-rules/{id}":         {"get", "patch", "delete"},
@@ -107,10 +41,10 @@ func TestAlertRulesAreDocumented(t *testing.T) {
 
 func TestAlertRulesOverHTTP(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		b := newBench(t, d)
-		lead, agent := b.token("lead"), b.token("agent")
-		b.do(agent, "GET", "/api/v1/alert-rules", "", http.StatusForbidden, nil)
-		b.do(agent, "POST", "/api/v1/alert-rules", `{"metric":"backlog","op":">","threshold":5}`, http.StatusForbidden, nil)
+		b := apitest.New(t, d)
+		lead, agent := b.Token("lead"), b.Token("agent")
+		b.Do(agent, "GET", "/api/v1/alert-rules", "", http.StatusForbidden, nil)
+		b.Do(agent, "POST", "/api/v1/alert-rules", `{"metric":"backlog","op":">","threshold":5}`, http.StatusForbidden, nil)
 
 		for body, field := range map[string]string{
 			`{"metric":"speed","op":">","threshold":5}`:                                               "metric",
@@ -121,56 +55,56 @@ func TestAlertRulesOverHTTP(t *testing.T) {
 			`{"metric":"backlog","op":">","threshold":"five"}`:                                        "threshold",
 			`{"metric":"backlog","op":">","threshold":5,"colour":"red"}`:                              "colour",
 		} {
-			var p problem
-			b.do(lead, "POST", "/api/v1/alert-rules", body, http.StatusBadRequest, &p)
+			var p apitest.Problem
+			b.Do(lead, "POST", "/api/v1/alert-rules", body, http.StatusBadRequest, &p)
 			if p.Error.Field != field {
 				t.Errorf("%s: the 400 names %q (%s), want %q", body, p.Error.Field, p.Error.Message, field)
 			}
 		}
 
 		var r alert.Rule
-		b.do(lead, "POST", "/api/v1/alert-rules", `{"name":"Backlog","metric":"backlog","op":">","threshold":50,
+		b.Do(lead, "POST", "/api/v1/alert-rules", `{"name":"Backlog","metric":"backlog","op":">","threshold":50,
 			"duration_minutes":10,"emails":["ops@example.com"]}`, http.StatusCreated, &r)
 		if r.ID == 0 || r.State != "ok" || r.DurationMinutes != 10 || r.TeamID != nil {
 			t.Fatalf("created %+v", r)
 		}
 		path := fmt.Sprintf("/api/v1/alert-rules/%d", r.ID)
 		var list struct{ Items []alert.Rule }
-		b.do(lead, "GET", "/api/v1/alert-rules", "", http.StatusOK, &list)
+		b.Do(lead, "GET", "/api/v1/alert-rules", "", http.StatusOK, &list)
 		if len(list.Items) != 1 || list.Items[0].Name != "Backlog" {
 			t.Fatalf("list %+v", list)
 		}
 		var got alert.Rule
-		b.do(lead, "PATCH", path, `{"threshold":40}`, http.StatusOK, &got)
+		b.Do(lead, "PATCH", path, `{"threshold":40}`, http.StatusOK, &got)
 		if got.Threshold != 40 || got.Op != ">" || got.Emails[0] != "ops@example.com" {
 			t.Fatalf("patched %+v", got)
 		}
-		var p problem
-		b.do(lead, "PATCH", path, `{"duration_minutes":-1}`, http.StatusBadRequest, &p)
+		var p apitest.Problem
+		b.Do(lead, "PATCH", path, `{"duration_minutes":-1}`, http.StatusBadRequest, &p)
 		if p.Error.Field != "duration_minutes" {
 			t.Fatalf("patch names %q", p.Error.Field)
 		}
-		b.do(lead, "POST", path+"/ack", "", http.StatusConflict, nil) // nothing is firing
+		b.Do(lead, "POST", path+"/ack", "", http.StatusConflict, nil) // nothing is firing
 		until := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-		b.do(lead, "POST", path+"/silence", `{"until":"`+until+`"}`, http.StatusOK, &got)
+		b.Do(lead, "POST", path+"/silence", `{"until":"`+until+`"}`, http.StatusOK, &got)
 		if got.SilencedUntil == nil || got.SilencedUntil.UTC().Format(time.RFC3339) != until {
 			t.Fatalf("silenced until %v", got.SilencedUntil)
 		}
-		b.do(lead, "POST", path+"/silence", `{"until":"tomorrow"}`, http.StatusBadRequest, &p)
+		b.Do(lead, "POST", path+"/silence", `{"until":"tomorrow"}`, http.StatusBadRequest, &p)
 		if p.Error.Field != "until" {
 			t.Fatalf("silence names %q", p.Error.Field)
 		}
-		b.do(lead, "POST", path+"/silence", `{"until":null}`, http.StatusOK, &got)
+		b.Do(lead, "POST", path+"/silence", `{"until":null}`, http.StatusOK, &got)
 		if got.SilencedUntil != nil {
 			t.Fatalf("silence not lifted: %v", got.SilencedUntil)
 		}
 		var hist struct{ Items []alert.History }
-		b.do(lead, "GET", path+"/history", "", http.StatusOK, &hist)
+		b.Do(lead, "GET", path+"/history", "", http.StatusOK, &hist)
 		if hist.Items == nil || len(hist.Items) != 0 {
 			t.Fatalf("history %+v", hist)
 		}
-		b.do(lead, "GET", path+"/history?limit=0", "", http.StatusBadRequest, nil)
-		b.do(lead, "DELETE", path, "", http.StatusNoContent, nil)
-		b.do(lead, "GET", path, "", http.StatusNotFound, nil)
+		b.Do(lead, "GET", path+"/history?limit=0", "", http.StatusBadRequest, nil)
+		b.Do(lead, "DELETE", path, "", http.StatusNoContent, nil)
+		b.Do(lead, "GET", path, "", http.StatusNotFound, nil)
 	})
 }
