@@ -76,10 +76,10 @@ func TestBacklogRuleFiresOnceAfterItsDurationAndResolves(t *testing.T) {
 			t.Fatalf("in-app alerts: team lead %d, named lead %d, agent %d, admin of no team %d",
 				e.alertsOf(teamLead), e.alertsOf(otherLead), e.alertsOf(agent), e.alertsOf(e.admin))
 		}
-		mails := e.relay.received()
+		mails := e.relay.Received()
 		if len(mails) != 1 || mails[0].To[0] != "ops@example.com" ||
-			!strings.Contains(mails[0].Raw, "Subject: Alert firing: Billing backlog (team Billing, 3)") ||
-			!strings.Contains(mails[0].Raw, "https://desk.example.com/admin/alerts#rule-") {
+			!strings.Contains(string(mails[0].Raw), "Subject: Alert firing: Billing backlog (team Billing, 3)") ||
+			!strings.Contains(string(mails[0].Raw), "https://desk.example.com/admin/alerts#rule-") {
 			t.Fatalf("mails %+v", mails)
 		}
 		posts := e.hook.received()
@@ -102,9 +102,9 @@ func TestBacklogRuleFiresOnceAfterItsDurationAndResolves(t *testing.T) {
 		if got.State != alert.StateResolved || got.AcknowledgedBy != nil {
 			t.Fatalf("with 1 ticket left the rule is %s, acknowledged by %v", got.State, got.AcknowledgedBy)
 		}
-		if e.alertsOf(teamLead) != 2 || e.alertsOf(otherLead) != 2 || len(e.relay.received()) != 2 {
+		if e.alertsOf(teamLead) != 2 || e.alertsOf(otherLead) != 2 || len(e.relay.Received()) != 2 {
 			t.Fatalf("after resolving: %d and %d in-app alerts, %d mails", e.alertsOf(teamLead), e.alertsOf(otherLead),
-				len(e.relay.received()))
+				len(e.relay.Received()))
 		}
 		if posts = e.hook.received(); len(posts) != 2 {
 			t.Fatalf("%d posts after resolving", len(posts))
@@ -204,8 +204,8 @@ func TestSilencedRuleKeepsItsStateAndTellsNobody(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.runJobs()
-		if got := e.rule(r.ID); got.State != alert.StateFiring || e.alertsOf(lead) != 0 || len(e.relay.received()) != 0 {
-			t.Fatalf("silenced: state %s, %d in-app, %d mails", got.State, e.alertsOf(lead), len(e.relay.received()))
+		if got := e.rule(r.ID); got.State != alert.StateFiring || e.alertsOf(lead) != 0 || len(e.relay.Received()) != 0 {
+			t.Fatalf("silenced: state %s, %d in-app, %d mails", got.State, e.alertsOf(lead), len(e.relay.Received()))
 		}
 		e.clock.Add(31 * time.Minute)
 		e.solve(tk.ID)
@@ -213,8 +213,8 @@ func TestSilencedRuleKeepsItsStateAndTellsNobody(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.runJobs()
-		if got := e.rule(r.ID); got.State != alert.StateResolved || e.alertsOf(lead) != 1 || len(e.relay.received()) != 1 {
-			t.Fatalf("after the silence: state %s, %d in-app, %d mails", got.State, e.alertsOf(lead), len(e.relay.received()))
+		if got := e.rule(r.ID); got.State != alert.StateResolved || e.alertsOf(lead) != 1 || len(e.relay.Received()) != 1 {
+			t.Fatalf("after the silence: state %s, %d in-app, %d mails", got.State, e.alertsOf(lead), len(e.relay.Received()))
 		}
 		hist, err := e.alerts.History(e.ctx(lead), lead, r.ID, 0)
 		if err != nil || len(hist) != 2 || hist[1].Notified || !hist[0].Notified {

@@ -1,9 +1,9 @@
 package alert_test
 
 import (
+	"bytes"
 	"context"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -48,8 +48,8 @@ func TestCSATRuleReadsTheWeeksSurveys(t *testing.T) {
 		e.clock.Add(feedbackDelay(t, e))
 		e.runJobs()
 		tokens := map[string]string{}
-		for _, m := range e.relay.received() {
-			env, err := enmime.ReadEnvelope(strings.NewReader(m.Raw))
+		for _, m := range e.relay.Received() {
+			env, err := enmime.ReadEnvelope(bytes.NewReader(m.Raw))
 			if err != nil {
 				t.Fatal(err)
 			}

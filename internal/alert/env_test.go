@@ -3,7 +3,6 @@ package alert_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/centerdesk/centerdesk/internal/alert"
 	"github.com/centerdesk/centerdesk/internal/apperr"
@@ -29,64 +26,10 @@ import (
 	"github.com/centerdesk/centerdesk/internal/sla"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/testutil/smtpsink"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-// relay is a real SMTP server that keeps what it accepts.
-type relay struct {
-	mu    sync.Mutex
-	mails []mailSeen
-	port  int
-}
-
-type mailSeen struct {
-	From string
-	To   []string
-	Raw  string
-}
-
-func newRelay(t *testing.T) *relay {
-	t.Helper()
-	r := &relay{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{r: r}, nil }))
-	srv.Domain = "relay.test"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.port = ln.Addr().(*net.TCPAddr).Port
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return r
-}
-
-func (r *relay) received() []mailSeen {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]mailSeen(nil), r.mails...)
-}
-
-type smtpSession struct {
-	r    *relay
-	from string
-	to   []string
-}
-
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = append(s.to, to); return nil }
-func (s *smtpSession) Reset()                                      { s.from, s.to = "", nil }
-func (s *smtpSession) Logout() error                               { return nil }
-func (s *smtpSession) Data(rd io.Reader) error {
-	raw, err := io.ReadAll(rd)
-	if err != nil {
-		return err
-	}
-	s.r.mu.Lock()
-	defer s.r.mu.Unlock()
-	s.r.mails = append(s.r.mails, mailSeen{From: s.from, To: s.to, Raw: string(raw)})
-	return nil
-}
 
 // hook is a webhook receiver that keeps each post's body and signature.
 type hook struct {
@@ -137,7 +80,7 @@ type env struct {
 	sla     *sla.Service
 	alerts  *alert.Service
 	surveys *feedback.Service
-	relay   *relay
+	relay   *smtpsink.Sink
 	hook    *hook
 	admin   *user.User
 }
@@ -145,7 +88,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: newRelay(t), hook: newHook(t)}
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: smtpsink.Start(t), hook: newHook(t)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +103,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e.drain()
 	mailboxes := mailbox.NewService(d, box)
 	if _, err := mailboxes.Create(ctx, mailbox.NewMailbox{Address: "help@desk.test", Name: "Desk Help",
-		SMTPHost: "127.0.0.1", SMTPPort: e.relay.port, SMTPSecurity: "none"}); err != nil {
+		SMTPHost: "127.0.0.1", SMTPPort: e.relay.Port, SMTPSecurity: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	st := settings.NewStore(d)

@@ -2,14 +2,9 @@ package dashboard_test
 
 import (
 	"context"
-	"io"
-	"net"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/centerdesk/centerdesk/internal/attachment"
 	"github.com/centerdesk/centerdesk/internal/dashboard"
@@ -22,66 +17,10 @@ import (
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/testutil/smtpsink"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 )
-
-// relay is a real SMTP server that keeps every mail it accepts.
-type relay struct {
-	mu    sync.Mutex
-	mails []relayed
-	port  int
-}
-
-type relayed struct {
-	To  []string
-	Raw []byte
-}
-
-func newRelay(t *testing.T) *relay {
-	t.Helper()
-	rl := &relay{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &relaySession{rl: rl}, nil }))
-	srv.Domain = "relay.test"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rl.port = ln.Addr().(*net.TCPAddr).Port
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return rl
-}
-
-func (rl *relay) received() []relayed {
-	rl.mu.Lock()
-	defer rl.mu.Unlock()
-	return append([]relayed(nil), rl.mails...)
-}
-
-type relaySession struct {
-	rl *relay
-	to []string
-}
-
-func (s *relaySession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *relaySession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *relaySession) Reset()        { s.to = nil }
-func (s *relaySession) Logout() error { return nil }
-
-func (s *relaySession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.rl.mu.Lock()
-	defer s.rl.mu.Unlock()
-	s.rl.mails = append(s.rl.mails, relayed{To: s.to, Raw: raw})
-	return nil
-}
 
 // env is a desk with tickets rolled up into reports, a mailbox whose relay
 // is the test's SMTP server, a queue, and users of each role.
@@ -89,7 +28,7 @@ type env struct {
 	t       *testing.T
 	d       *db.DB
 	clock   *testutil.Clock
-	relay   *relay
+	relay   *smtpsink.Sink
 	queue   *jobs.Queue
 	reports *report.Service
 	svc     *dashboard.Service
@@ -103,7 +42,7 @@ var start = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC) // a Monday
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: testutil.NewClock(start), relay: newRelay(t), reports: report.NewService(d),
+	e := &env{t: t, d: d, clock: testutil.NewClock(start), relay: smtpsink.Start(t), reports: report.NewService(d),
 		teams: team.NewService(d)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
@@ -112,7 +51,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e.users = user.NewService(d, box, user.PasswordParams{Memory: 8 * 1024, Time: 1, Threads: 1})
 	boxes := mailbox.NewService(d, box)
 	if _, err := boxes.Create(ctx, mailbox.NewMailbox{Address: "help@desk.test", Name: "Desk Help",
-		SMTPHost: "127.0.0.1", SMTPPort: e.relay.port, SMTPSecurity: "none"}); err != nil {
+		SMTPHost: "127.0.0.1", SMTPPort: e.relay.Port, SMTPSecurity: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	e.queue = e.newQueue("worker-1")

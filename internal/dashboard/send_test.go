@@ -40,13 +40,13 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 		if sub.TimeZone != "Europe/Berlin" || !sub.NextSendAt.Equal(utc("2026-12-07T07:00:00Z")) {
 			t.Fatalf("subscribed: %+v", sub)
 		}
-		if e.runJobs(e.queue); len(e.relay.received()) != 0 {
+		if e.runJobs(e.queue); len(e.relay.Received()) != 0 {
 			t.Fatal("mailed before 08:00 in Berlin")
 		}
 
 		e.clock.Set(utc("2026-12-07T07:00:30Z"))
 		e.runJobs(e.queue)
-		mails := e.relay.received()
+		mails := e.relay.Received()
 		if len(mails) != 1 || mails[0].To[0] != lead.Email {
 			t.Fatalf("mailed %d", len(mails))
 		}
@@ -95,7 +95,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.runJobs(e.queue)
-		if n := len(e.relay.received()); n != 1 {
+		if n := len(e.relay.Received()); n != 1 {
 			t.Fatalf("the period was mailed %d times", n)
 		}
 
@@ -105,7 +105,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 		e.clock.Set(utc("2026-12-08T07:01:00Z"))
 		e.runJobs(e.queue)
 		e.runJobs(e.queue)
-		mails = e.relay.received()
+		mails = e.relay.Received()
 		if len(mails) != 2 || !bytes.Contains(mails[1].Raw, []byte("Support daily, 2026-12-08")) {
 			t.Fatalf("the next day: %d mails", len(mails))
 		}
@@ -118,7 +118,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 		e.clock.Set(utc("2026-12-11T09:00:00Z"))
 		e.runJobs(e.queue)
 		e.runJobs(e.queue)
-		if n := len(e.relay.received()); n != 3 {
+		if n := len(e.relay.Received()); n != 3 {
 			t.Fatalf("after days down: %d mails", n)
 		}
 		subs, err := e.svc.Subscriptions(ctx, lead)
@@ -142,7 +142,7 @@ func TestSubscriptionMailsEachPeriodOnceWithItsCSV(t *testing.T) {
 		}
 		e.clock.Set(utc("2026-12-12T08:00:00Z"))
 		e.runJobs(e.queue)
-		if n := len(e.relay.received()); n != 3 {
+		if n := len(e.relay.Received()); n != 3 {
 			t.Errorf("mailed after unsubscribing: %d", n)
 		}
 	})
@@ -163,12 +163,12 @@ func TestEachRecipientGetsTheirOwnHour(t *testing.T) {
 		}
 		e.clock.Set(utc("2026-12-07T07:00:00Z"))
 		e.runJobs(e.queue)
-		if got := e.relay.received(); len(got) != 1 || got[0].To[0] != berlin.Email {
+		if got := e.relay.Received(); len(got) != 1 || got[0].To[0] != berlin.Email {
 			t.Fatalf("at 07:00 UTC: %+v", got)
 		}
 		e.clock.Set(utc("2026-12-07T13:00:00Z"))
 		e.runJobs(e.queue)
-		got := e.relay.received()
+		got := e.relay.Received()
 		if len(got) != 2 || got[1].To[0] != york.Email || !bytes.Contains(got[1].Raw, []byte("Report: Volume, 2026-12-07")) {
 			t.Fatalf("at 13:00 UTC: %d mails", len(got))
 		}
@@ -234,8 +234,8 @@ func TestAFailedPeriodKeepsTheSubscriptionGoing(t *testing.T) {
 		d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'dead'`, dashboard.KindSend).Scan(&dead)
 		d.Read().QueryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'queued' AND unique_key LIKE '%:2026-12-08:%'`,
 			dashboard.KindSend).Scan(&next)
-		if dead != 1 || next != 1 || len(e.relay.received()) != 0 {
-			t.Fatalf("dead %d, next day queued %d, mailed %d", dead, next, len(e.relay.received()))
+		if dead != 1 || next != 1 || len(e.relay.Received()) != 0 {
+			t.Fatalf("dead %d, next day queued %d, mailed %d", dead, next, len(e.relay.Received()))
 		}
 		if n := testutil.Count(t, d, "report_subscription_sends"); n != 0 {
 			t.Errorf("a period not mailed was recorded as sent")
@@ -258,13 +258,13 @@ func TestAMoveToAnotherZoneMovesTheHour(t *testing.T) {
 		}
 		e.clock.Set(utc("2026-12-07T08:00:30Z"))
 		e.runJobs(e.queue)
-		if n := len(e.relay.received()); n != 0 {
+		if n := len(e.relay.Received()); n != 0 {
 			t.Fatalf("mailed at 08:00 UTC, 03:00 in New York")
 		}
 		e.clock.Set(utc("2026-12-07T13:00:30Z"))
 		e.runJobs(e.queue)
 		e.runJobs(e.queue)
-		got := e.relay.received()
+		got := e.relay.Received()
 		if len(got) != 1 || !bytes.Contains(got[0].Raw, []byte("Report: Volume, 2026-12-07")) {
 			t.Fatalf("at 08:00 in New York: %d mails", len(got))
 		}

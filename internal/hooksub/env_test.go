@@ -3,15 +3,12 @@ package hooksub_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
 	"sync"
 	"testing"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/centerdesk/centerdesk/internal/apperr"
 	"github.com/centerdesk/centerdesk/internal/attachment"
@@ -26,59 +23,11 @@ import (
 	"github.com/centerdesk/centerdesk/internal/settings"
 	"github.com/centerdesk/centerdesk/internal/team"
 	"github.com/centerdesk/centerdesk/internal/testutil"
+	"github.com/centerdesk/centerdesk/internal/testutil/smtpsink"
 	"github.com/centerdesk/centerdesk/internal/ticket"
 	"github.com/centerdesk/centerdesk/internal/user"
 	"github.com/centerdesk/centerdesk/internal/webhook"
 )
-
-// relay is a real SMTP server that keeps the recipients of what it accepts.
-type relay struct {
-	mu   sync.Mutex
-	to   [][]string
-	raw  []string
-	port int
-}
-
-func newRelay(t *testing.T) *relay {
-	t.Helper()
-	r := &relay{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{r: r}, nil }))
-	srv.Domain = "relay.test"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.port = ln.Addr().(*net.TCPAddr).Port
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return r
-}
-
-func (r *relay) mails() (to [][]string, raw []string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([][]string(nil), r.to...), append([]string(nil), r.raw...)
-}
-
-type smtpSession struct {
-	r  *relay
-	to []string
-}
-
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
-func (s *smtpSession) Reset()                                    { s.to = nil }
-func (s *smtpSession) Logout() error                             { return nil }
-func (s *smtpSession) Data(rd io.Reader) error {
-	raw, err := io.ReadAll(rd)
-	if err != nil {
-		return err
-	}
-	s.r.mu.Lock()
-	defer s.r.mu.Unlock()
-	s.r.to, s.r.raw = append(s.r.to, s.to), append(s.r.raw, string(raw))
-	return nil
-}
 
 // receiver is a webhook endpoint that keeps each post and answers 500 to
 // the first failures of them.
@@ -137,7 +86,7 @@ type env struct {
 	bus     *events.Bus
 	tickets *ticket.Service
 	hooks   *hooksub.Service
-	relay   *relay
+	relay   *smtpsink.Sink
 	recv    *receiver
 	admin   *user.User
 }
@@ -145,7 +94,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: newRelay(t), recv: newReceiver(t)}
+	e := &env{t: t, d: d, clock: testutil.NewClock(db.Now()), relay: smtpsink.Start(t), recv: newReceiver(t)}
 	box, err := secret.NewBox(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +104,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e.bus = events.NewBus(d, testutil.Logger(t), events.Options{})
 	mailboxes := mailbox.NewService(d, box)
 	if _, err := mailboxes.Create(ctx, mailbox.NewMailbox{Address: "help@desk.test", Name: "Desk Help",
-		SMTPHost: "127.0.0.1", SMTPPort: e.relay.port, SMTPSecurity: "none"}); err != nil {
+		SMTPHost: "127.0.0.1", SMTPPort: e.relay.Port, SMTPSecurity: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	st := settings.NewStore(d)

@@ -155,9 +155,9 @@ func TestFailuresInARowPauseAndMailTheAdmins(t *testing.T) {
 			t.Fatalf("after 3 failures: %+v", got)
 		}
 		e.runJobs() // the mails
-		to, raw := e.relay.mails()
-		if len(to) != 2 || !strings.Contains(raw[0], "Webhook paused") {
-			t.Fatalf("mails to %v", to)
+		mails := e.relay.Received()
+		if len(mails) != 2 || !strings.Contains(string(mails[0].Raw), "Webhook paused") {
+			t.Fatalf("mails: %+v", mails)
 		}
 		e.clock.Add(time.Hour)
 		e.runJobs()
